@@ -1,0 +1,56 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Testing, type TerraformStack } from "cdktf";
+import { buildApp } from "../../src/app";
+import type { EnvironmentInput } from "../../src/config/types";
+import type { DeploymentTarget } from "../../src/target";
+import { allEnvironments } from "../../src/environments";
+
+export const AWS: DeploymentTarget = { kind: "aws" };
+export const LOCAL: DeploymentTarget = { kind: "local", endpoint: "https://127.0.0.1:4566" };
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `pipeops-${prefix}-`));
+}
+
+/** Builds the whole app in memory (nothing written) for one target. */
+export function buildTestApp(target: DeploymentTarget = AWS, environments: readonly EnvironmentInput[] = allEnvironments) {
+  return buildApp({ environments, target, localStateDir: "/project/state", outdir: tempDir("synth") });
+}
+
+export function stackOf(built: ReturnType<typeof buildTestApp>, name: string): TerraformStack {
+  const stack = built.app.node.tryFindChild(name);
+  if (!stack) throw new Error(`no stack named ${name}`);
+  return stack as TerraformStack;
+}
+
+/** A synthesized stack: the JSON string for cdktf's matchers and the parsed document for queries. */
+export interface SynthesizedStack {
+  readonly text: string;
+  readonly json: TerraformJson;
+}
+
+export interface TerraformJson {
+  terraform: { backend?: Record<string, Record<string, unknown>>; required_providers?: Record<string, unknown> };
+  provider?: Record<string, Record<string, unknown>[]>;
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, { value: unknown; sensitive?: boolean; description?: string }>;
+}
+
+export function synthStack(built: ReturnType<typeof buildTestApp>, name: string): SynthesizedStack {
+  const text = Testing.synth(stackOf(built, name));
+  return { text, json: JSON.parse(text) as TerraformJson };
+}
+
+/** All resources of one type in a synthesized stack, as [id, body] pairs. */
+export function resourcesOf(stack: SynthesizedStack, type: string): [string, Record<string, unknown>][] {
+  return Object.entries(stack.json.resource?.[type] ?? {});
+}
+
+export function onlyResource(stack: SynthesizedStack, type: string): Record<string, unknown> {
+  const found = resourcesOf(stack, type);
+  if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);
+  return found[0]![1];
+}

@@ -1,0 +1,48 @@
+import type { EnvironmentInput } from "../src/config/types";
+import { COMMON_TAGS, PROJECT_NAME, DEFAULT_INTERFACE_ENDPOINTS, KUBERNETES_VERSION, POSTGRES_ENGINE_VERSION, STATE_BUCKET_PREFIX } from "./common";
+
+export const dev: EnvironmentInput = {
+  name: "dev",
+  project: PROJECT_NAME,
+  tier: "development",
+  region: "us-west-2",
+  accountId: "111111111111",
+  stateBackend: {
+    bucketPrefix: STATE_BUCKET_PREFIX,
+    protectFromDestroy: false,
+    bootstrapStateInBucket: false,
+    noncurrentVersionRetentionDays: 30,
+  },
+  network: {
+    vpcCidr: "10.0.0.0/16",
+    availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"],
+    natGateways: "single",
+    interfaceEndpoints: [...DEFAULT_INTERFACE_ENDPOINTS],
+    flowLogRetentionDays: 30,
+    mustNotOverlapWith: [],
+  },
+  eks: {
+    kubernetesVersion: KUBERNETES_VERSION,
+    computeMode: "managed-node-groups",
+    nodeGroups: [
+      { name: "general", instanceTypes: ["t3.medium"], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGib: 50, capacityType: "ON_DEMAND" },
+    ],
+    publicAccessCidrs: ["203.0.113.0/24"],
+    adminPrincipalArns: ["arn:aws:iam::111111111111:role/platform-admin"],
+    logRetentionDays: 30,
+  },
+  database: {
+    engineVersion: POSTGRES_ENGINE_VERSION,
+    instanceClass: "db.t3.medium",
+    multiAz: false,
+    readReplicas: 0,
+    allocatedStorageGib: 20,
+    maxAllocatedStorageGib: 100,
+    backupRetentionDays: 7,
+    backupWindow: "03:00-04:00",
+    maintenanceWindow: "sun:04:30-sun:05:30",
+    deletionProtection: false,
+    logRetentionDays: 30,
+  },
+  tags: { ...COMMON_TAGS },
+};

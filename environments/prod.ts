@@ -1,0 +1,50 @@
+import type { EnvironmentInput } from "../src/config/types";
+import { COMMON_TAGS, PROJECT_NAME, DEFAULT_INTERFACE_ENDPOINTS, KUBERNETES_VERSION, POSTGRES_ENGINE_VERSION, STATE_BUCKET_PREFIX } from "./common";
+
+export const prod: EnvironmentInput = {
+  name: "prod",
+  project: PROJECT_NAME,
+  tier: "production",
+  region: "us-west-2",
+  accountId: "333333333333",
+  stateBackend: {
+    bucketPrefix: STATE_BUCKET_PREFIX,
+    protectFromDestroy: true,
+    bootstrapStateInBucket: false,
+    noncurrentVersionRetentionDays: 365,
+  },
+  network: {
+    vpcCidr: "10.0.0.0/16",
+    availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"],
+    // One shared NAT as in the seed sizing; "one-per-az" removes the single-AZ egress dependency.
+    natGateways: "single",
+    interfaceEndpoints: [...DEFAULT_INTERFACE_ENDPOINTS],
+    flowLogRetentionDays: 365,
+    mustNotOverlapWith: [],
+  },
+  eks: {
+    kubernetesVersion: KUBERNETES_VERSION,
+    computeMode: "managed-node-groups",
+    nodeGroups: [
+      { name: "general", instanceTypes: ["m5.large", "m5.xlarge"], minSize: 3, desiredSize: 3, maxSize: 10, diskSizeGib: 100, capacityType: "ON_DEMAND" },
+    ],
+    publicAccessCidrs: ["203.0.113.0/24"],
+    adminPrincipalArns: ["arn:aws:iam::333333333333:role/platform-admin"],
+    logRetentionDays: 365,
+  },
+  database: {
+    engineVersion: POSTGRES_ENGINE_VERSION,
+    instanceClass: "db.r6g.xlarge",
+    multiAz: true,
+    readReplicas: 2,
+    allocatedStorageGib: 100,
+    maxAllocatedStorageGib: 1000,
+    backupRetentionDays: 30,
+    backupWindow: "03:00-04:00",
+    maintenanceWindow: "sun:04:30-sun:05:30",
+    deletionProtection: true,
+    backupReplicationRegion: "us-east-1",
+    logRetentionDays: 365,
+  },
+  tags: { ...COMMON_TAGS },
+};

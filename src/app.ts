@@ -1,0 +1,37 @@
+import { App } from "cdktf";
+import type { EnvironmentConfig, EnvironmentInput } from "./config/types";
+import { validateEnvironments } from "./config/validate";
+import type { DeploymentTarget } from "./target";
+import { stackNames } from "./stacks/names";
+import { BootstrapStack } from "../backend/bootstrap-stack";
+import { CoreStack } from "./stacks/core-stack";
+
+export interface BuildAppOptions {
+  readonly environments: readonly EnvironmentInput[];
+  readonly target: DeploymentTarget;
+  /** Folder where bootstrap stacks keep their local state before migration. */
+  readonly localStateDir: string;
+  /** cdktf output folder; defaults to the CLI's (CDKTF_OUTDIR) or cdktf.out. */
+  readonly outdir?: string;
+}
+
+export interface BuiltApp {
+  readonly app: App;
+  readonly environments: readonly EnvironmentConfig[];
+}
+
+/**
+ * Validates every environment config first — a bad config throws ConfigError before any construct
+ * exists, so nothing is synthesized — then creates each environment's stacks.
+ */
+export function buildApp(options: BuildAppOptions): BuiltApp {
+  const environments = validateEnvironments(options.environments, (env) => Object.values(stackNames(env.name)));
+  const app = new App({ outdir: options.outdir });
+  for (const env of environments) {
+    const names = stackNames(env.name);
+    const props = { env, target: options.target };
+    new BootstrapStack(app, names.bootstrap, { ...props, localStateDir: options.localStateDir });
+    new CoreStack(app, names.core, props);
+  }
+  return { app, environments };
+}

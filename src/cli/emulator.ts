@@ -1,0 +1,100 @@
+import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:net";
+import { get as httpsGet } from "node:https";
+
+/**
+ * Starts and stops the local AWS emulator (moto's `moto_server`) on a free loopback port.
+ * Used by `npm run local:up/down` and by the end-to-end test suite.
+ */
+
+export interface RunningEmulator {
+  readonly endpoint: string;
+  readonly pid: number;
+}
+
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function emulatorBinaryAvailable(): boolean {
+  return spawnSync("moto_server", ["--help"], { stdio: "ignore" }).status === 0;
+}
+
+/** GETs a path of the emulator (self-signed HTTPS on loopback) and returns the body. */
+export function emulatorGet(endpoint: string, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = httpsGet(`${endpoint}${path}`, { rejectUnauthorized: false }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (body += chunk));
+      response.on("end", () => (response.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${response.statusCode}: ${body}`))));
+    });
+    request.on("error", reject);
+  });
+}
+
+async function waitUntilServing(endpoint: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      await emulatorGet(endpoint, "/moto-api/data.json");
+      return;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the AWS emulator at ${endpoint} did not answer within ${timeoutMs} ms (${String(lastError)})`);
+}
+
+/** Starts moto_server detached on a free loopback port and waits until it answers. */
+export async function startEmulator(options: { logFile?: number | "ignore"; timeoutMs?: number } = {}): Promise<RunningEmulator> {
+  if (!emulatorBinaryAvailable()) {
+    throw new Error("moto_server was not found on PATH. Fix: install it with `pip install 'moto[server]==5.2.1'`.");
+  }
+  const port = await freeLoopbackPort();
+  // HTTPS (a throw-away certificate): bucket policies that refuse plain HTTP hold on the emulator too.
+  const endpoint = `https://127.0.0.1:${port}`;
+  const output = options.logFile ?? "ignore";
+  const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port), "--ssl"], {
+    detached: true,
+    stdio: ["ignore", output, output],
+  });
+  child.unref();
+  if (child.pid === undefined) throw new Error("could not start moto_server");
+  try {
+    await waitUntilServing(endpoint, options.timeoutMs ?? 30_000);
+  } catch (error) {
+    stopEmulator(child.pid);
+    throw error;
+  }
+  return { endpoint, pid: child.pid };
+}
+
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function stopEmulator(pid: number): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+}

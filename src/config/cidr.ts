@@ -1,0 +1,56 @@
+/** Small, dependency-free IPv4 CIDR arithmetic used by validation and the network module. */
+
+export interface Ipv4Cidr {
+  readonly network: number; // unsigned 32-bit network address
+  readonly prefix: number;
+}
+
+const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** Parses "a.b.c.d/n"; returns undefined when malformed or when host bits are set. */
+export function parseCidr(text: string): Ipv4Cidr | undefined {
+  const match = CIDR_PATTERN.exec(text);
+  if (!match) return undefined;
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const size = 2 ** (32 - prefix);
+  if (address % size !== 0) return undefined;
+  return { network: address, prefix };
+}
+
+export function formatCidr({ network, prefix }: Ipv4Cidr): string {
+  const octets = [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256);
+  return `${octets.join(".")}/${prefix}`;
+}
+
+function lastAddress({ network, prefix }: Ipv4Cidr): number {
+  return network + 2 ** (32 - prefix) - 1;
+}
+
+export function cidrsOverlap(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
+  return a.network <= lastAddress(b) && b.network <= lastAddress(a);
+}
+
+/** True when `inner` lies entirely inside `outer`. */
+export function cidrContains(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
+  return inner.network >= outer.network && lastAddress(inner) <= lastAddress(outer);
+}
+
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((c) => parseCidr(c)!);
+
+export function isPrivateCidr(cidr: Ipv4Cidr): boolean {
+  return PRIVATE_RANGES.some((range) => cidrContains(range, cidr));
+}
+
+/** Terraform's cidrsubnet(): the `index`-th subnet of `base` that is `newBits` longer. */
+export function cidrSubnet(base: string, newBits: number, index: number): string {
+  const parsed = parseCidr(base);
+  if (!parsed) throw new Error(`cidrSubnet: "${base}" is not a valid IPv4 CIDR`);
+  const prefix = parsed.prefix + newBits;
+  if (prefix > 32 || index >= 2 ** newBits || index < 0) {
+    throw new Error(`cidrSubnet: ${base} has no subnet #${index} of /${prefix}`);
+  }
+  return formatCidr({ network: parsed.network + index * 2 ** (32 - prefix), prefix });
+}

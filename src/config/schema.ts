@@ -1,0 +1,253 @@
+import { z } from "zod";
+import { availabilityZonesOf, isKnownRegion, KNOWN_REGIONS, type AwsRegion } from "./regions";
+import { cidrsOverlap, isPrivateCidr, parseCidr } from "./cidr";
+
+/**
+ * The typed shape of one environment, and every rule a config must pass before anything is
+ * synthesized. Each rule's message names the field, the bad value and the fix.
+ */
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const TIERS = ["development", "staging", "production", "disaster-recovery"] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** How many Availability Zones each tier needs at least. EKS itself needs two. */
+export const MIN_AZS_BY_TIER: Record<Tier, number> = {
+  development: 2,
+  staging: 2,
+  production: 3,
+  "disaster-recovery": 2,
+};
+
+export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "sts", "secretsmanager", "logs"] as const;
+
+const fix = (text: string) => ` Fix: ${text}`;
+
+const region = z.string().refine(isKnownRegion, {
+  error: (issue) =>
+    `unknown AWS region ${JSON.stringify(issue.input)}.` + fix(`use one of ${KNOWN_REGIONS.join(", ")}.`),
+}) as unknown as z.ZodType<AwsRegion>;
+
+const cidr = (what: string) =>
+  z.string().refine((value) => parseCidr(value) !== undefined, {
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is not a valid IPv4 CIDR block.` +
+      fix(`write ${what} as a.b.c.d/n with no host bits set, e.g. 10.0.0.0/16.`),
+  });
+
+const logRetention = z
+  .number()
+  .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is not a CloudWatch Logs retention period.` +
+      fix(`use one of ${LOG_RETENTION_DAYS.join(", ")}.`),
+  });
+
+const positiveInt = (what: string) =>
+  z.number().int({ error: `${what} must be a whole number.` }).min(0, { error: `${what} cannot be negative.` });
+
+export const nodeGroupSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, {
+    error: "must be lowercase letters, digits and dashes, starting with a letter." + fix("rename the node group, e.g. \"general\"."),
+  }),
+  instanceTypes: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "is not an EC2 instance type." + fix("use a type such as t3.medium.") }))
+    .min(1, { error: "needs at least one instance type." + fix("list instance types, e.g. [\"t3.medium\"].") }),
+  minSize: positiveInt("minSize"),
+  desiredSize: positiveInt("desiredSize"),
+  maxSize: positiveInt("maxSize").min(1, { error: "maxSize must be at least 1." + fix("raise maxSize.") }),
+  diskSizeGib: z.number().int().min(20).max(16384),
+  capacityType: z.enum(["ON_DEMAND", "SPOT"]),
+});
+
+export const environmentSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9]{1,11}$/, {
+      error: "must be 2-12 lowercase letters or digits, starting with a letter." + fix("use a short name such as \"dev\"."),
+    }),
+    /** Goes into every resource's Project tag and into resource names. */
+    project: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, {
+      error: "must be 2-21 lowercase letters, digits or dashes." + fix("use a short project name such as \"pipeops\"."),
+    }),
+    tier: z.enum(TIERS),
+    region,
+    accountId: z.string().regex(/^\d{12}$/, {
+      error: "must be a 12-digit AWS account id." + fix("set accountId to the account this environment deploys into."),
+    }),
+    stateBackend: z.object({
+      bucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/, {
+        error:
+          "must be 3-32 lowercase letters, digits or dashes, not starting or ending with a dash (it becomes part of a global S3 bucket name)." +
+          fix("use a prefix such as \"acme-tfstate\"."),
+      }),
+      protectFromDestroy: z.boolean(),
+      bootstrapStateInBucket: z.boolean(),
+      noncurrentVersionRetentionDays: z.number().int().min(1).max(3650),
+    }),
+    network: z.object({
+      vpcCidr: cidr("network.vpcCidr"),
+      availabilityZones: z.array(z.string()).min(1, { error: "needs at least one Availability Zone." + fix("list the AZs to use.") }),
+      natGateways: z.enum(["single", "one-per-az"]),
+      interfaceEndpoints: z.array(z.enum(INTERFACE_ENDPOINT_SERVICES)),
+      flowLogRetentionDays: logRetention,
+      /** Environments whose VPC ranges must stay disjoint from this one (peering, replication). */
+      mustNotOverlapWith: z.array(z.string()),
+    }),
+    eks: z.object({
+      kubernetesVersion: z.string().regex(/^1\.\d{2}$/, { error: "must look like 1.33." + fix("set a supported EKS version.") }),
+      computeMode: z.enum(["managed-node-groups", "auto-mode"]),
+      nodeGroups: z.array(nodeGroupSchema),
+      publicAccessCidrs: z.array(cidr("eks.publicAccessCidrs entries")),
+      adminPrincipalArns: z.array(
+        z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/, {
+          error: "is not an IAM role or user ARN." + fix("use arn:aws:iam::<account>:role/<name>."),
+        }),
+      ),
+      logRetentionDays: logRetention,
+    }),
+    database: z.object({
+      engineVersion: z.string().regex(/^\d{2}\.\d+$/, { error: "must look like 16.4." + fix("set a PostgreSQL major.minor version.") }),
+      instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "is not an RDS instance class." + fix("use a class such as db.t3.medium.") }),
+      multiAz: z.boolean(),
+      readReplicas: positiveInt("readReplicas"),
+      allocatedStorageGib: z.number().int().min(20).max(65536),
+      maxAllocatedStorageGib: z.number().int().min(20).max(65536),
+      backupRetentionDays: z.number().int({ error: "must be a whole number of days." }).min(1, {
+        error: "backups cannot be turned off (0) or negative." + fix("set backupRetentionDays between 1 and 35."),
+      }).max(35, { error: "RDS keeps automated backups for at most 35 days." + fix("set backupRetentionDays between 1 and 35.") }),
+      backupWindow: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, { error: "must be hh:mm-hh:mm (UTC)." + fix("e.g. \"03:00-04:00\".") }),
+      maintenanceWindow: z.string().regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, {
+        error: "must be ddd:hh:mm-ddd:hh:mm (UTC)." + fix("e.g. \"sun:04:30-sun:05:30\"."),
+      }),
+      deletionProtection: z.boolean(),
+      /** Region that receives copies of automated backups (cross-region backup replication). */
+      backupReplicationRegion: region.optional(),
+      logRetentionDays: logRetention,
+    }),
+    tags: z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/), z.string().max(256)),
+  })
+  .superRefine((env, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+
+    // Availability Zones: real ones of the region, no duplicates, enough for the tier.
+    if (isKnownRegion(env.region)) {
+      const valid = availabilityZonesOf(env.region);
+      env.network.availabilityZones.forEach((az, i) => {
+        if (!valid.includes(az)) {
+          issue(["network", "availabilityZones", i], `${JSON.stringify(az)} is not an Availability Zone of ${env.region}.` + fix(`use AZs of ${env.region}: ${valid.join(", ")}.`));
+        }
+      });
+    }
+    const azs = env.network.availabilityZones;
+    if (new Set(azs).size !== azs.length) {
+      issue(["network", "availabilityZones"], `${JSON.stringify(azs)} lists an Availability Zone twice.` + fix("list each AZ once."));
+    }
+    const minAzs = MIN_AZS_BY_TIER[env.tier];
+    if (azs.length < minAzs) {
+      issue(["network", "availabilityZones"], `${azs.length} AZ(s) ${JSON.stringify(azs)}, but the ${env.tier} tier needs at least ${minAzs}.` + fix(`list at least ${minAzs} Availability Zones.`));
+    }
+
+    // VPC range: private, and large enough for the subnet layout (a /16 to /20).
+    const vpc = parseCidr(env.network.vpcCidr);
+    if (vpc && !isPrivateCidr(vpc)) {
+      issue(["network", "vpcCidr"], `${env.network.vpcCidr} is not inside an RFC 1918 private range.` + fix("use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."));
+    }
+    if (vpc && (vpc.prefix < 16 || vpc.prefix > 20)) {
+      issue(["network", "vpcCidr"], `${env.network.vpcCidr} has prefix /${vpc.prefix}; the subnet layout needs /16 to /20.` + fix("use a /16 (recommended) up to a /20."));
+    }
+    for (const [i, text] of env.eks.publicAccessCidrs.entries()) {
+      const parsed = parseCidr(text);
+      if (parsed && parsed.prefix === 0) {
+        issue(["eks", "publicAccessCidrs", i], `${text} opens the Kubernetes API to the whole internet.` + fix("list your office or VPN ranges, or leave the list empty for a private-only endpoint."));
+      }
+    }
+
+    // Node groups: min <= desired <= max, and unique names; Auto Mode brings its own compute.
+    const names = new Set<string>();
+    env.eks.nodeGroups.forEach((group, i) => {
+      const at = (field: string) => ["eks", "nodeGroups", i, field];
+      if (group.minSize > group.desiredSize) {
+        issue(at("minSize"), `minSize ${group.minSize} is greater than desiredSize ${group.desiredSize} in node group "${group.name}".` + fix("make minSize <= desiredSize <= maxSize."));
+      }
+      if (group.desiredSize > group.maxSize) {
+        issue(at("desiredSize"), `desiredSize ${group.desiredSize} is greater than maxSize ${group.maxSize} in node group "${group.name}".` + fix("make minSize <= desiredSize <= maxSize."));
+      }
+      if (names.has(group.name)) {
+        issue(at("name"), `node group name "${group.name}" is used twice.` + fix("give each node group its own name."));
+      }
+      names.add(group.name);
+    });
+    if (env.eks.computeMode === "managed-node-groups" && env.eks.nodeGroups.length === 0) {
+      issue(["eks", "nodeGroups"], "managed-node-groups mode has no node groups." + fix("add a node group, or set eks.computeMode to \"auto-mode\"."));
+    }
+
+    // Database: replicas need a Multi-AZ primary and an AZ each; storage autoscaling needs headroom.
+    const db = env.database;
+    if (db.readReplicas > 0 && !db.multiAz) {
+      issue(["database", "readReplicas"], `${db.readReplicas} read replica(s) on a single-AZ database.` + fix("set database.multiAz to true, or readReplicas to 0."));
+    }
+    if (db.readReplicas + 1 > azs.length) {
+      issue(["database", "readReplicas"], `${db.readReplicas} read replica(s) need ${db.readReplicas + 1} distinct AZs (primary + replicas), but only ${azs.length} are listed.` + fix("add Availability Zones or lower readReplicas."));
+    }
+    if (db.maxAllocatedStorageGib < db.allocatedStorageGib) {
+      issue(["database", "maxAllocatedStorageGib"], `maxAllocatedStorageGib ${db.maxAllocatedStorageGib} is below allocatedStorageGib ${db.allocatedStorageGib}.` + fix("set maxAllocatedStorageGib >= allocatedStorageGib."));
+    }
+    if (db.backupReplicationRegion === env.region) {
+      issue(["database", "backupReplicationRegion"], `backups would be replicated to ${env.region}, the database's own region.` + fix("name another region, or remove backupReplicationRegion."));
+    }
+    if (env.tier === "production") {
+      if (!db.multiAz) issue(["database", "multiAz"], "a production database must be Multi-AZ." + fix("set database.multiAz to true."));
+      if (!db.deletionProtection) issue(["database", "deletionProtection"], "a production database must have deletion protection." + fix("set database.deletionProtection to true."));
+      if (db.backupRetentionDays < 7) issue(["database", "backupRetentionDays"], `${db.backupRetentionDays} day(s) is too short for production.` + fix("keep production backups for 7 to 35 days."));
+    }
+  });
+
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type NodeGroupConfig = z.infer<typeof nodeGroupSchema>;
+
+/** Cross-environment rules: unique names and stacks, disjoint VPC ranges where required. */
+export function crossEnvironmentIssues(envs: readonly EnvironmentConfig[], stackNamesOf: (env: EnvironmentConfig) => string[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const owners = new Map<string, string>();
+  for (const env of envs) {
+    for (const stack of stackNamesOf(env)) {
+      const owner = owners.get(stack);
+      if (owner !== undefined) {
+        issues.push({ environment: env.name, path: "name", message: `stack name "${stack}" is already produced by environment "${owner}".` + fix("give each environment a unique name.") });
+      } else {
+        owners.set(stack, env.name);
+      }
+    }
+  }
+  const byName = new Map(envs.map((env) => [env.name, env]));
+  for (const env of envs) {
+    env.network.mustNotOverlapWith.forEach((other, i) => {
+      const path = `network.mustNotOverlapWith[${i}]`;
+      const peer = byName.get(other);
+      if (!peer) {
+        issues.push({ environment: env.name, path, message: `names environment "${other}", which is not configured.` + fix(`use one of ${[...byName.keys()].join(", ")}.`) });
+        return;
+      }
+      const a = parseCidr(env.network.vpcCidr);
+      const b = parseCidr(peer.network.vpcCidr);
+      if (a && b && cidrsOverlap(a, b)) {
+        issues.push({
+          environment: env.name,
+          path: "network.vpcCidr",
+          message: `${env.network.vpcCidr} overlaps ${other}'s VPC ${peer.network.vpcCidr}, and the two must stay disjoint.` + fix(`pick a range outside ${peer.network.vpcCidr}, e.g. 10.1.0.0/16.`),
+        });
+      }
+    });
+  }
+  return issues;
+}
+
+export interface ConfigIssue {
+  readonly environment: string;
+  readonly path: string;
+  readonly message: string;
+}

@@ -1,0 +1,51 @@
+import type { z } from "zod";
+import { crossEnvironmentIssues, environmentSchema, type ConfigIssue, type EnvironmentConfig } from "./schema";
+
+/** Thrown before anything is synthesized when a config breaks a rule. */
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly ConfigIssue[]) {
+    super(
+      `Invalid configuration (${issues.length} problem${issues.length === 1 ? "" : "s"}); nothing was synthesized:\n` +
+        issues.map((i) => `  - ${i.environment}: ${i.path}: ${i.message}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "");
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined), input);
+}
+
+function describeZodIssue(environment: string, input: unknown, issue: z.core.$ZodIssue): ConfigIssue {
+  const path = formatPath(issue.path);
+  // Messages written in the schema carry their fix; zod's own ones get a generic one. Both show the value.
+  const shown = JSON.stringify(valueAt(input, issue.path)) ?? "missing";
+  const text = issue.message.includes("Fix:") ? issue.message : `${issue.message}. Fix: set ${path || "the config"} to a valid value (see environments/README.md).`;
+  const message = text.includes(shown) ? text : `${shown}: ${text}`;
+  return { environment, path: path || "(root)", message };
+}
+
+/** Parses one raw environment config, collecting every rule it breaks. */
+export function checkEnvironment(raw: unknown): { config?: EnvironmentConfig; issues: ConfigIssue[] } {
+  const label = typeof raw === "object" && raw !== null && typeof (raw as { name?: unknown }).name === "string" ? (raw as { name: string }).name : "(unnamed)";
+  const result = environmentSchema.safeParse(raw);
+  if (result.success) return { config: result.data, issues: [] };
+  return { issues: result.error.issues.map((issue) => describeZodIssue(label, raw, issue)) };
+}
+
+/**
+ * Validates every environment and the rules between them. Throws one ConfigError listing all
+ * problems, so a user fixes them in one pass; returns the typed configs otherwise.
+ */
+export function validateEnvironments(raws: readonly unknown[], stackNamesOf: (env: EnvironmentConfig) => string[]): EnvironmentConfig[] {
+  const checked = raws.map(checkEnvironment);
+  const issues = checked.flatMap((c) => c.issues);
+  const configs = checked.flatMap((c) => (c.config ? [c.config] : []));
+  issues.push(...crossEnvironmentIssues(configs, stackNamesOf));
+  if (issues.length > 0) throw new ConfigError(issues);
+  return configs;
+}

@@ -1,0 +1,169 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Aspects, type IAspect, type S3BackendConfig, type DataTerraformRemoteStateS3Config } from "cdktf";
+import type { IConstruct } from "constructs";
+import type { AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+
+/**
+ * The one switch between real AWS (the default) and a local AWS emulator on loopback.
+ * Every provider, backend and remote-state block asks this module for its connection settings;
+ * no other file knows the emulator exists.
+ */
+export type DeploymentTarget =
+  | { readonly kind: "aws" }
+  | { readonly kind: "local"; readonly endpoint: string };
+
+/** The account the emulator reports for every request. */
+export const EMULATOR_ACCOUNT_ID = "123456789012";
+
+/** Where `npm run local:up` records the emulator it started (git-ignored). */
+export const LOCAL_EMULATOR_STATE_FILE = join(".local", "emulator.json");
+
+const EMULATOR_CREDENTIALS = { accessKey: "test", secretKey: "test" } as const;
+/**
+ * The emulator serves HTTPS with a throw-away certificate (the state bucket policy refuses plain
+ * HTTP, on the emulator as on AWS), so certificate checks are off — loopback only.
+ */
+const EMULATOR_TLS = { insecure: true } as const;
+const SKIP_AWS_ACCOUNT_CHECKS = {
+  skipCredentialsValidation: true,
+  skipRequestingAccountId: true,
+  skipMetadataApiCheck: true,
+} as const;
+
+/** AWS services the stacks use; with the local target each is pointed at the emulator. */
+const EMULATED_SERVICES = ["s3", "dynamodb", "ec2", "rds", "eks", "iam", "kms", "sts", "secretsmanager", "logs", "sns", "cloudwatch"] as const;
+
+export function assertLoopbackEndpoint(endpoint: string): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new Error(`PIPEOPS_LOCAL_ENDPOINT=${JSON.stringify(endpoint)} is not a URL. Fix: use https://127.0.0.1:<port>.`);
+  }
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname) || !["http:", "https:"].includes(url.protocol)) {
+    throw new Error(
+      `PIPEOPS_LOCAL_ENDPOINT=${endpoint} is not a loopback address; the local target sends dummy credentials and must stay on this machine. Fix: use https://127.0.0.1:<port>.`,
+    );
+  }
+  return endpoint.replace(/\/$/, "");
+}
+
+/**
+ * Reads the target from the environment: PIPEOPS_TARGET=aws|local (default aws). The local
+ * endpoint comes from PIPEOPS_LOCAL_ENDPOINT or from the file `npm run local:up` writes.
+ */
+export function deploymentTargetFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): DeploymentTarget {
+  const kind = env.PIPEOPS_TARGET ?? "aws";
+  if (kind === "aws") return { kind: "aws" };
+  if (kind !== "local") {
+    throw new Error(`PIPEOPS_TARGET=${JSON.stringify(kind)} is not a deployment target. Fix: use "aws" (default) or "local".`);
+  }
+  let endpoint = env.PIPEOPS_LOCAL_ENDPOINT;
+  const stateFile = join(cwd, LOCAL_EMULATOR_STATE_FILE);
+  if (!endpoint && existsSync(stateFile)) {
+    endpoint = (JSON.parse(readFileSync(stateFile, "utf8")) as { endpoint: string }).endpoint;
+  }
+  if (!endpoint) {
+    throw new Error("PIPEOPS_TARGET=local but no emulator is known. Fix: run `npm run local:up`, or set PIPEOPS_LOCAL_ENDPOINT.");
+  }
+  return { kind: "local", endpoint: assertLoopbackEndpoint(endpoint) };
+}
+
+/** The account resources land in: the configured one on AWS, the emulator's locally. */
+export function effectiveAccountId(target: DeploymentTarget, configuredAccountId: string): string {
+  return target.kind === "local" ? EMULATOR_ACCOUNT_ID : configuredAccountId;
+}
+
+export function awsProviderConfig(target: DeploymentTarget, region: string, accountId: string, alias?: string): AwsProviderConfig {
+  if (target.kind === "aws") {
+    // allowed_account_ids stops a stack from ever applying into the wrong account.
+    return { region, alias, allowedAccountIds: [accountId] };
+  }
+  const endpoints = Object.fromEntries(EMULATED_SERVICES.map((service) => [service, target.endpoint]));
+  return {
+    region,
+    alias,
+    ...EMULATOR_CREDENTIALS,
+    ...EMULATOR_TLS,
+    ...SKIP_AWS_ACCOUNT_CHECKS,
+    skipMetadataApiCheck: "true", // a string in the AWS provider's schema, a boolean in the backend's
+    s3UsePathStyle: true,
+    endpoints: [endpoints],
+  };
+}
+
+export interface StateLocation {
+  readonly bucket: string;
+  readonly key: string;
+  readonly region: string;
+  readonly dynamodbTable?: string;
+}
+
+function localStateAccess(target: Extract<DeploymentTarget, { kind: "local" }>) {
+  return {
+    ...EMULATOR_CREDENTIALS,
+    ...EMULATOR_TLS,
+    ...SKIP_AWS_ACCOUNT_CHECKS,
+    usePathStyle: true,
+    endpoints: { s3: target.endpoint, dynamodb: target.endpoint, sts: target.endpoint, iam: target.endpoint },
+  };
+}
+
+export function s3BackendConfig(target: DeploymentTarget, location: StateLocation): S3BackendConfig {
+  const base: S3BackendConfig = { ...location, encrypt: true };
+  return target.kind === "aws" ? base : { ...base, ...localStateAccess(target) };
+}
+
+export function remoteStateConfig(target: DeploymentTarget, location: StateLocation): DataTerraformRemoteStateS3Config {
+  const { dynamodbTable: _lockTableIsNotNeededToRead, ...readOnly } = location;
+  return target.kind === "aws" ? readOnly : { ...readOnly, ...localStateAccess(target) };
+}
+
+/**
+ * Where a bootstrap stack keeps its state before it is migrated into its own bucket. Kept apart
+ * per target so an emulator run never touches the state of real AWS.
+ */
+export function bootstrapLocalStatePath(target: DeploymentTarget, stackName: string, projectRoot: string): string {
+  const suffix = target.kind === "local" ? ".local" : "";
+  return join(projectRoot, "state", `${stackName}${suffix}.tfstate`);
+}
+
+/**
+ * Emulator quirk "conditional Deny applied unconditionally": moto evaluates bucket policies but
+ * skips condition keys it does not know, so `Deny s3:* if aws:SecureTransport = false` denies every
+ * request, TLS or not. With the local target only, that one statement is left out of policy
+ * documents; real AWS always gets it (see the unit test named after this quirk). A document left
+ * empty gets the account's own access spelt out instead, since moto cannot read a policy with no
+ * statements (an empty policy is invalid on AWS as well).
+ */
+class DropTransportDenyOnEmulator implements IAspect {
+  visit(node: IConstruct): void {
+    if (!(node instanceof DataAwsIamPolicyDocument)) return;
+    const statements = node.statementInput;
+    if (!Array.isArray(statements)) return;
+    const dropped = statements.filter(isTransportDeny);
+    if (dropped.length === 0) return;
+    const kept = statements.filter((statement: DataAwsIamPolicyDocumentStatement) => !isTransportDeny(statement));
+    node.putStatement(kept.length > 0 ? kept : [
+      {
+        sid: "EmulatorAccountAccess",
+        effect: "Allow",
+        actions: ["s3:*"],
+        resources: dropped.flatMap((statement) => statement.resources ?? []),
+        principals: [{ type: "AWS", identifiers: [`arn:aws:iam::${EMULATOR_ACCOUNT_ID}:root`] }],
+      },
+    ]);
+  }
+}
+
+function isTransportDeny(statement: DataAwsIamPolicyDocumentStatement): boolean {
+  const conditions = Array.isArray(statement.condition) ? statement.condition : [];
+  return statement.effect === "Deny" && conditions.some((c) => c.variable === "aws:SecureTransport");
+}
+
+/** Adjustments a target needs on every stack; none for real AWS. */
+export function adaptStackToTarget(stack: IConstruct, target: DeploymentTarget): void {
+  if (target.kind === "local") Aspects.of(stack).add(new DropTransportDenyOnEmulator());
+}

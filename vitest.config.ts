@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * Three suites, run together by `npm test`:
+ *  - unit:     synth-and-assert, in-process, seconds;
+ *  - validate: `terraform init` + `terraform validate` of every AWS stack with the real provider;
+ *  - e2e:      apply / plan / destroy against the local AWS emulator, started by the suite.
+ */
+export default defineConfig({
+  test: {
+    setupFiles: ["__tests__/support/cdktf-matchers.ts"],
+    projects: [
+      { extends: true, test: { name: "unit", include: ["__tests__/unit/**/*.test.ts"], testTimeout: 60_000 } },
+      { extends: true, test: { name: "validate", include: ["__tests__/validate/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 600_000 } },
+      { extends: true, test: { name: "e2e", include: ["__tests__/e2e/**/*.test.ts"], testTimeout: 1_800_000, hookTimeout: 1_800_000 } },
+    ],
+  },
+});
