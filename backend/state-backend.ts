@@ -8,7 +8,10 @@ export interface StateBackendNames {
   readonly bucket: string;
   readonly lockTable: string;
   readonly region: string;
+  /** Alias name of the state key, without `alias/`. */
   readonly kmsAlias: string;
+  /** Alias ARN of the state key: the backend encrypts each state object with it. */
+  readonly kmsAliasArn: string;
 }
 
 export function stateBackendNames(env: EnvironmentConfig, target: DeploymentTarget): StateBackendNames {
@@ -19,6 +22,7 @@ export function stateBackendNames(env: EnvironmentConfig, target: DeploymentTarg
     lockTable: `${prefix}-${env.name}-locks`,
     region: env.region,
     kmsAlias: `${prefix}-${env.name}`,
+    kmsAliasArn: `arn:aws:kms:${env.region}:${account}:alias/${prefix}-${env.name}`,
   };
 }
 
@@ -28,7 +32,9 @@ export function stateKeyOf(stackName: string): string {
 }
 
 /**
- * Stores the stack's state in its environment's bucket: one key per stack, encrypted, locked with
+ * Stores the stack's state in its environment's bucket: one key per stack, encrypted with the
+ * environment's state key (without kms_key_id the backend would ask for SSE-S3 and override the
+ * bucket's KMS default), locked with
  * S3 conditional writes (`use_lockfile`) and, during the migration Terraform recommends, the
  * DynamoDB table as well. cdktf 0.21's S3Backend has no `useLockfile` prop, hence the override.
  */
@@ -39,6 +45,7 @@ export function useEnvironmentStateBackend(stack: TerraformStack, env: Environme
     key: stateKeyOf(stackName),
     region: names.region,
     dynamodbTable: names.lockTable,
+    kmsKeyId: names.kmsAliasArn,
   }));
   stack.addOverride("terraform.backend.s3.use_lockfile", true);
   return backend;

@@ -99,6 +99,7 @@ export interface StateLocation {
   readonly key: string;
   readonly region: string;
   readonly dynamodbTable?: string;
+  readonly kmsKeyId?: string;
 }
 
 function localStateAccess(target: Extract<DeploymentTarget, { kind: "local" }>) {
@@ -117,7 +118,7 @@ export function s3BackendConfig(target: DeploymentTarget, location: StateLocatio
 }
 
 export function remoteStateConfig(target: DeploymentTarget, location: StateLocation): DataTerraformRemoteStateS3Config {
-  const { dynamodbTable: _lockTableIsNotNeededToRead, ...readOnly } = location;
+  const { dynamodbTable: _lockTableIsNotNeededToRead, kmsKeyId: _decryptionNeedsNoKeyId, ...readOnly } = location;
   return target.kind === "aws" ? readOnly : { ...readOnly, ...localStateAccess(target) };
 }
 
@@ -125,9 +126,9 @@ export function remoteStateConfig(target: DeploymentTarget, location: StateLocat
  * Where a bootstrap stack keeps its state before it is migrated into its own bucket. Kept apart
  * per target so an emulator run never touches the state of real AWS.
  */
-export function bootstrapLocalStatePath(target: DeploymentTarget, stackName: string, projectRoot: string): string {
+export function bootstrapLocalStatePath(target: DeploymentTarget, stackName: string, stateDir: string): string {
   const suffix = target.kind === "local" ? ".local" : "";
-  return join(projectRoot, "state", `${stackName}${suffix}.tfstate`);
+  return join(stateDir, `${stackName}${suffix}.tfstate`);
 }
 
 /**

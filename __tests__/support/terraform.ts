@@ -9,6 +9,11 @@ import { ensureTerraformCliConfig, terraformEnv } from "../../src/cli/terraform-
  */
 const cliConfigFile = ensureTerraformCliConfig(process.env.PIPEOPS_TF_CLI_CONFIG ?? join(tmpdir(), "pipeops-terraformrc"));
 
+/** Environment for terraform children: the project's CLI config, no version checks. */
+export function terraformCliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return terraformEnv(cliConfigFile, extra);
+}
+
 export interface TerraformResult {
   readonly code: number;
   readonly stdout: string;

@@ -82,7 +82,7 @@ export class SecureBucket extends Construct {
         {
           id: "expire-noncurrent-versions",
           status: "Enabled",
-          filter: [{}],
+          filter: [{ prefix: "" }],
           noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionRetentionDays }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
         },

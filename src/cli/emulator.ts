@@ -68,6 +68,8 @@ export async function startEmulator(options: { logFile?: number | "ignore"; time
   const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port), "--ssl"], {
     detached: true,
     stdio: ["ignore", output, output],
+    // AWS managed IAM policies (AmazonEKSClusterPolicy, ReadOnlyAccess, …) exist only when loaded.
+    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true" },
   });
   child.unref();
   if (child.pid === undefined) throw new Error("could not start moto_server");

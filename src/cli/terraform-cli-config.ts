@@ -28,7 +28,8 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string
   }
   let found = "";
   try {
-    found = execFileSync("find", ["/", "-xdev", "-path", `*/${PROVIDER_PATH_SUFFIX}/*`, "-name", `terraform-provider-aws_v${AWS_PROVIDER_VERSION}*`, "-print", "-quit"], {
+    const skipped = ["node_modules", ".terraform", ".git", "proc"].flatMap((name, i) => (i === 0 ? ["-name", name] : ["-o", "-name", name]));
+    found = execFileSync("find", ["/", "-xdev", "(", ...skipped, ")", "-prune", "-o", "-path", `*/${PROVIDER_PATH_SUFFIX}/*`, "-name", `terraform-provider-aws_v${AWS_PROVIDER_VERSION}*`, "-print", "-quit"], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "ignore"],
     }).trim();

@@ -23,9 +23,11 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 function describeZodIssue(environment: string, input: unknown, issue: z.core.$ZodIssue): ConfigIssue {
   const path = formatPath(issue.path);
   // Messages written in the schema carry their fix; zod's own ones get a generic one. Both show the value.
-  const shown = JSON.stringify(valueAt(input, issue.path)) ?? "missing";
+  const value = valueAt(input, issue.path);
+  const shown = JSON.stringify(value) ?? "missing";
   const text = issue.message.includes("Fix:") ? issue.message : `${issue.message}. Fix: set ${path || "the config"} to a valid value (see environments/README.md).`;
-  const message = text.includes(shown) ? text : `${shown}: ${text}`;
+  const mentionsValue = text.includes(shown) || (value !== undefined && new RegExp(`(^|[\\s"(])${escapeRegExp(String(value))}($|[\\s".,)])`).test(text));
+  const message = mentionsValue ? text : `${shown}: ${text}`;
   return { environment, path: path || "(root)", message };
 }
 
@@ -48,4 +50,8 @@ export function validateEnvironments(raws: readonly unknown[], stackNamesOf: (en
   issues.push(...crossEnvironmentIssues(configs, stackNamesOf));
   if (issues.length > 0) throw new ConfigError(issues);
   return configs;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -1,0 +1,105 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildApp } from "../../src/app";
+import { ConfigError } from "../../src/config/validate";
+import type { EnvironmentInput } from "../../src/config/types";
+import { dev, prod, staging } from "../../environments";
+import { AWS, tempDir } from "../support/synth";
+
+/** Builds and synthesizes into a fresh folder; returns the error and whether anything was written. */
+function synthWith(environments: EnvironmentInput[]): { error: unknown; written: string[] } {
+  const outdir = join(tempDir("invalid"), "cdktf.out");
+  let error: unknown;
+  try {
+    buildApp({ environments, target: AWS, localStateDir: "/project/state", outdir }).app.synth();
+  } catch (caught) {
+    error = caught;
+  }
+  return { error, written: existsSync(outdir) ? readdirSync(outdir, { recursive: true }).map(String) : [] };
+}
+
+function expectRefused(environments: EnvironmentInput[], ...patterns: RegExp[]): void {
+  const { error, written } = synthWith(environments);
+  expect(error).toBeInstanceOf(ConfigError);
+  for (const pattern of patterns) expect((error as Error).message).toMatch(pattern);
+  expect((error as Error).message).toMatch(/Fix: /);
+  expect(written, "nothing may be written for an invalid config").toEqual([]);
+}
+
+const withDev = (patch: (env: EnvironmentInput) => EnvironmentInput) => [patch(structuredClone(dev)), staging, prod];
+
+describe("environment config validation", () => {
+  it("accepts the shipped environments and writes every stack", () => {
+    const { error, written } = synthWith([dev, staging, prod]);
+    expect(error).toBeUndefined();
+    for (const stack of ["dev", "dev-bootstrap", "staging", "staging-bootstrap", "prod", "prod-bootstrap"]) {
+      expect(written).toContain(join("stacks", stack, "cdk.tf.json"));
+    }
+  });
+
+  it("refuses a malformed VPC CIDR", () => {
+    expectRefused(withDev((e) => ({ ...e, network: { ...e.network, vpcCidr: "10.0.0.0/33" } })), /dev: network\.vpcCidr: "10\.0\.0\.0\/33" is not a valid IPv4 CIDR block/);
+    expectRefused(withDev((e) => ({ ...e, network: { ...e.network, vpcCidr: "10.0.0.1/16" } })), /network\.vpcCidr: "10\.0\.0\.1\/16" is not a valid IPv4 CIDR/);
+  });
+
+  it("refuses a public (non-RFC 1918) VPC range and one too small for the subnet layout", () => {
+    expectRefused(withDev((e) => ({ ...e, network: { ...e.network, vpcCidr: "8.8.0.0/16" } })), /network\.vpcCidr: 8\.8\.0\.0\/16 is not inside an RFC 1918 private range/);
+    expectRefused(withDev((e) => ({ ...e, network: { ...e.network, vpcCidr: "10.0.0.0/24" } })), /network\.vpcCidr: 10\.0\.0\.0\/24 has prefix \/24/);
+  });
+
+  it("refuses overlapping CIDRs between environments that must stay disjoint", () => {
+    const peered = { ...structuredClone(staging), network: { ...staging.network, vpcCidr: "10.0.128.0/17", mustNotOverlapWith: ["prod"] } };
+    expectRefused([dev, peered, prod], /staging: network\.vpcCidr: 10\.0\.128\.0\/17 overlaps prod's VPC 10\.0\.0\.0\/16, and the two must stay disjoint\. Fix: pick a range outside 10\.0\.0\.0\/16/);
+  });
+
+  it("refuses a disjointness rule naming an environment that does not exist", () => {
+    expectRefused(withDev((e) => ({ ...e, network: { ...e.network, mustNotOverlapWith: ["qa"] } })), /network\.mustNotOverlapWith\[0\]: names environment "qa", which is not configured/);
+  });
+
+  it("refuses min > desired and desired > max nodes", () => {
+    const group = dev.eks.nodeGroups[0]!;
+    expectRefused(withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [{ ...group, minSize: 3, desiredSize: 2, maxSize: 4 }] } })), /eks\.nodeGroups\[0\]\.minSize: minSize 3 is greater than desiredSize 2 in node group "general"\. Fix: make minSize <= desiredSize <= maxSize/);
+    expectRefused(withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [{ ...group, minSize: 2, desiredSize: 5, maxSize: 4 }] } })), /eks\.nodeGroups\[0\]\.desiredSize: desiredSize 5 is greater than maxSize 4/);
+  });
+
+  it("refuses fewer AZs than the tier needs", () => {
+    const twoAzProd = { ...structuredClone(prod), network: { ...prod.network, availabilityZones: ["us-west-2a", "us-west-2b"] }, database: { ...prod.database, readReplicas: 1 } };
+    expectRefused([dev, staging, twoAzProd], /prod: network\.availabilityZones: 2 AZ\(s\) \["us-west-2a","us-west-2b"\], but the production tier needs at least 3/);
+  });
+
+  it("refuses AZs that are not in the region", () => {
+    expectRefused(withDev((e) => ({ ...e, network: { ...e.network, availabilityZones: ["us-west-2a", "us-east-1b", "us-west-2c"] } })), /network\.availabilityZones\[1\]: "us-east-1b" is not an Availability Zone of us-west-2/);
+  });
+
+  it("refuses an unknown region", () => {
+    expectRefused(withDev((e) => ({ ...e, region: "us-west-9" })), /dev: region: unknown AWS region "us-west-9"\. Fix: use one of us-east-1/);
+  });
+
+  it("refuses backup retention out of range", () => {
+    expectRefused(withDev((e) => ({ ...e, database: { ...e.database, backupRetentionDays: 0 } })), /database\.backupRetentionDays: 0: turning backups off/);
+    expectRefused(withDev((e) => ({ ...e, database: { ...e.database, backupRetentionDays: 40 } })), /database\.backupRetentionDays: 40: RDS keeps automated backups for at most 35 days/);
+    expectRefused([dev, staging, { ...structuredClone(prod), database: { ...prod.database, backupRetentionDays: 3 } }], /prod: database\.backupRetentionDays: 3 day\(s\) is too short for production/);
+  });
+
+  it("refuses a log retention CloudWatch does not offer", () => {
+    expectRefused(withDev((e) => ({ ...e, eks: { ...e.eks, logRetentionDays: 45 } })), /eks\.logRetentionDays: 45 is not a CloudWatch Logs retention period\. Fix: use one of 1, 3, 5, 7, 14, 30/);
+  });
+
+  it("refuses read replicas on a single-AZ database", () => {
+    expectRefused(withDev((e) => ({ ...e, database: { ...e.database, readReplicas: 1 } })), /dev: database\.readReplicas: 1 read replica\(s\) on a single-AZ database\. Fix: set database\.multiAz to true, or readReplicas to 0/);
+  });
+
+  it("refuses duplicate stack names", () => {
+    expectRefused([dev, staging, prod, { ...structuredClone(staging), accountId: "999999999999" }], /staging: name: stack name "staging-bootstrap" is already produced by environment "staging"/);
+  });
+
+  it("refuses a bucket prefix S3 would reject", () => {
+    expectRefused(withDev((e) => ({ ...e, stateBackend: { ...e.stateBackend, bucketPrefix: "Pipeops_State" } })), /stateBackend\.bucketPrefix: "Pipeops_State": must be 3-32 lowercase letters/);
+  });
+
+  it("reports every problem of every environment in one pass", () => {
+    const { error } = synthWith([{ ...structuredClone(dev), region: "mars-1" }, { ...structuredClone(staging), accountId: "12" }, prod]);
+    expect((error as ConfigError).issues.map((i) => `${i.environment}:${i.path}`)).toEqual(expect.arrayContaining(["dev:region", "staging:accountId"]));
+  });
+});

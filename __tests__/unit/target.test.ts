@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { AWS, LOCAL, buildTestApp, synthStack } from "../support/synth";
+import { assertLoopbackEndpoint, deploymentTargetFromEnv } from "../../src/target";
+
+describe("deployment target switch", () => {
+  it("defaults to real AWS", () => {
+    expect(deploymentTargetFromEnv({}, "/nonexistent")).toEqual({ kind: "aws" });
+  });
+
+  it("reads the local endpoint from the environment", () => {
+    expect(deploymentTargetFromEnv({ PIPEOPS_TARGET: "local", PIPEOPS_LOCAL_ENDPOINT: "https://127.0.0.1:5000/" }, "/nonexistent")).toEqual({
+      kind: "local",
+      endpoint: "https://127.0.0.1:5000",
+    });
+  });
+
+  it("refuses an unknown target, naming the variable and the fix", () => {
+    expect(() => deploymentTargetFromEnv({ PIPEOPS_TARGET: "staging" }, "/nonexistent")).toThrow(/PIPEOPS_TARGET="staging".*Fix: use "aws"/);
+  });
+
+  it("refuses a local target without a running emulator", () => {
+    expect(() => deploymentTargetFromEnv({ PIPEOPS_TARGET: "local" }, "/nonexistent")).toThrow(/npm run local:up/);
+  });
+
+  it("never sends dummy credentials off the machine", () => {
+    expect(() => assertLoopbackEndpoint("https://10.0.0.5:4566")).toThrow(/not a loopback address/);
+    expect(() => assertLoopbackEndpoint("not a url")).toThrow(/not a URL/);
+  });
+});
+
+describe("AWS provider per target", () => {
+  it("on AWS: region of the environment and only its account allowed", () => {
+    const provider = synthStack(buildTestApp(AWS), "prod").json.provider!.aws![0];
+    expect(provider).toEqual({ region: "us-west-2", allowed_account_ids: ["333333333333"] });
+  });
+
+  it("locally: every service endpoint at the emulator, dummy credentials, skip flags", () => {
+    const provider = synthStack(buildTestApp(LOCAL), "dev").json.provider!.aws![0]!;
+    expect(provider).toMatchObject({
+      region: "us-west-2",
+      access_key: "test",
+      secret_key: "test",
+      insecure: true,
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: "true",
+      s3_use_path_style: true,
+    });
+    const endpoints = (provider.endpoints as Record<string, string>[])[0]!;
+    for (const service of ["s3", "dynamodb", "ec2", "rds", "eks", "iam", "kms", "sts", "secretsmanager", "logs", "sns", "cloudwatch"]) {
+      expect(endpoints[service], service).toBe("https://127.0.0.1:4566");
+    }
+  });
+});
+
+describe("emulator quirk: moto applies conditional Deny statements unconditionally", () => {
+  const transportDenies = (target: typeof AWS) =>
+    Object.values(synthStack(buildTestApp(target), "dev-bootstrap").json.data?.aws_iam_policy_document ?? {}).flatMap((doc) =>
+      (doc.statement as { sid?: string }[]).filter((s) => s.sid === "DenyInsecureTransport"),
+    );
+
+  it("real AWS always gets the deny-plain-HTTP statement on both buckets", () => {
+    expect(transportDenies(AWS)).toHaveLength(2);
+  });
+
+  it("the local target leaves it out (moto would deny every request, TLS or not)", () => {
+    expect(transportDenies(LOCAL)).toHaveLength(0);
+  });
+});
