@@ -5,6 +5,9 @@ import type { DeploymentTarget } from "./target";
 import { stackNames } from "./stacks/names";
 import { BootstrapStack } from "../backend/bootstrap-stack";
 import { CoreStack } from "./stacks/core-stack";
+import { PlatformStack } from "./stacks/platform-stack";
+import { enableGuardrails, environmentContext, type Guardrails } from "./guardrails";
+import { waivers } from "../environments/waivers";
 
 export interface BuildAppOptions {
   readonly environments: readonly EnvironmentInput[];
@@ -18,6 +21,8 @@ export interface BuildAppOptions {
 export interface BuiltApp {
   readonly app: App;
   readonly environments: readonly EnvironmentConfig[];
+  /** Security checks run by app.synth() before any stack is written (src/guardrails). */
+  readonly guardrails: Guardrails;
 }
 
 /**
@@ -27,11 +32,13 @@ export interface BuiltApp {
 export function buildApp(options: BuildAppOptions): BuiltApp {
   const environments = validateEnvironments(options.environments, (env) => Object.values(stackNames(env.name)));
   const app = new App({ outdir: options.outdir });
+  const guardrails = enableGuardrails(app, { waivers, contextOf: environmentContext });
   for (const env of environments) {
     const names = stackNames(env.name);
     const props = { env, target: options.target };
     new BootstrapStack(app, names.bootstrap, { ...props, localStateDir: options.localStateDir });
     new CoreStack(app, names.core, props);
+    new PlatformStack(app, names.platform, props);
   }
-  return { app, environments };
+  return { app, environments, guardrails };
 }

@@ -1,0 +1,150 @@
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { TerraformStack } from "cdktf";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { buildApp } from "../../src/app";
+import { allEnvironments } from "../../src/environments";
+import { dev } from "../../environments";
+import { waivers } from "../../environments/waivers";
+import { GuardrailError, Guardrails, REPORT_FILE_NAME, RULE_IDS, environmentContext, type GuardrailReport, type Waiver } from "../../src/guardrails";
+import { AWS, LOCAL, buildTestApp, stackOf, tempDir } from "../support/synth";
+
+const describeViolation = (v: GuardrailReport["violations"][number]) => `${v.stack}: ${v.resource} ${v.rule}: ${v.message}`;
+
+describe.each([
+  ["real AWS", AWS],
+  ["local emulator", LOCAL],
+])("every real stack of every environment, %s target", (_, target) => {
+  const built = buildTestApp(target);
+  const report = built.guardrails.check();
+  const stackNames = built.app.node.children.filter((child) => TerraformStack.isStack(child)).map((stack) => stack.node.id);
+
+  it("passes every rule with zero violations", () => {
+    expect(report.violations.map(describeViolation)).toEqual([]);
+    expect(report.outcome).toBe("passed");
+  });
+
+  it("runs every rule on every stack, knowing each stack's environment and tier", () => {
+    expect(report.totals.rules).toBe(RULE_IDS.length);
+    expect(report.stacks.map((s) => s.stack).sort()).toEqual([...stackNames].sort());
+    for (const summary of report.stacks) {
+      const env = built.environments.find((e) => e.name === summary.environment);
+      expect(env, `${summary.stack} has no environment`).toBeDefined();
+      expect(summary.tier).toBe(env!.tier);
+    }
+    expect(report.totals.resourcesChecked).toBeGreaterThan(0);
+  });
+
+  it("uses every recorded waiver, each naming a stack of the app (none stale, none for unknown stacks)", () => {
+    expect(report.waivers.filter((w) => w.status !== "applied")).toEqual([]);
+    expect(report.totals.waived).toBeGreaterThanOrEqual(waivers.length);
+  });
+});
+
+describe("recorded waivers of the bootstrap access-log bucket", () => {
+  const built = buildTestApp(AWS);
+  const report = built.guardrails.check();
+
+  it.each(built.environments.map((env) => env.name))("%s: exempts only the log target from AWS-0089 and AWS-0132, with its reason in the report", (name) => {
+    const waived = report.waived.filter((w) => w.stack === `${name}-bootstrap`);
+    expect(waived.map((w) => w.rule).sort()).toEqual(["AWS-0089", "AWS-0132"]);
+    for (const w of waived) {
+      expect(w.path).toBe(`${name}-bootstrap/access-logs/bucket`);
+      expect(w.reason.length).toBeGreaterThan(60);
+    }
+    // The state bucket itself is logged and uses the customer managed key: nothing to waive.
+    expect(report.waived.filter((w) => w.path === `${name}-bootstrap/state/bucket`)).toEqual([]);
+  });
+});
+
+describe("synth with guardrails", () => {
+  it("writes every stack and the JSON report when all stacks pass, and prints a short table", () => {
+    const outdir = join(tempDir("guarded-synth"), "cdktf.out");
+    const built = buildApp({ environments: allEnvironments, target: AWS, localStateDir: "/project/state", outdir });
+    built.app.synth();
+
+    const report = JSON.parse(readFileSync(join(outdir, REPORT_FILE_NAME), "utf8")) as GuardrailReport;
+    expect(report.outcome).toBe("passed");
+    expect(report.totals).toMatchObject({ violations: 0, staleWaivers: 0, rules: RULE_IDS.length });
+    expect(report.rules.map((r) => r.id)).toEqual(RULE_IDS);
+    expect(report.waivers.every((w) => w.status === "applied" && w.reason.length > 0)).toBe(true);
+    for (const stack of report.stacks) expect(existsSync(join(outdir, "stacks", stack.stack, "cdk.tf.json"))).toBe(true);
+
+    const summary = built.guardrails.summary();
+    expect(summary).toMatch(/^Guardrails passed: \d+ rules run on \d+ stacks, \d+ of \d+ resources checked, 0 violations, \d+ findings waived/);
+    expect(summary).toContain(join(outdir, REPORT_FILE_NAME));
+    expect(summary).toMatch(/waivers applied \(\d+\):/);
+    expect(summary).toMatch(/dev-bootstrap\/access-logs\/bucket\s+AWS-0089\s+This bucket is the server access log target/);
+  });
+
+  it("stops on a violation before any stack is written, naming stack, resource, rule and fix", () => {
+    const outdir = join(tempDir("guarded-synth"), "cdktf.out");
+    const built = buildApp({ environments: allEnvironments, target: AWS, localStateDir: "/project/state", outdir });
+    // The last stack cdktf would write: an unversioned, unencrypted, unlogged bucket.
+    new S3Bucket(stackOf(built, "prod"), "unguarded", { bucket: "pipeops-unguarded" });
+
+    let error: unknown;
+    try {
+      built.app.synth();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(GuardrailError);
+    const message = (error as GuardrailError).message;
+    expect(message).toMatch(/^Guardrails found \d+ violations; nothing was synthesized:/);
+    expect(message).toContain(`prod: aws_s3_bucket.unguarded (prod/unguarded) breaks AWS-0090 "S3 buckets should be versioned"`);
+    expect(message).toMatch(/AWS-0088 .*Fix: add an aws_s3_bucket_server_side_encryption_configuration/);
+    expect(message).toContain("environments/waivers.ts");
+    // Only the empty folders cdktf's App creates when constructed: no stack, no manifest, no report.
+    expect(readdirSync(outdir, { recursive: true }).map(String)).toEqual(["stacks"]);
+    expect(readdirSync(join(outdir, "stacks"))).toEqual([]);
+
+    const reportPath = (error as GuardrailError).reportPath!;
+    expect(message).toContain(`Full report: ${reportPath}`);
+    const report = JSON.parse(readFileSync(reportPath, "utf8")) as GuardrailReport;
+    expect(report.outcome).toBe("failed");
+    expect(report.violations.every((v) => v.stack === "prod" && v.resource === "aws_s3_bucket.unguarded")).toBe(true);
+    rmSync(reportPath);
+  });
+});
+
+describe("waivers against the real app", () => {
+  const stale: Waiver = {
+    stack: "dev-bootstrap",
+    resource: "dev-bootstrap/state/bucket",
+    rule: "AWS-0089",
+    reason: "The state bucket was once unlogged while the log bucket was being created.",
+  };
+
+  it("refuses a waiver that matches no finding (a stale exemption)", () => {
+    const built = buildTestApp(AWS);
+    const guardrails = new Guardrails(built.app, { waivers: [...waivers, stale], contextOf: environmentContext, failureReportDir: tempDir("guardrail-failures") });
+    expect(() => guardrails.enforce()).toThrow(/stale waiver \(dev-bootstrap dev-bootstrap\/state\/bucket AWS-0089\): it matches no finding\. Fix: remove it/);
+    expect(guardrails.lastReport!.waivers.find((w) => w.resource === stale.resource)?.status).toBe("stale");
+  });
+
+  it("matches a resource by its JSON address, its construct path, or its path inside the stack", () => {
+    const built = buildTestApp(AWS, [dev]);
+    const address = built.guardrails.check().waived.find((w) => w.rule === "AWS-0089")!.resource;
+    expect(address).toMatch(/^aws_s3_bucket\.access-logs_bucket_[0-9A-F]{8}$/);
+    const reason = "S3 server access log targets cannot be SSE-KMS encrypted nor log into themselves.";
+    const guardrails = new Guardrails(built.app, {
+      contextOf: environmentContext,
+      waivers: [
+        { stack: "dev-bootstrap", resource: address, rule: "AWS-0089", reason },
+        { stack: "dev-bootstrap", resource: "access-logs/bucket", rule: "AWS-0132", reason },
+      ],
+    });
+    const report = guardrails.enforce();
+    expect(report.waivers.map((w) => w.status)).toEqual(["applied", "applied"]);
+  });
+
+  it("lists, without refusing, waivers for stacks an app built for fewer environments does not have", () => {
+    const built = buildTestApp(AWS, [dev]);
+    const report = built.guardrails.enforce();
+    expect(report.outcome).toBe("passed");
+    expect(new Set(report.waivers.filter((w) => w.status === "other-stack").map((w) => w.stack))).toEqual(new Set(["staging-bootstrap", "prod-bootstrap"]));
+    expect(built.guardrails.summary()).toMatch(/waiver\(s\) name stacks this app does not build: staging-bootstrap, prod-bootstrap/);
+  });
+});
