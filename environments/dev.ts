@@ -44,5 +44,27 @@ export const dev: EnvironmentInput = {
     deletionProtection: false,
     logRetentionDays: 30,
   },
+  platform: {
+    // In-cluster services (dev-platform stack): minimal: single replicas, a week of metrics.
+    argocd: {
+      enabled: true,
+      highAvailability: false,
+      deployApplications: true,
+      gitopsRepoUrl: "https://git.example.com/pipeops/gitops.git",
+      gitopsRevision: "main",
+      appOfAppsPath: "apps/dev",
+    },
+    monitoring: {
+      enabled: true,
+      prometheusRetentionDays: 7,
+      prometheusStorageGib: 20,
+      prometheusReplicas: 1,
+      alertmanagerStorageGib: 2,
+      alertmanagerReplicas: 1,
+      grafanaStorageGib: 5,
+    },
+    externalSecrets: { enabled: true },
+    loadBalancerController: { enabled: true },
+  },
   tags: { ...COMMON_TAGS },
 };

@@ -46,5 +46,27 @@ export const prod: EnvironmentInput = {
     backupReplicationRegion: "us-east-1",
     logRetentionDays: 365,
   },
+  platform: {
+    // In-cluster services (prod-platform stack): highly available; a month of metrics.
+    argocd: {
+      enabled: true,
+      highAvailability: true,
+      deployApplications: true,
+      gitopsRepoUrl: "https://git.example.com/pipeops/gitops.git",
+      gitopsRevision: "main",
+      appOfAppsPath: "apps/prod",
+    },
+    monitoring: {
+      enabled: true,
+      prometheusRetentionDays: 30,
+      prometheusStorageGib: 200,
+      prometheusReplicas: 2,
+      alertmanagerStorageGib: 10,
+      alertmanagerReplicas: 3,
+      grafanaStorageGib: 20,
+    },
+    externalSecrets: { enabled: true },
+    loadBalancerController: { enabled: true },
+  },
   tags: { ...COMMON_TAGS },
 };

@@ -44,5 +44,27 @@ export const staging: EnvironmentInput = {
     deletionProtection: true,
     logRetentionDays: 90,
   },
+  platform: {
+    // In-cluster services (staging-platform stack): prod-like services, single replicas.
+    argocd: {
+      enabled: true,
+      highAvailability: false,
+      deployApplications: true,
+      gitopsRepoUrl: "https://git.example.com/pipeops/gitops.git",
+      gitopsRevision: "main",
+      appOfAppsPath: "apps/staging",
+    },
+    monitoring: {
+      enabled: true,
+      prometheusRetentionDays: 15,
+      prometheusStorageGib: 50,
+      prometheusReplicas: 1,
+      alertmanagerStorageGib: 5,
+      alertmanagerReplicas: 1,
+      grafanaStorageGib: 10,
+    },
+    externalSecrets: { enabled: true },
+    loadBalancerController: { enabled: true },
+  },
   tags: { ...COMMON_TAGS },
 };

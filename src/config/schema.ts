@@ -64,6 +64,122 @@ export const nodeGroupSchema = z.object({
   capacityType: z.enum(["ON_DEMAND", "SPOT"]),
 });
 
+// ---------------------------------------------------------------- platform (in-cluster services)
+
+const httpsUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === "https:" && url.username === "" && url.password === "";
+    } catch {
+      return false;
+    }
+  },
+  {
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is not an https:// URL without credentials.` +
+      fix("use the repository's HTTPS clone URL, e.g. https://github.com/acme/gitops.git; give Argo CD access through a repository Secret, never in the URL."),
+  },
+);
+
+const boundedInt = (what: string, min: number, max: number, example: string) =>
+  z
+    .number()
+    .int({ error: (issue) => `${JSON.stringify(issue.input)}: ${what} must be a whole number.` + fix(`e.g. ${example}.`) })
+    .min(min, { error: (issue) => `${JSON.stringify(issue.input)}: ${what} must be at least ${min}.` + fix(`set ${what} between ${min} and ${max}.`) })
+    .max(max, { error: (issue) => `${JSON.stringify(issue.input)}: ${what} must be at most ${max}.` + fix(`set ${what} between ${min} and ${max}.`) });
+
+/** Helm-installed services on the environment's cluster (the `<env>-platform` stack). */
+export const platformSchema = z.object({
+  argocd: z.object({
+    enabled: z.boolean(),
+    /** Replicated server, repo-server and application controller, and redis-ha. */
+    highAvailability: z.boolean(),
+    /** Create the app-of-apps Application; false installs Argo CD ready but with nothing deployed (DR). */
+    deployApplications: z.boolean(),
+    gitopsRepoUrl: httpsUrl.optional(),
+    /** Branch, tag or commit to follow; HEAD when omitted. */
+    gitopsRevision: z.string().regex(/^[\w./-]{1,100}$/, { error: "is not a Git branch, tag or commit." + fix("e.g. \"main\".") }).optional(),
+    /** Folder of Application manifests in the GitOps repository. */
+    appOfAppsPath: z
+      .string()
+      .regex(/^(?!\/)(?!.*\.\.)[\w./-]{1,200}$/, { error: "must be a relative folder inside the repository, without \"..\"." + fix("e.g. \"apps/dev\".") })
+      .optional(),
+  }),
+  monitoring: z.object({
+    enabled: z.boolean(),
+    prometheusRetentionDays: boundedInt("prometheusRetentionDays", 1, 3650, "15"),
+    prometheusStorageGib: boundedInt("prometheusStorageGib", 10, 16384, "50"),
+    prometheusReplicas: boundedInt("prometheusReplicas", 1, 5, "2"),
+    alertmanagerStorageGib: boundedInt("alertmanagerStorageGib", 1, 1024, "5"),
+    alertmanagerReplicas: boundedInt("alertmanagerReplicas", 1, 5, "3"),
+    grafanaStorageGib: boundedInt("grafanaStorageGib", 1, 1024, "10"),
+  }),
+  externalSecrets: z.object({ enabled: z.boolean() }),
+  /** Must be false on an EKS Auto Mode cluster, which brings its own controller (a config rule enforces it). */
+  loadBalancerController: z.object({ enabled: z.boolean() }),
+});
+
+export type PlatformConfig = z.infer<typeof platformSchema>;
+
+/** Rules tying the platform section to the rest of the environment. */
+function platformIssues(
+  env: {
+    readonly tier: Tier;
+    readonly eks: { readonly computeMode: string; readonly nodeGroups: readonly { readonly minSize: number }[] };
+    readonly platform: PlatformConfig;
+  },
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  const { argocd, monitoring, externalSecrets, loadBalancerController } = env.platform;
+  const at = (...path: string[]) => ["platform", ...path];
+  if (loadBalancerController.enabled && env.eks.computeMode === "auto-mode") {
+    issue(
+      at("loadBalancerController", "enabled"),
+      "true on an EKS Auto Mode cluster, which runs its own AWS load balancer controller; two controllers would fight over the same load balancers." +
+        fix("set platform.loadBalancerController.enabled to false, or eks.computeMode to \"managed-node-groups\"."),
+    );
+  }
+  if (monitoring.enabled && !externalSecrets.enabled) {
+    issue(
+      at("externalSecrets", "enabled"),
+      "false, but monitoring needs External Secrets: Grafana's admin password comes from Secrets Manager through it." +
+        fix("set platform.externalSecrets.enabled to true, or platform.monitoring.enabled to false."),
+    );
+  }
+  if (argocd.deployApplications) {
+    if (!argocd.enabled) {
+      issue(at("argocd", "deployApplications"), "true while Argo CD is not installed." + fix("set platform.argocd.enabled to true, or deployApplications to false."));
+    }
+    if (argocd.gitopsRepoUrl === undefined) {
+      issue(at("argocd", "gitopsRepoUrl"), "missing, but deployApplications is true." + fix("set platform.argocd.gitopsRepoUrl to the GitOps repository's HTTPS URL, or deployApplications to false."));
+    }
+    if (argocd.appOfAppsPath === undefined) {
+      issue(at("argocd", "appOfAppsPath"), "missing, but deployApplications is true." + fix("set platform.argocd.appOfAppsPath to the folder of Application manifests, e.g. \"apps/prod\"."));
+    }
+  }
+  // redis-ha runs 3 Redis pods that must land on 3 different nodes.
+  const minNodes = env.eks.nodeGroups.reduce((sum, group) => sum + group.minSize, 0);
+  if (argocd.enabled && argocd.highAvailability && env.eks.computeMode === "managed-node-groups" && minNodes < 3) {
+    issue(
+      at("argocd", "highAvailability"),
+      `true, but the node groups guarantee only ${minNodes} node(s) and highly available Argo CD spreads redis-ha over 3.` +
+        fix("raise the node groups' minSize to 3 in total, or set platform.argocd.highAvailability to false."),
+    );
+  }
+  if (env.tier === "production") {
+    if (argocd.enabled && !argocd.highAvailability) {
+      issue(at("argocd", "highAvailability"), "false: production Argo CD must be highly available." + fix("set platform.argocd.highAvailability to true."));
+    }
+    if (monitoring.enabled && monitoring.prometheusReplicas < 2) {
+      issue(at("monitoring", "prometheusReplicas"), `${monitoring.prometheusReplicas} Prometheus replica(s): production needs at least 2.` + fix("set platform.monitoring.prometheusReplicas to 2 or more."));
+    }
+    if (monitoring.enabled && monitoring.alertmanagerReplicas < 2) {
+      issue(at("monitoring", "alertmanagerReplicas"), `${monitoring.alertmanagerReplicas} Alertmanager replica(s): production needs at least 2.` + fix("set platform.monitoring.alertmanagerReplicas to 3."));
+    }
+  }
+}
+
 export const environmentSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9]{1,11}$/, {
@@ -117,7 +233,7 @@ export const environmentSchema = z
       allocatedStorageGib: z.number().int().min(20).max(65536),
       maxAllocatedStorageGib: z.number().int().min(20).max(65536),
       backupRetentionDays: z.number().int({ error: "must be a whole number of days." }).min(1, {
-        error: "backups cannot be turned off (0) or negative." + fix("set backupRetentionDays between 1 and 35."),
+        error: "turning backups off or a negative retention is not allowed." + fix("set backupRetentionDays between 1 and 35."),
       }).max(35, { error: "RDS keeps automated backups for at most 35 days." + fix("set backupRetentionDays between 1 and 35.") }),
       backupWindow: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, { error: "must be hh:mm-hh:mm (UTC)." + fix("e.g. \"03:00-04:00\".") }),
       maintenanceWindow: z.string().regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, {
@@ -128,6 +244,7 @@ export const environmentSchema = z
       backupReplicationRegion: region.optional(),
       logRetentionDays: logRetention,
     }),
+    platform: platformSchema,
     tags: z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/), z.string().max(256)),
   })
   .superRefine((env, ctx) => {
@@ -204,6 +321,9 @@ export const environmentSchema = z
       if (!db.deletionProtection) issue(["database", "deletionProtection"], "a production database must have deletion protection." + fix("set database.deletionProtection to true."));
       if (db.backupRetentionDays < 7) issue(["database", "backupRetentionDays"], `${db.backupRetentionDays} day(s) is too short for production.` + fix("keep production backups for 7 to 35 days."));
     }
+
+    // Platform services: rules that need the tier and the compute mode.
+    platformIssues(env, issue);
   });
 
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;

@@ -1,0 +1,352 @@
+/**
+ * `<env>-platform` stacks: synth-and-assert of the Kubernetes and Helm providers, every Helm release
+ * and the custom resources that wire the services together.
+ *
+ * These stacks are NOT `terraform validate`d anywhere in this suite: validation needs the
+ * hashicorp/kubernetes and hashicorp/helm provider binaries, and the offline provider mirror the
+ * tests run with carries only hashicorp/aws. The validate suite leaves `*-platform` out on purpose,
+ * and the last test below records it by name. `terraform validate` of these stacks runs wherever
+ * the registry is reachable (see docs/platform.md).
+ */
+import { describe, expect, it } from "vitest";
+import { App, Testing } from "cdktf";
+import type { EnvironmentConfig, EnvironmentInput } from "../../src/config/types";
+import { ConfigError } from "../../src/config/validate";
+import { dev, prod, staging } from "../../environments";
+import { PlatformStack } from "../../src/stacks/platform-stack";
+import { PLATFORM_SERVICE_ACCOUNTS } from "../../modules/eks/platform-roles";
+import { AWS, buildTestApp, resourcesOf, synthStack, tempDir, type SynthesizedStack } from "../support/synth";
+
+type Body = Record<string, any>;
+
+/** How Terraform writes a read of the core stack's published output. */
+const coreOutput = (name: string) => `\${data.terraform_remote_state.core.outputs.${name}}`;
+
+/** The charts as a reviewer expects them; versions must be exact (no ranges). */
+const EXPECTED_CHARTS = {
+  "argo-cd": { repository: "https://argoproj.github.io/argo-helm", namespace: "argocd", version: "9.5.4" },
+  "kube-prometheus-stack": { repository: "https://prometheus-community.github.io/helm-charts", namespace: "monitoring", version: "93.3.1" },
+  "external-secrets": { repository: "https://charts.external-secrets.io", namespace: "external-secrets", version: "2.14.0" },
+  "aws-load-balancer-controller": { repository: "https://aws.github.io/eks-charts", namespace: "kube-system", version: "3.6.0" },
+} as const;
+
+/** Sizes per environment, from the issue: dev minimal, prod highly available. */
+const EXPECTED_SIZES = {
+  dev: { argocdReplicas: 1, redisHa: false, retention: "7d", prometheusStorage: "20Gi", prometheusReplicas: 1, alertmanagerReplicas: 1 },
+  staging: { argocdReplicas: 1, redisHa: false, retention: "15d", prometheusStorage: "50Gi", prometheusReplicas: 1, alertmanagerReplicas: 1 },
+  prod: { argocdReplicas: 2, redisHa: true, retention: "30d", prometheusStorage: "200Gi", prometheusReplicas: 2, alertmanagerReplicas: 3 },
+} as const;
+
+function releases(stack: SynthesizedStack): Body[] {
+  return resourcesOf(stack, "helm_release").map(([, body]) => body);
+}
+
+function releaseOf(stack: SynthesizedStack, chart: string): Body {
+  const found = releases(stack).filter((r) => r.chart === chart);
+  if (found.length !== 1) throw new Error(`expected one helm_release of chart ${chart}, found ${found.length}`);
+  return found[0]!;
+}
+
+function releaseAddress(stack: SynthesizedStack, chart: string): string {
+  const [id] = resourcesOf(stack, "helm_release").find(([, body]) => body.chart === chart)!;
+  return `helm_release.${id}`;
+}
+
+function valuesOf(release: Body): Body {
+  expect(release.values).toHaveLength(1);
+  return JSON.parse(release.values[0]) as Body;
+}
+
+/** Follows a `${<type>.<id>.metadata[0].name}` reference to the literal name it resolves to. */
+function resolveName(stack: SynthesizedStack, value: string): string {
+  const ref = /^\$\{(kubernetes_[a-z0-9_]+)\.([^.]+)\.metadata\[0\]\.name\}$/.exec(value);
+  if (!ref) return value;
+  const body = stack.json.resource?.[ref[1]!]?.[ref[2]!];
+  if (!body) throw new Error(`dangling reference ${value}`);
+  return (body as Body).metadata.name as string;
+}
+
+function manifests(stack: SynthesizedStack, kind: string): [string, Body][] {
+  return resourcesOf(stack, "kubernetes_manifest").filter(([, body]) => (body as Body).manifest.kind === kind) as [string, Body][];
+}
+
+function onlyManifest(stack: SynthesizedStack, kind: string): [string, Body] {
+  const found = manifests(stack, kind);
+  if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
+  return found[0]!;
+}
+
+const built = buildTestApp(AWS);
+const environments = built.environments.filter((env) => env.name in EXPECTED_SIZES);
+
+describe("platform stacks exist for every environment", () => {
+  it("registers <env>-platform for dev, staging and prod", () => {
+    const stacks = built.app.node.children.map((child) => child.node.id);
+    for (const name of ["dev-platform", "staging-platform", "prod-platform"]) expect(stacks).toContain(name);
+    expect(environments.map((env) => env.name).sort()).toEqual(["dev", "prod", "staging"]);
+  });
+});
+
+describe.each(environments.map((env) => [env.name, env] as const))("%s-platform", (name, env: EnvironmentConfig) => {
+  const stack = synthStack(built, `${name}-platform`);
+  const sizes = EXPECTED_SIZES[name as keyof typeof EXPECTED_SIZES];
+
+  it("holds only Kubernetes and Helm resources (the AWS provider is there for the region, not for resources)", () => {
+    const types = Object.keys(stack.json.resource ?? {});
+    expect(types.length).toBeGreaterThan(0);
+    for (const type of types) expect(type).toMatch(/^(helm_|kubernetes_)/);
+  });
+
+  it("reads the cluster from the core stack's remote state in the environment's bucket", () => {
+    const remote = stack.json.data?.terraform_remote_state?.core as Body;
+    expect(remote).toEqual({
+      backend: "s3",
+      config: { bucket: `pipeops-tfstate-${name}-${env.accountId}`, key: `${name}/terraform.tfstate`, region: env.region },
+    });
+  });
+
+  it("configures the kubernetes provider from remote state with exec `aws eks get-token`, and no static credential", () => {
+    const [provider] = stack.json.provider!.kubernetes!;
+    expect(provider).toEqual({
+      host: coreOutput("cluster_endpoint"),
+      cluster_ca_certificate: `\${base64decode(${coreOutput("cluster_certificate_authority_data").slice(2, -1)})}`,
+      exec: [
+        {
+          api_version: "client.authentication.k8s.io/v1beta1",
+          command: "aws",
+          args: ["eks", "get-token", "--cluster-name", coreOutput("cluster_name"), "--region", env.region, "--output", "json"],
+        },
+      ],
+    });
+  });
+
+  it("configures the helm provider's kubernetes block the same way, and no static credential", () => {
+    const [provider] = stack.json.provider!.helm!;
+    expect(Object.keys(provider!)).toEqual(["kubernetes"]);
+    expect(provider!.kubernetes).toEqual({
+      host: coreOutput("cluster_endpoint"),
+      cluster_ca_certificate: `\${base64decode(${coreOutput("cluster_certificate_authority_data").slice(2, -1)})}`,
+      exec: {
+        api_version: "client.authentication.k8s.io/v1beta1",
+        command: "aws",
+        args: ["eks", "get-token", "--cluster-name", coreOutput("cluster_name"), "--region", env.region, "--output", "json"],
+      },
+    });
+    expect(JSON.stringify(stack.json.provider)).not.toMatch(/"(token|password|client_key|client_certificate|config_path)"/);
+  });
+
+  it.each(Object.entries(EXPECTED_CHARTS))("installs %s from its repository at a pinned version into its namespace", (chart, expected) => {
+    const release = releaseOf(stack, chart);
+    expect(release.repository).toBe(expected.repository);
+    expect(release.version).toBe(expected.version);
+    expect(release.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(resolveName(stack, release.namespace)).toBe(expected.namespace);
+    expect(release.atomic).toBe(true);
+  });
+
+  it("binds External Secrets' service account to the IRSA role ARN the core stack publishes", () => {
+    const values = valuesOf(releaseOf(stack, "external-secrets"));
+    expect(values.serviceAccount).toEqual({
+      create: true,
+      name: "external-secrets",
+      annotations: { "eks.amazonaws.com/role-arn": coreOutput("external_secrets_role_arn") },
+    });
+  });
+
+  it("binds the load balancer controller's service account to the IRSA role ARN the core stack publishes", () => {
+    const values = valuesOf(releaseOf(stack, "aws-load-balancer-controller"));
+    expect(values.serviceAccount).toEqual({
+      create: true,
+      name: "aws-load-balancer-controller",
+      annotations: { "eks.amazonaws.com/role-arn": coreOutput("load_balancer_controller_role_arn") },
+    });
+  });
+
+  it("gives the load balancer controller the cluster name, region and VPC ID", () => {
+    const values = valuesOf(releaseOf(stack, "aws-load-balancer-controller"));
+    expect(values).toMatchObject({ clusterName: coreOutput("cluster_name"), region: env.region, vpcId: coreOutput("vpc_id") });
+  });
+
+  it(`sizes Argo CD for ${name}: ${sizes.argocdReplicas} replica(s) of each component, redis-ha ${sizes.redisHa ? "on" : "off"}`, () => {
+    const values = valuesOf(releaseOf(stack, "argo-cd"));
+    expect(values["redis-ha"]).toEqual({ enabled: sizes.redisHa });
+    for (const component of ["controller", "server", "repoServer", "applicationSet"]) {
+      expect(values[component], component).toEqual({ replicas: sizes.argocdReplicas });
+    }
+  });
+
+  it("points the app-of-apps Application at the configured GitOps repository, after Argo CD is installed", () => {
+    const [, app] = onlyManifest(stack, "Application");
+    expect(app.manifest.apiVersion).toBe("argoproj.io/v1alpha1");
+    expect(resolveName(stack, app.manifest.metadata.namespace)).toBe("argocd");
+    expect(app.manifest.spec.source).toEqual({
+      repoURL: env.platform.argocd.gitopsRepoUrl,
+      targetRevision: env.platform.argocd.gitopsRevision,
+      path: `apps/${name}`,
+    });
+    expect(app.depends_on).toContain(releaseAddress(stack, "argo-cd"));
+  });
+
+  it(`keeps ${sizes.retention} of metrics on ${sizes.prometheusStorage} of gp3 with ${sizes.prometheusReplicas} Prometheus replica(s)`, () => {
+    const spec = valuesOf(releaseOf(stack, "kube-prometheus-stack")).prometheus.prometheusSpec;
+    expect(spec.retention).toBe(sizes.retention);
+    expect(spec.replicas).toBe(sizes.prometheusReplicas);
+    const claim = spec.storageSpec.volumeClaimTemplate.spec;
+    expect(claim.resources.requests.storage).toBe(sizes.prometheusStorage);
+    expect(claim.accessModes).toEqual(["ReadWriteOnce"]);
+    expect(resolveName(stack, claim.storageClassName)).toBe("gp3");
+    // Size-based retention stays below the volume, so the disk cannot fill before time-based retention acts.
+    expect(parseInt(spec.retentionSize, 10)).toBeLessThan(parseInt(sizes.prometheusStorage, 10));
+  });
+
+  it(`runs ${sizes.alertmanagerReplicas} Alertmanager replica(s) and persists Alertmanager and Grafana on gp3`, () => {
+    const values = valuesOf(releaseOf(stack, "kube-prometheus-stack"));
+    const alertmanager = values.alertmanager.alertmanagerSpec;
+    expect(alertmanager.replicas).toBe(sizes.alertmanagerReplicas);
+    expect(alertmanager.storage.volumeClaimTemplate.spec.resources.requests.storage).toBe(`${env.platform.monitoring.alertmanagerStorageGib}Gi`);
+    expect(resolveName(stack, alertmanager.storage.volumeClaimTemplate.spec.storageClassName)).toBe("gp3");
+    expect(values.grafana.persistence).toMatchObject({ enabled: true, size: `${env.platform.monitoring.grafanaStorageGib}Gi` });
+    expect(resolveName(stack, values.grafana.persistence.storageClassName)).toBe("gp3");
+  });
+
+  it("creates an encrypted gp3 StorageClass on the EBS CSI driver", () => {
+    const classes = resourcesOf(stack, "kubernetes_storage_class_v1").map(([, body]) => body as Body);
+    expect(classes).toHaveLength(1);
+    expect(classes[0]).toMatchObject({
+      metadata: { name: "gp3" },
+      storage_provisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3", encrypted: "true" },
+      volume_binding_mode: "WaitForFirstConsumer",
+    });
+  });
+
+  it("creates a ClusterSecretStore (external-secrets.io/v1) for Secrets Manager in the environment's region, after the operator", () => {
+    const [, store] = onlyManifest(stack, "ClusterSecretStore");
+    expect(store.manifest.apiVersion).toBe("external-secrets.io/v1");
+    expect(store.manifest.spec).toEqual({ provider: { aws: { service: "SecretsManager", region: env.region } } });
+    expect(store.depends_on).toContain(releaseAddress(stack, "external-secrets"));
+  });
+
+  it("takes Grafana's admin credentials from Secrets Manager through an ExternalSecret, never from a literal", () => {
+    const [secretId, secret] = onlyManifest(stack, "ExternalSecret");
+    const [storeId, store] = onlyManifest(stack, "ClusterSecretStore");
+    expect(secret.manifest.apiVersion).toBe("external-secrets.io/v1");
+    expect(resolveName(stack, secret.manifest.metadata.namespace)).toBe("monitoring");
+    expect(secret.manifest.spec.secretStoreRef).toEqual({ kind: "ClusterSecretStore", name: store.manifest.metadata.name });
+    expect(secret.depends_on).toContain(`kubernetes_manifest.${storeId}`);
+    for (const item of secret.manifest.spec.data) expect(item.remoteRef.key).toBe(coreOutput("grafana_admin_secret_name"));
+    expect(secret.wait).toEqual({ condition: [{ type: "Ready", status: "True" }] });
+
+    const release = releaseOf(stack, "kube-prometheus-stack");
+    const admin = valuesOf(release).grafana.admin;
+    expect(admin.existingSecret).toBe(secret.manifest.spec.target.name);
+    expect(secret.manifest.spec.data.map((d: Body) => d.secretKey).sort()).toEqual([admin.passwordKey, admin.userKey].sort());
+    expect(release.depends_on).toContain(`kubernetes_manifest.${secretId}`);
+    expect(stack.text).not.toMatch(/adminPassword/i);
+  });
+
+  it("installs the load balancer controller first: every other release waits for its webhook", () => {
+    const alb = releaseAddress(stack, "aws-load-balancer-controller");
+    for (const chart of ["argo-cd", "kube-prometheus-stack", "external-secrets"]) {
+      expect(releaseOf(stack, chart).depends_on, chart).toContain(alb);
+    }
+  });
+
+  it("puts no secret material into the configuration", () => {
+    expect(stack.text).not.toMatch(/"(token|password|client_key|set_sensitive)"\s*:/);
+  });
+
+  it("cannot be `terraform validate`d offline: hashicorp/kubernetes and hashicorp/helm are not in the provider mirror, so the stack pins them for validation elsewhere", () => {
+    expect(stack.json.terraform.required_providers).toMatchObject({
+      kubernetes: { source: "kubernetes", version: "2.38.0" },
+      helm: { source: "helm", version: "3.1.1" },
+    });
+  });
+});
+
+describe("IRSA wiring between the core and platform stacks", () => {
+  const stack = synthStack(built, "dev-platform");
+
+  it.each([
+    ["external-secrets", PLATFORM_SERVICE_ACCOUNTS.externalSecrets],
+    ["aws-load-balancer-controller", PLATFORM_SERVICE_ACCOUNTS.loadBalancerController],
+  ] as const)("runs %s as exactly the service account its core IRSA role trusts", (chart, trusted) => {
+    const release = releaseOf(stack, chart);
+    expect(resolveName(stack, release.namespace)).toBe(trusted.namespace);
+    expect(valuesOf(release).serviceAccount.name).toBe(trusted.serviceAccount);
+  });
+});
+
+// ------------------------------------------------------------------ services turned off by config
+
+type Platform = EnvironmentInput["platform"];
+
+function devWith(patch: (platform: Platform, env: EnvironmentInput) => Partial<EnvironmentInput> | void): EnvironmentInput {
+  const env = structuredClone(dev);
+  const extra = patch(env.platform, env);
+  return { ...env, ...(extra ?? {}) };
+}
+
+function devPlatform(env: EnvironmentInput): SynthesizedStack {
+  return synthStack(buildTestApp(AWS, [env, staging, prod]), "dev-platform");
+}
+
+const autoMode = (platform: Platform, env: EnvironmentInput) => {
+  platform.loadBalancerController.enabled = false;
+  return { eks: { ...env.eks, computeMode: "auto-mode" as const, nodeGroups: [] } };
+};
+
+describe("no release on a cluster where its config turns it off", () => {
+  it("leaves the load balancer controller out when platform.loadBalancerController.enabled is false", () => {
+    const stack = devPlatform(devWith((p) => void (p.loadBalancerController.enabled = false)));
+    expect(releases(stack).map((r) => r.chart)).not.toContain("aws-load-balancer-controller");
+    for (const release of releases(stack)) expect(JSON.stringify(release.depends_on ?? [])).not.toMatch(/load-balancer/);
+  });
+
+  it("installs no load balancer controller on an EKS Auto Mode cluster, and provisions gp3 with Auto Mode's EBS driver", () => {
+    const stack = devPlatform(devWith(autoMode));
+    expect(releases(stack).map((r) => r.chart).sort()).toEqual(["argo-cd", "external-secrets", "kube-prometheus-stack"]);
+    const [[, storageClass]] = resourcesOf(stack, "kubernetes_storage_class_v1") as [[string, Body]];
+    expect(storageClass.storage_provisioner).toBe("ebs.csi.eks.amazonaws.com");
+  });
+
+  it("refuses to enable the load balancer controller on an EKS Auto Mode cluster", () => {
+    const env = devWith((p, e) => ({ ...autoMode(p, e), platform: { ...p, loadBalancerController: { enabled: true } } }));
+    expect(() => buildTestApp(AWS, [env, staging, prod])).toThrow(ConfigError);
+    expect(() => buildTestApp(AWS, [env, staging, prod])).toThrow(/dev: platform\.loadBalancerController\.enabled: true on an EKS Auto Mode cluster.*Fix: /);
+  });
+
+  it("never installs it on Auto Mode even from an unvalidated config (the stack checks too, not only the config rules)", () => {
+    const validated = built.environments.find((env) => env.name === "dev")!;
+    const unvalidated: EnvironmentConfig = { ...validated, eks: { ...validated.eks, computeMode: "auto-mode", nodeGroups: [] } };
+    expect(unvalidated.platform.loadBalancerController.enabled).toBe(true);
+    const stack = new PlatformStack(new App({ outdir: tempDir("unvalidated") }), "dev-platform", { env: unvalidated, target: AWS });
+    const charts = Object.values((JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Body>> }).resource.helm_release!).map((r) => r.chart);
+    expect(charts).not.toContain("aws-load-balancer-controller");
+  });
+
+  it("leaves Argo CD and its Application out when platform.argocd.enabled is false", () => {
+    const stack = devPlatform(devWith((p) => void Object.assign(p.argocd, { enabled: false, deployApplications: false })));
+    expect(releases(stack).map((r) => r.chart)).not.toContain("argo-cd");
+    expect(manifests(stack, "Application")).toEqual([]);
+    expect(resourcesOf(stack, "kubernetes_namespace_v1").map(([, b]) => (b as Body).metadata.name)).not.toContain("argocd");
+  });
+
+  it("leaves kube-prometheus-stack and Grafana's ExternalSecret out when platform.monitoring.enabled is false", () => {
+    const stack = devPlatform(devWith((p) => void (p.monitoring.enabled = false)));
+    expect(releases(stack).map((r) => r.chart)).not.toContain("kube-prometheus-stack");
+    expect(manifests(stack, "ExternalSecret")).toEqual([]);
+  });
+
+  it("leaves External Secrets and its ClusterSecretStore out when platform.externalSecrets.enabled is false (monitoring off too)", () => {
+    const stack = devPlatform(devWith((p) => void ((p.externalSecrets.enabled = false), (p.monitoring.enabled = false))));
+    expect(releases(stack).map((r) => r.chart).sort()).toEqual(["argo-cd", "aws-load-balancer-controller"]);
+    expect(manifests(stack, "ClusterSecretStore")).toEqual([]);
+  });
+
+  it("DR-style config: Argo CD and monitoring installed and ready, no application deployed", () => {
+    const stack = devPlatform(devWith((p) => void (p.argocd.deployApplications = false)));
+    expect(releases(stack).map((r) => r.chart)).toEqual(expect.arrayContaining(["argo-cd", "kube-prometheus-stack"]));
+    expect(manifests(stack, "Application")).toEqual([]);
+  });
+});

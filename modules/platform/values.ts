@@ -1,0 +1,202 @@
+import { IRSA_ROLE_ANNOTATION, IRSA_SERVICE_ACCOUNTS } from "./charts";
+
+/**
+ * Typed Helm values for each chart: only the keys this project sets, named exactly as in the
+ * chart's values.yaml. Builders are pure functions of typed settings; `toHelmValues` turns the
+ * result into the one document the helm_release `values` list takes. Strings may carry Terraform
+ * references (e.g. a role ARN read from remote state); they resolve inside the document.
+ */
+
+/** JSON is a subset of YAML, so a JSON document is a valid Helm values file. Indented for readable plan diffs. */
+export function toHelmValues(values: object): string {
+  return JSON.stringify(values, null, 2);
+}
+
+const gib = (size: number) => `${size}Gi`;
+
+interface ServiceAccountValues {
+  readonly create: boolean;
+  readonly name: string;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+interface PersistentVolumeClaimTemplate {
+  readonly spec: {
+    readonly storageClassName: string;
+    readonly accessModes: readonly ["ReadWriteOnce"];
+    readonly resources: { readonly requests: { readonly storage: string } };
+  };
+}
+
+function volumeClaimTemplate(storageClassName: string, sizeGib: number): PersistentVolumeClaimTemplate {
+  return { spec: { storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: gib(sizeGib) } } } };
+}
+
+// ---------------------------------------------------------------- Argo CD (argo-cd chart)
+
+export interface ArgoCdSettings {
+  /** Replicated server, repo-server, application controller and ApplicationSet controller, and redis-ha. */
+  readonly highAvailability: boolean;
+}
+
+export interface ArgoCdValues {
+  readonly "redis-ha": { readonly enabled: boolean };
+  readonly controller: { readonly replicas: number };
+  readonly server: { readonly replicas: number };
+  readonly repoServer: { readonly replicas: number };
+  readonly applicationSet: { readonly replicas: number };
+}
+
+/** Replica count of each Argo CD component when highly available (the upstream HA manifests use 2). */
+export const ARGOCD_HA_REPLICAS = 2;
+
+export function argoCdValues(settings: ArgoCdSettings): ArgoCdValues {
+  const replicas = settings.highAvailability ? ARGOCD_HA_REPLICAS : 1;
+  return {
+    // HA Redis (3 pods with Sentinel and HAProxy) takes the single Redis's place when highly available.
+    "redis-ha": { enabled: settings.highAvailability },
+    // With more than one replica the chart shards clusters across controller pods.
+    controller: { replicas },
+    server: { replicas },
+    repoServer: { replicas },
+    applicationSet: { replicas },
+  };
+}
+
+// ---------------------------------------------------------------- kube-prometheus-stack
+
+export interface MonitoringSettings {
+  readonly prometheusRetentionDays: number;
+  readonly prometheusStorageGib: number;
+  readonly prometheusReplicas: number;
+  readonly alertmanagerStorageGib: number;
+  readonly alertmanagerReplicas: number;
+  readonly grafanaStorageGib: number;
+  /** StorageClass of every persistent volume (gp3). */
+  readonly storageClassName: string;
+  /** Kubernetes Secret (materialised by External Secrets) holding Grafana's admin credentials. */
+  readonly grafanaAdminSecretName: string;
+}
+
+/** Keys of the Grafana admin Secret in the cluster (the grafana chart's defaults). */
+export const GRAFANA_ADMIN_SECRET_KEYS = { user: "admin-user", password: "admin-password" } as const;
+
+export interface KubePrometheusStackValues {
+  readonly prometheus: {
+    readonly prometheusSpec: {
+      readonly replicas: number;
+      readonly retention: string;
+      readonly retentionSize: string;
+      readonly storageSpec: { readonly volumeClaimTemplate: PersistentVolumeClaimTemplate };
+      readonly serviceMonitorSelectorNilUsesHelmValues: boolean;
+      readonly podMonitorSelectorNilUsesHelmValues: boolean;
+      readonly ruleSelectorNilUsesHelmValues: boolean;
+    };
+  };
+  readonly alertmanager: {
+    readonly enabled: boolean;
+    readonly alertmanagerSpec: {
+      readonly replicas: number;
+      readonly storage: { readonly volumeClaimTemplate: PersistentVolumeClaimTemplate };
+    };
+  };
+  readonly grafana: {
+    readonly enabled: boolean;
+    readonly admin: { readonly existingSecret: string; readonly userKey: string; readonly passwordKey: string };
+    readonly persistence: { readonly enabled: boolean; readonly type: "pvc"; readonly storageClassName: string; readonly size: string };
+  };
+}
+
+/**
+ * Prometheus deletes the oldest blocks once the volume holds this share of its size, so a burst of
+ * series cannot fill the disk before the time-based retention catches up.
+ */
+export const PROMETHEUS_RETENTION_SIZE_SHARE = 0.85;
+
+export function kubePrometheusStackValues(settings: MonitoringSettings): KubePrometheusStackValues {
+  return {
+    prometheus: {
+      prometheusSpec: {
+        replicas: settings.prometheusReplicas,
+        retention: `${settings.prometheusRetentionDays}d`,
+        // Prometheus size units are powers of two, so "GB" here is GiB.
+        retentionSize: `${Math.floor(settings.prometheusStorageGib * PROMETHEUS_RETENTION_SIZE_SHARE)}GB`,
+        storageSpec: { volumeClaimTemplate: volumeClaimTemplate(settings.storageClassName, settings.prometheusStorageGib) },
+        // Pick up ServiceMonitors, PodMonitors and rules from every release, not only this one's.
+        serviceMonitorSelectorNilUsesHelmValues: false,
+        podMonitorSelectorNilUsesHelmValues: false,
+        ruleSelectorNilUsesHelmValues: false,
+      },
+    },
+    alertmanager: {
+      enabled: true,
+      alertmanagerSpec: {
+        replicas: settings.alertmanagerReplicas,
+        storage: { volumeClaimTemplate: volumeClaimTemplate(settings.storageClassName, settings.alertmanagerStorageGib) },
+      },
+    },
+    grafana: {
+      enabled: true,
+      // Credentials come from a Secret External Secrets syncs from Secrets Manager; no password in values or state.
+      admin: {
+        existingSecret: settings.grafanaAdminSecretName,
+        userKey: GRAFANA_ADMIN_SECRET_KEYS.user,
+        passwordKey: GRAFANA_ADMIN_SECRET_KEYS.password,
+      },
+      persistence: { enabled: true, type: "pvc", storageClassName: settings.storageClassName, size: gib(settings.grafanaStorageGib) },
+    },
+  };
+}
+
+// ---------------------------------------------------------------- External Secrets Operator
+
+export interface ExternalSecretsSettings {
+  /** IAM role (IRSA) the operator assumes to read Secrets Manager. */
+  readonly roleArn: string;
+}
+
+export interface ExternalSecretsValues {
+  readonly installCRDs: boolean;
+  readonly serviceAccount: ServiceAccountValues;
+}
+
+export function externalSecretsValues(settings: ExternalSecretsSettings): ExternalSecretsValues {
+  return {
+    installCRDs: true,
+    serviceAccount: {
+      create: true,
+      name: IRSA_SERVICE_ACCOUNTS.externalSecrets.name,
+      annotations: { [IRSA_ROLE_ANNOTATION]: settings.roleArn },
+    },
+  };
+}
+
+// ---------------------------------------------------------------- AWS Load Balancer Controller
+
+export interface LoadBalancerControllerSettings {
+  readonly clusterName: string;
+  readonly region: string;
+  readonly vpcId: string;
+  readonly roleArn: string;
+}
+
+export interface LoadBalancerControllerValues {
+  readonly clusterName: string;
+  readonly region: string;
+  readonly vpcId: string;
+  readonly serviceAccount: ServiceAccountValues;
+}
+
+export function loadBalancerControllerValues(settings: LoadBalancerControllerSettings): LoadBalancerControllerValues {
+  return {
+    clusterName: settings.clusterName,
+    // Set explicitly: with IMDSv2 hop limit 1 the controller cannot discover region and VPC itself.
+    region: settings.region,
+    vpcId: settings.vpcId,
+    serviceAccount: {
+      create: true,
+      name: IRSA_SERVICE_ACCOUNTS.awsLoadBalancerController.name,
+      annotations: { [IRSA_ROLE_ANNOTATION]: settings.roleArn },
+    },
+  };
+}

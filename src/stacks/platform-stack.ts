@@ -1,0 +1,90 @@
+import { Fn, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+import { CORE_OUTPUT } from "./core-outputs";
+import { stackNames } from "./names";
+import { remoteStateOf, useEnvironmentStateBackend } from "../../backend/state-backend";
+import { PlatformServices } from "../../modules/platform/platform-services";
+import type { EnvironmentConfig } from "../config/types";
+
+/** The client-go credential plugin API `aws eks get-token` speaks. */
+export const EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1";
+
+/** Branch Argo CD follows when the config names none. */
+export const DEFAULT_GITOPS_REVISION = "HEAD";
+
+/**
+ * `<env>-platform`: only Kubernetes and Helm resources, on the cluster of the `<env>` core stack.
+ * Cluster facts come from the core stack's remote state (never from resources of this apply), and
+ * the providers authenticate with short-lived `aws eks get-token` tokens, so no credential is
+ * written to the configuration or the state.
+ */
+export class PlatformStack extends EnvironmentStack {
+  readonly services: PlatformServices;
+
+  constructor(scope: Construct, stackName: string, props: EnvironmentStackProps) {
+    super(scope, stackName, props);
+    const { env, target } = props;
+    useEnvironmentStateBackend(this, env, target, stackName);
+
+    const coreName = stackNames(env.name).core;
+    const core = remoteStateOf(this, "core", env, target, coreName);
+    const clusterName = core.getString(CORE_OUTPUT.clusterName);
+    const cluster = {
+      host: core.getString(CORE_OUTPUT.clusterEndpoint),
+      clusterCaCertificate: Fn.base64decode(core.getString(CORE_OUTPUT.clusterCertificateAuthorityData)),
+    };
+    const exec = {
+      apiVersion: EXEC_API_VERSION,
+      command: "aws",
+      args: ["eks", "get-token", "--cluster-name", clusterName, "--region", env.region, "--output", "json"],
+    };
+    new KubernetesProvider(this, "kubernetes", { ...cluster, exec: [exec] });
+    new HelmProvider(this, "helm", { kubernetes: { ...cluster, exec } });
+
+    // Deploy order only: the core stack's outputs must exist before this stack plans.
+    const coreStack = scope.node.tryFindChild(coreName);
+    if (coreStack instanceof TerraformStack) this.addDependency(coreStack);
+
+    this.services = new PlatformServices(this, "platform", {
+      cluster: { name: clusterName, region: env.region, vpcId: core.getString(CORE_OUTPUT.vpcId) },
+      ebsProvisioner: env.eks.computeMode === "auto-mode" ? "ebs.csi.eks.amazonaws.com" : "ebs.csi.aws.com",
+      ...platformServicesOf(env, (output) => core.getString(output)),
+    });
+  }
+}
+
+/** Maps an environment's `platform` config to the module's props; disabled services are left out. */
+function platformServicesOf(env: EnvironmentConfig, coreOutput: (name: string) => string) {
+  const { argocd, monitoring, externalSecrets, loadBalancerController } = env.platform;
+  return {
+    argocd: argocd.enabled
+      ? {
+          highAvailability: argocd.highAvailability,
+          appOfApps:
+            argocd.deployApplications && argocd.gitopsRepoUrl && argocd.appOfAppsPath
+              ? { repoUrl: argocd.gitopsRepoUrl, revision: argocd.gitopsRevision ?? DEFAULT_GITOPS_REVISION, path: argocd.appOfAppsPath }
+              : undefined,
+        }
+      : undefined,
+    monitoring: monitoring.enabled
+      ? {
+          prometheusRetentionDays: monitoring.prometheusRetentionDays,
+          prometheusStorageGib: monitoring.prometheusStorageGib,
+          prometheusReplicas: monitoring.prometheusReplicas,
+          alertmanagerStorageGib: monitoring.alertmanagerStorageGib,
+          alertmanagerReplicas: monitoring.alertmanagerReplicas,
+          grafanaStorageGib: monitoring.grafanaStorageGib,
+          grafanaAdminSecretsManagerName: coreOutput(CORE_OUTPUT.grafanaAdminSecretName),
+        }
+      : undefined,
+    externalSecrets: externalSecrets.enabled ? { roleArn: coreOutput(CORE_OUTPUT.externalSecretsRoleArn) } : undefined,
+    // Auto Mode runs its own load balancer controller; the config rules reject enabling both.
+    loadBalancerController:
+      loadBalancerController.enabled && env.eks.computeMode !== "auto-mode"
+        ? { roleArn: coreOutput(CORE_OUTPUT.loadBalancerControllerRoleArn) }
+        : undefined,
+  };
+}
