@@ -1,0 +1,27 @@
+/**
+ * The EKS managed add-ons the cluster gets, and which of them must exist before nodes join.
+ * Auto Mode runs networking, DNS, kube-proxy, EBS storage and Pod Identity itself, so only the
+ * observability add-on is installed there.
+ */
+export const EKS_ADDONS = [
+  "vpc-cni",
+  "kube-proxy",
+  "eks-pod-identity-agent",
+  "coredns",
+  "aws-ebs-csi-driver",
+  "amazon-cloudwatch-observability",
+] as const;
+
+export type EksAddonName = (typeof EKS_ADDONS)[number];
+
+/**
+ * Installed before the node groups: nodes only become Ready once the CNI runs, and DaemonSets are
+ * healthy with no nodes. The others run Deployments, which need nodes to become ACTIVE.
+ */
+export const ADDONS_BEFORE_NODES: readonly EksAddonName[] = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"];
+
+/** Add-ons of a cluster in EKS Auto Mode (the rest are built into Auto Mode). */
+export const AUTO_MODE_ADDONS: readonly EksAddonName[] = ["amazon-cloudwatch-observability"];
+
+/** Every control-plane log EKS can send to CloudWatch Logs. */
+export const EKS_CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;

@@ -1,0 +1,403 @@
+import { Construct } from "constructs";
+import { Token, type ITerraformDependable } from "cdktf";
+import { EksCluster as EksClusterResource } from "@cdktf/provider-aws/lib/eks-cluster";
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
+import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { CustomerManagedKey } from "../kms/customer-managed-key";
+import { IrsaRole, IRSA_AUDIENCE, stripHttps } from "../iam/irsa-role";
+import { AWS_MANAGED_POLICY, EKS_CLUSTER_ADMIN_ACCESS_POLICY } from "../iam/managed-policies";
+import { EksManagedNodeGroup, type EksNodeGroupSpec } from "./managed-node-group";
+import { ADDONS_BEFORE_NODES, AUTO_MODE_ADDONS, EKS_ADDONS, EKS_CONTROL_PLANE_LOG_TYPES, type EksAddonName } from "./addons";
+
+export type EksComputeMode = "managed-node-groups" | "auto-mode";
+
+export interface EksClusterProps {
+  /** Cluster name; also the prefix of every IAM role, key alias and log group of the cluster. */
+  readonly name: string;
+  /** Kubernetes version of the control plane and the managed nodes, e.g. `1.33`. */
+  readonly kubernetesVersion: string;
+  /** Region the cluster runs in (CloudWatch Logs key policy, ARNs). */
+  readonly region: string;
+  readonly vpcId: string;
+  /** Private subnets (at least two AZs) for the control-plane ENIs and the nodes. */
+  readonly subnetIds: readonly string[];
+  /**
+   * CIDR ranges allowed to reach the public API endpoint. Empty: the public endpoint is off and
+   * the API is reachable only from inside the VPC (the private endpoint is always on).
+   */
+  readonly publicAccessCidrs: readonly string[];
+  /**
+   * CIDR ranges inside the network (VPN, CI runners) that may reach the private API endpoint on
+   * port 443. Nodes reach it through the cluster security group without this. Default: none.
+   */
+  readonly privateAccessCidrs?: readonly string[];
+  /** IAM roles or users that become cluster admins through EKS access entries. */
+  readonly adminPrincipalArns: readonly string[];
+  /** Days the control-plane logs are kept in CloudWatch Logs. */
+  readonly logRetentionDays: number;
+  /**
+   * `managed-node-groups`: EKS managed node groups from `nodeGroups`, plus the core add-ons.
+   * `auto-mode`: EKS Auto Mode runs compute, networking, DNS and block storage itself;
+   * `nodeGroups` must then be empty.
+   */
+  readonly computeMode: EksComputeMode;
+  readonly nodeGroups: readonly EksNodeGroupSpec[];
+  /** Add-on versions to pin; an add-on left out gets EKS' default for the Kubernetes version. */
+  readonly addonVersions?: Readonly<Partial<Record<EksAddonName, string>>>;
+}
+
+/**
+ * An EKS cluster with the secure defaults of terraform-aws-modules/terraform-aws-eks:
+ *
+ * - access through EKS access entries only (`API` mode), no implicit admin for whoever created it;
+ * - private API endpoint always on, public endpoint only for the listed CIDRs;
+ * - Kubernetes secrets envelope-encrypted with a customer managed KMS key;
+ * - all five control-plane log types, in a KMS-encrypted log group with a retention;
+ * - an IAM OIDC provider for IRSA, and IRSA roles for the add-ons that call AWS
+ *   (VPC CNI, EBS CSI driver, CloudWatch agent), so nodes carry no add-on permissions;
+ * - managed node groups with IMDSv2 and encrypted gp3 root volumes, or EKS Auto Mode.
+ *
+ * The IAM OIDC provider is created without `thumbprint_list` (optional and computed in the AWS
+ * provider 5.100 schema): when the list is omitted, IAM fetches the thumbprint of the issuer's
+ * top intermediate CA itself (CreateOpenIDConnectProvider), so no `tls` provider is needed and no
+ * thumbprint has to be kept up to date here.
+ */
+export class EksCluster extends Construct {
+  readonly cluster: EksClusterResource;
+  readonly clusterName: string;
+  readonly clusterArn: string;
+  readonly clusterEndpoint: string;
+  /** Base64 PEM of the cluster CA, for Kubernetes / Helm provider configuration. */
+  readonly clusterCertificateAuthorityData: string;
+  /** Issuer URL as EKS reports it: `https://oidc.eks.<region>.amazonaws.com/id/<id>`. */
+  readonly oidcIssuerUrl: string;
+  /**
+   * The issuer without `https://` (from the IAM OIDC provider): the prefix of IRSA trust-policy
+   * condition keys. Pass this, with `oidcProviderArn`, to IRSA roles made outside the module.
+   */
+  readonly oidcProvider: string;
+  readonly oidcProviderArn: string;
+  /** The security group this module adds to the control-plane ENIs (API access rules). */
+  readonly clusterSecurityGroupId: string;
+  /**
+   * The cluster's primary security group, created by EKS. Managed nodes (and Auto Mode nodes) use
+   * it; allow database or other access from this group to reach the nodes' pods.
+   */
+  readonly nodeSecurityGroupId: string;
+  readonly clusterRoleArn: string;
+  /** Role of the EC2 nodes (managed node groups, or Auto Mode's node pools). */
+  readonly nodeRoleArn: string;
+  readonly secretsKmsKeyArn: string;
+  readonly logsKmsKeyArn: string;
+  /** Key of the node root volumes and of EBS CSI volumes; managed-node-groups mode only. */
+  readonly ebsKmsKeyArn?: string;
+  readonly logGroupName: string;
+  readonly cloudwatchAgentRoleArn: string;
+  /** IRSA role of the aws-ebs-csi-driver add-on; managed-node-groups mode only. */
+  readonly ebsCsiDriverRoleArn?: string;
+  /** IRSA role of the vpc-cni add-on; managed-node-groups mode only. */
+  readonly vpcCniRoleArn?: string;
+  readonly nodeGroups: readonly EksManagedNodeGroup[];
+  readonly addons: Readonly<Partial<Record<EksAddonName, EksAddon>>>;
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    const autoMode = props.computeMode === "auto-mode";
+    if (autoMode && props.nodeGroups.length > 0) {
+      throw new Error(
+        `EKS cluster ${props.name}: computeMode "auto-mode" provisions nodes itself, but ${props.nodeGroups.length} node group(s) are configured. Fix: remove the node groups, or use computeMode "managed-node-groups".`,
+      );
+    }
+    if (!autoMode && props.nodeGroups.length === 0) {
+      throw new Error(`EKS cluster ${props.name}: computeMode "managed-node-groups" needs at least one node group. Fix: add a node group, or use "auto-mode".`);
+    }
+    const { name, region } = props;
+    const account = new DataAwsCallerIdentity(this, "caller").accountId;
+    const logGroupName = `/aws/eks/${name}/cluster`;
+
+    // ---- Keys -------------------------------------------------------------------------------
+    const secretsKey = new CustomerManagedKey(this, "secrets-key", {
+      alias: `${name}-eks-secrets`,
+      description: `EKS ${name}: envelope encryption of Kubernetes secrets`,
+    });
+    const logsKey = new CustomerManagedKey(this, "logs-key", {
+      alias: `${name}-eks-logs`,
+      description: `EKS ${name}: control-plane log group`,
+      serviceStatements: [
+        {
+          sid: "CloudWatchLogsEncryptsTheControlPlaneLogGroup",
+          effect: "Allow",
+          principals: [{ type: "Service", identifiers: [`logs.${region}.amazonaws.com`] }],
+          actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          resources: ["*"],
+          condition: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: [`arn:aws:logs:${region}:${account}:log-group:${logGroupName}`] }],
+        },
+      ],
+    });
+    this.secretsKmsKeyArn = secretsKey.arn;
+    this.logsKmsKeyArn = logsKey.arn;
+
+    // ---- Control-plane log group (exists before the cluster, so EKS does not create it) ------
+    const logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: logGroupName,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: logsKey.arn,
+      tags: { Name: logGroupName },
+    });
+    this.logGroupName = logGroup.name;
+
+    // ---- Cluster IAM role -------------------------------------------------------------------
+    const clusterTrust = new DataAwsIamPolicyDocument(this, "cluster-trust", {
+      statement: [
+        {
+          sid: "EksAssumesClusterRole",
+          actions: autoMode ? ["sts:AssumeRole", "sts:TagSession"] : ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["eks.amazonaws.com"] }],
+        },
+      ],
+    });
+    const clusterRole = new IamRole(this, "cluster-role", {
+      name: `${name}-cluster`,
+      description: `EKS ${name} control plane`,
+      assumeRolePolicy: clusterTrust.json,
+      forceDetachPolicies: true,
+    });
+    this.clusterRoleArn = clusterRole.arn;
+    const clusterPolicies = autoMode
+      ? [AWS_MANAGED_POLICY.eksCluster, AWS_MANAGED_POLICY.eksCompute, AWS_MANAGED_POLICY.eksBlockStorage, AWS_MANAGED_POLICY.eksLoadBalancing, AWS_MANAGED_POLICY.eksNetworking]
+      : [AWS_MANAGED_POLICY.eksCluster];
+    const clusterRoleReady: ITerraformDependable[] = clusterPolicies.map(
+      (policyArn) => new IamRolePolicyAttachment(this, `cluster-role-${policyArn.split("/").pop()}`, { role: clusterRole.name, policyArn }),
+    );
+    const clusterRoleInline = new DataAwsIamPolicyDocument(this, "cluster-role-inline", {
+      statement: [
+        {
+          sid: "UseSecretsEncryptionKey",
+          actions: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+          resources: [secretsKey.arn],
+        },
+        {
+          // A cluster still logging during destroy would otherwise re-create the log group,
+          // unencrypted and unmanaged (terraform-aws-eks issue #920).
+          sid: "DenyCreatingLogGroups",
+          effect: "Deny",
+          actions: ["logs:CreateLogGroup"],
+          resources: ["*"],
+        },
+      ],
+    });
+    clusterRoleReady.push(new IamRolePolicy(this, "cluster-role-policy", { name: "encryption-and-logs", role: clusterRole.id, policy: clusterRoleInline.json }));
+
+    // ---- Node IAM role ----------------------------------------------------------------------
+    const nodeTrust = new DataAwsIamPolicyDocument(this, "node-trust", {
+      statement: [{ sid: "Ec2AssumesNodeRole", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }],
+    });
+    const nodeRole = new IamRole(this, "node-role", {
+      name: `${name}-node`,
+      description: `EKS ${name} nodes`,
+      assumeRolePolicy: nodeTrust.json,
+      forceDetachPolicies: true,
+    });
+    this.nodeRoleArn = nodeRole.arn;
+    // The CNI policy is not on the nodes: the vpc-cni add-on gets it through its own IRSA role.
+    const nodePolicies = autoMode
+      ? [AWS_MANAGED_POLICY.eksWorkerNodeMinimal, AWS_MANAGED_POLICY.ecrPullOnly]
+      : [AWS_MANAGED_POLICY.eksWorkerNode, AWS_MANAGED_POLICY.ecrReadOnly];
+    const nodeRoleReady: ITerraformDependable[] = nodePolicies.map(
+      (policyArn) => new IamRolePolicyAttachment(this, `node-role-${policyArn.split("/").pop()}`, { role: nodeRole.name, policyArn }),
+    );
+
+    // ---- Additional cluster security group ---------------------------------------------------
+    const clusterSg = new SecurityGroup(this, "cluster-sg", {
+      name: `${name}-cluster`,
+      description: `EKS ${name}: API endpoint access from inside the network`,
+      vpcId: props.vpcId,
+      revokeRulesOnDelete: true,
+      tags: { Name: `${name}-cluster` },
+    });
+    this.clusterSecurityGroupId = clusterSg.id;
+    (props.privateAccessCidrs ?? []).forEach((cidr, i) => {
+      new VpcSecurityGroupIngressRule(this, `api-from-${Token.isUnresolved(cidr) ? i : cidr.replace(/[./]/g, "-")}`, {
+        securityGroupId: clusterSg.id,
+        description: `Kubernetes API from ${cidr}`,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: cidr,
+      });
+    });
+
+    // ---- Cluster ----------------------------------------------------------------------------
+    const publicEndpoint = props.publicAccessCidrs.length > 0;
+    this.cluster = new EksClusterResource(this, "cluster", {
+      name,
+      version: props.kubernetesVersion,
+      roleArn: clusterRole.arn,
+      enabledClusterLogTypes: [...EKS_CONTROL_PLANE_LOG_TYPES],
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+      vpcConfig: {
+        subnetIds: [...props.subnetIds],
+        securityGroupIds: [clusterSg.id],
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicEndpoint,
+        publicAccessCidrs: publicEndpoint ? [...props.publicAccessCidrs] : undefined,
+      },
+      encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKey.arn } },
+      ...(autoMode
+        ? {
+            bootstrapSelfManagedAddons: false,
+            computeConfig: { enabled: true, nodePools: ["general-purpose", "system"], nodeRoleArn: nodeRole.arn },
+            kubernetesNetworkConfig: { elasticLoadBalancing: { enabled: true } },
+            storageConfig: { blockStorage: { enabled: true } },
+          }
+        : {}),
+      tags: { Name: name },
+      dependsOn: [logGroup, ...clusterRoleReady, ...(autoMode ? nodeRoleReady : [])],
+    });
+    this.clusterName = this.cluster.name;
+    this.clusterArn = this.cluster.arn;
+    this.clusterEndpoint = this.cluster.endpoint;
+    this.clusterCertificateAuthorityData = this.cluster.certificateAuthority.get(0).data;
+    this.nodeSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
+    this.oidcIssuerUrl = this.cluster.identity.get(0).oidc.get(0).issuer;
+
+    // ---- Access entries: cluster admins -----------------------------------------------------
+    const adminIds = new Set<string>();
+    props.adminPrincipalArns.forEach((principalArn, i) => {
+      const key = Token.isUnresolved(principalArn) ? String(i) : principalArn.split(":").pop()!.replace(/[^A-Za-z0-9-]/g, "-");
+      const id = adminIds.has(key) ? `${key}-${i}` : key;
+      adminIds.add(id);
+      const entry = new EksAccessEntry(this, `admin-${id}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD" });
+      // Ordered by depends_on rather than an attribute reference, so either resource can be
+      // switched off (count = 0) on its own by an aspect without breaking the other.
+      new EksAccessPolicyAssociation(this, `admin-${id}-policy`, {
+        clusterName: this.cluster.name,
+        principalArn,
+        policyArn: EKS_CLUSTER_ADMIN_ACCESS_POLICY,
+        accessScope: { type: "cluster" },
+        dependsOn: [entry],
+      });
+    });
+
+    // ---- IRSA: OIDC provider and add-on roles -----------------------------------------------
+    const oidc = new IamOpenidConnectProvider(this, "oidc-provider", {
+      url: this.oidcIssuerUrl,
+      clientIdList: [IRSA_AUDIENCE],
+      tags: { Name: `${name}-eks-irsa` },
+    });
+    this.oidcProviderArn = oidc.arn;
+    // Taken from the provider rather than the cluster: trust policies then depend only on the
+    // provider, and do not show as changing whenever the cluster has an update pending.
+    this.oidcProvider = stripHttps(oidc.url);
+    const irsa = (id: string, namespace: string, serviceAccount: string, managedPolicyArns: string[], inlinePolicies?: Record<string, string>) =>
+      new IrsaRole(this, id, {
+        name: `${name}-${id}`,
+        oidcProviderArn: oidc.arn,
+        oidcIssuerUrl: oidc.url,
+        namespace,
+        serviceAccount,
+        managedPolicyArns,
+        inlinePolicies,
+      });
+
+    const cloudwatchAgent = irsa("cloudwatch-agent", "amazon-cloudwatch", "cloudwatch-agent", [
+      AWS_MANAGED_POLICY.cloudWatchAgentServer,
+      AWS_MANAGED_POLICY.xrayWriteOnly,
+    ]);
+    this.cloudwatchAgentRoleArn = cloudwatchAgent.arn;
+
+    const serviceAccountRoles: Partial<Record<EksAddonName, string>> = { "amazon-cloudwatch-observability": cloudwatchAgent.arn };
+    const nodeGroups: EksManagedNodeGroup[] = [];
+    const addons: Partial<Record<EksAddonName, EksAddon>> = {};
+    const addon = (addonName: EksAddonName, dependsOn: ITerraformDependable[]) => {
+      addons[addonName] = new EksAddon(this, `addon-${addonName}`, {
+        clusterName: this.cluster.name,
+        addonName,
+        addonVersion: props.addonVersions?.[addonName],
+        serviceAccountRoleArn: serviceAccountRoles[addonName],
+        resolveConflictsOnCreate: "OVERWRITE",
+        resolveConflictsOnUpdate: "OVERWRITE",
+        dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
+      });
+    };
+
+    if (autoMode) {
+      for (const addonName of AUTO_MODE_ADDONS) addon(addonName, []);
+    } else {
+      const ebsKey = new CustomerManagedKey(this, "ebs-key", {
+        alias: `${name}-eks-ebs`,
+        description: `EKS ${name}: node root volumes and persistent volumes`,
+        serviceStatements: [
+          {
+            // As in the AWS managed aws/ebs key: principals of this account may use the key through
+            // EC2 only. EC2 Auto Scaling's service-linked role needs this to launch nodes with
+            // volumes encrypted by a customer managed key.
+            sid: "AccountPrincipalsUseKeyThroughEc2",
+            effect: "Allow",
+            principals: [{ type: "AWS", identifiers: ["*"] }],
+            actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
+            resources: ["*"],
+            condition: [
+              { test: "StringEquals", variable: "kms:CallerAccount", values: [account] },
+              { test: "StringEquals", variable: "kms:ViaService", values: [`ec2.${region}.amazonaws.com`] },
+            ],
+          },
+        ],
+      });
+      this.ebsKmsKeyArn = ebsKey.arn;
+
+      const vpcCni = irsa("vpc-cni", "kube-system", "aws-node", [AWS_MANAGED_POLICY.eksCni]);
+      this.vpcCniRoleArn = vpcCni.arn;
+      const ebsCsiKms = new DataAwsIamPolicyDocument(this, "ebs-csi-kms", {
+        // terraform-aws-iam iam-role-for-service-accounts-eks, ebs_csi_kms_cmk_ids
+        statement: [
+          {
+            sid: "GrantsForEncryptedVolumes",
+            actions: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+            resources: [ebsKey.arn],
+            condition: [{ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] }],
+          },
+          {
+            sid: "UseVolumeKey",
+            actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+            resources: [ebsKey.arn],
+          },
+        ],
+      });
+      const ebsCsi = irsa("ebs-csi-driver", "kube-system", "ebs-csi-controller-sa", [AWS_MANAGED_POLICY.ebsCsiDriver], { "ebs-kms": ebsCsiKms.json });
+      this.ebsCsiDriverRoleArn = ebsCsi.arn;
+      serviceAccountRoles["vpc-cni"] = vpcCni.arn;
+      serviceAccountRoles["aws-ebs-csi-driver"] = ebsCsi.arn;
+
+      for (const addonName of ADDONS_BEFORE_NODES) addon(addonName, []);
+      for (const spec of props.nodeGroups) {
+        nodeGroups.push(
+          new EksManagedNodeGroup(this, `node-group-${spec.name}`, {
+            ...spec,
+            clusterName: this.cluster.name,
+            namePrefix: name,
+            kubernetesVersion: this.cluster.version,
+            nodeRoleArn: nodeRole.arn,
+            subnetIds: props.subnetIds,
+            volumeKmsKeyArn: ebsKey.arn,
+            dependsOn: [...nodeRoleReady, ...ADDONS_BEFORE_NODES.map((addonName) => addons[addonName]!)],
+          }),
+        );
+      }
+      const nodes = nodeGroups.map((group) => group.nodeGroup);
+      for (const addonName of EKS_ADDONS.filter((a) => !ADDONS_BEFORE_NODES.includes(a))) addon(addonName, nodes);
+    }
+    this.nodeGroups = nodeGroups;
+    this.addons = addons;
+  }
+}

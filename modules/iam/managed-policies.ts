@@ -1,0 +1,26 @@
+/** AWS managed IAM policies the EKS roles use (commercial partition). */
+const aws = (path: string) => `arn:aws:iam::aws:policy/${path}`;
+
+export const AWS_MANAGED_POLICY = {
+  // Cluster role
+  eksCluster: aws("AmazonEKSClusterPolicy"),
+  // Cluster role, EKS Auto Mode only
+  eksCompute: aws("AmazonEKSComputePolicy"),
+  eksBlockStorage: aws("AmazonEKSBlockStoragePolicy"),
+  eksLoadBalancing: aws("AmazonEKSLoadBalancingPolicy"),
+  eksNetworking: aws("AmazonEKSNetworkingPolicy"),
+  // Managed node group nodes
+  eksWorkerNode: aws("AmazonEKSWorkerNodePolicy"),
+  ecrReadOnly: aws("AmazonEC2ContainerRegistryReadOnly"),
+  // EKS Auto Mode nodes
+  eksWorkerNodeMinimal: aws("AmazonEKSWorkerNodeMinimalPolicy"),
+  ecrPullOnly: aws("AmazonEC2ContainerRegistryPullOnly"),
+  // Add-on service accounts (IRSA)
+  eksCni: aws("AmazonEKS_CNI_Policy"),
+  ebsCsiDriver: aws("service-role/AmazonEBSCSIDriverPolicy"),
+  cloudWatchAgentServer: aws("CloudWatchAgentServerPolicy"),
+  xrayWriteOnly: aws("AWSXrayWriteOnlyAccess"),
+} as const;
+
+/** EKS access policy that makes a principal cluster-admin (Kubernetes `cluster-admin`). */
+export const EKS_CLUSTER_ADMIN_ACCESS_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
