@@ -37,7 +37,8 @@ export function buildApp(options: BuildAppOptions): BuiltApp {
     const names = stackNames(env.name);
     const props = { env, target: options.target };
     new BootstrapStack(app, names.bootstrap, { ...props, localStateDir: options.localStateDir });
-    new CoreStack(app, names.core, props);
+    const replicationSource = environments.find((other) => other.name === env.replication?.sourceEnvironment);
+    new CoreStack(app, names.core, { ...props, replicationSource });
     new PlatformStack(app, names.platform, props);
   }
   return { app, environments, guardrails };

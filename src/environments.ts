@@ -1,5 +1,6 @@
 import type { EnvironmentInput } from "./config/types";
 import { primaryEnvironments } from "../environments";
+import { dr } from "../dr/config";
 
-/** Every environment the app builds, in deployment order. */
-export const allEnvironments: readonly EnvironmentInput[] = [...primaryEnvironments];
+/** Every environment the app builds, in deployment order: dev, staging, prod, then DR. */
+export const allEnvironments: readonly EnvironmentInput[] = [...primaryEnvironments, dr];

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Aspects, type IAspect, type S3BackendConfig, type DataTerraformRemoteStateS3Config } from "cdktf";
+import { Aspects, DefaultTokenResolver, StringConcat, TerraformResource, Tokenization, type IAspect, type S3BackendConfig, type DataTerraformRemoteStateS3Config } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
@@ -164,7 +164,61 @@ function isTransportDeny(statement: DataAwsIamPolicyDocumentStatement): boolean 
   return statement.effect === "Deny" && conditions.some((c) => c.variable === "aws:SecureTransport");
 }
 
+/**
+ * Emulator quirk "EKS add-ons and access entries not emulated": moto has no API for them (every
+ * call answers 404), so with the local target only they are created zero times. Everything they
+ * configure lives inside a cluster the emulator does not run anyway.
+ */
+export const UNEMULATED_RESOURCE_TYPES = ["aws_eks_addon", "aws_eks_access_entry", "aws_eks_access_policy_association"] as const;
+
+class SkipUnemulatedResources implements IAspect {
+  visit(node: IConstruct): void {
+    if (!(node instanceof TerraformResource)) return;
+    if ((UNEMULATED_RESOURCE_TYPES as readonly string[]).includes(node.terraformResourceType) || referencesClusterSecurityGroup(node)) {
+      node.count = 0;
+    }
+  }
+}
+
+/**
+ * Emulator quirk "no EKS cluster security group": moto returns no
+ * vpc_config.cluster_security_group_id, so a rule admitting the cluster's nodes (the database's
+ * 5432 ingress) has no source to name and is left out with the local target.
+ */
+function referencesClusterSecurityGroup(node: TerraformResource): boolean {
+  if (node.terraformResourceType !== "aws_vpc_security_group_ingress_rule") return false;
+  const source = (node as TerraformResource & { referencedSecurityGroupIdInput?: string }).referencedSecurityGroupIdInput;
+  if (source === undefined) return false;
+  const resolved = Tokenization.resolve(source, { scope: node, resolver: new DefaultTokenResolver(new StringConcat()) });
+  return String(resolved).includes(".cluster_security_group_id");
+}
+
+/**
+ * Emulator quirk "EKS attributes not read back": moto omits a cluster's access_config and a node
+ * group's update_config / node_repair_config, and reports every node group with
+ * remote_access.ec2_ssh_key = "eksKeypair"; the next plan would replace the cluster and the node
+ * groups. With the local target only, those attributes are ignored after creation.
+ */
+export const EMULATOR_UNREAD_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  aws_eks_cluster: ["access_config"],
+  aws_eks_node_group: ["remote_access", "update_config", "node_repair_config"],
+};
+
+class IgnoreUnreadAttributes implements IAspect {
+  visit(node: IConstruct): void {
+    if (!(node instanceof TerraformResource)) return;
+    const unread = EMULATOR_UNREAD_ATTRIBUTES[node.terraformResourceType];
+    if (!unread) return;
+    const lifecycle = node.lifecycle ?? {};
+    const ignored = Array.isArray(lifecycle.ignoreChanges) ? lifecycle.ignoreChanges : [];
+    node.lifecycle = { ...lifecycle, ignoreChanges: [...new Set([...ignored, ...unread])] };
+  }
+}
+
 /** Adjustments a target needs on every stack; none for real AWS. */
 export function adaptStackToTarget(stack: IConstruct, target: DeploymentTarget): void {
-  if (target.kind === "local") Aspects.of(stack).add(new DropTransportDenyOnEmulator());
+  if (target.kind !== "local") return;
+  Aspects.of(stack).add(new DropTransportDenyOnEmulator());
+  Aspects.of(stack).add(new SkipUnemulatedResources());
+  Aspects.of(stack).add(new IgnoreUnreadAttributes());
 }

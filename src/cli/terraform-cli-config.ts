@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
 /**
@@ -63,7 +63,10 @@ export function cliConfigText(mirror: string | undefined): string {
 export function ensureTerraformCliConfig(file: string, env: NodeJS.ProcessEnv = process.env): string {
   if (existsSync(file) && readFileSync(file, "utf8").length > 0 && !env.TF_PROVIDER_MIRROR) return file;
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, cliConfigText(findProviderMirror(env)));
+  // Write then rename, so a concurrent reader never sees a half-written file.
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, cliConfigText(findProviderMirror(env)));
+  renameSync(partial, file);
   return file;
 }
 

@@ -245,10 +245,31 @@ export const environmentSchema = z
       logRetentionDays: logRetention,
     }),
     platform: platformSchema,
+    /**
+     * Disaster recovery: this environment's database is a cross-region read replica of another
+     * environment's primary, until `promoted` turns it into a standalone primary.
+     */
+    replication: z
+      .object({
+        sourceEnvironment: z.string(),
+        promoted: z.boolean(),
+      })
+      .optional(),
     tags: z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/), z.string().max(256)),
   })
   .superRefine((env, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+
+    // Disaster recovery needs a replication source, and only DR has one.
+    if (env.tier === "disaster-recovery" && !env.replication) {
+      issue(["replication"], "a disaster-recovery environment has no replication source." + fix("set replication: { sourceEnvironment: \"prod\", promoted: false }."));
+    }
+    if (env.replication && env.tier !== "disaster-recovery") {
+      issue(["replication"], `only the disaster-recovery tier replicates another environment, but this is ${env.tier}.` + fix("remove replication, or set tier to \"disaster-recovery\"."));
+    }
+    if (env.replication && env.database.readReplicas > 0) {
+      issue(["database", "readReplicas"], `${env.database.readReplicas} read replica(s) of a database that is itself a replica.` + fix("set database.readReplicas to 0 in the DR environment."));
+    }
 
     // Availability Zones: real ones of the region, no duplicates, enough for the tier.
     if (isKnownRegion(env.region)) {
@@ -344,6 +365,25 @@ export function crossEnvironmentIssues(envs: readonly EnvironmentConfig[], stack
     }
   }
   const byName = new Map(envs.map((env) => [env.name, env]));
+  for (const env of envs) {
+    if (!env.replication) continue;
+    const source = byName.get(env.replication.sourceEnvironment);
+    if (!source) {
+      issues.push({ environment: env.name, path: "replication.sourceEnvironment", message: `names environment "${env.replication.sourceEnvironment}", which is not configured.` + fix(`use one of ${[...byName.keys()].join(", ")}.`) });
+      continue;
+    }
+    if (source.region === env.region) {
+      issues.push({ environment: env.name, path: "region", message: `${env.region} is also the region of ${source.name}; a DR copy must survive the loss of that region.` + fix(`pick another region than ${source.region}, e.g. us-east-1.`) });
+    }
+    if (source.accountId !== env.accountId) {
+      issues.push({ environment: env.name, path: "accountId", message: `${env.accountId} differs from ${source.name}'s account ${source.accountId}; the replica is created in the source's account.` + fix(`use ${source.accountId}.`) });
+    }
+    const a = parseCidr(env.network.vpcCidr);
+    const b = parseCidr(source.network.vpcCidr);
+    if (a && b && cidrsOverlap(a, b) && !env.network.mustNotOverlapWith.includes(source.name)) {
+      issues.push({ environment: env.name, path: "network.vpcCidr", message: `${env.network.vpcCidr} overlaps ${source.name}'s VPC ${source.network.vpcCidr}; a DR network must stay disjoint from its source for peering and failback.` + fix(`pick a range outside ${source.network.vpcCidr}, e.g. 10.1.0.0/16.`) });
+    }
+  }
   for (const env of envs) {
     env.network.mustNotOverlapWith.forEach((other, i) => {
       const path = `network.mustNotOverlapWith[${i}]`;

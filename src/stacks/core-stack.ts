@@ -1,11 +1,190 @@
+import { Fn, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { DataAwsSecretsmanagerRandomPassword } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-random-password";
+import type { EnvironmentConfig } from "../config/types";
+import { awsProviderConfig } from "../target";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
-import { useEnvironmentStateBackend } from "../../backend/state-backend";
+import { CORE_OUTPUT } from "./core-outputs";
+import { stackNames } from "./names";
+import { remoteStateOf, useEnvironmentStateBackend } from "../../backend/state-backend";
+import { Network } from "../../modules/network/network";
+import { EksCluster } from "../../modules/eks/eks-cluster";
+import { PlatformIrsaRoles } from "../../modules/eks/platform-roles";
+import { Database } from "../../modules/database/database";
+import { CustomerManagedKey } from "../../modules/kms/customer-managed-key";
 
-/** `<env>`: the AWS core of one environment — network, EKS, RDS, KMS, secrets and IAM. */
+export interface CoreStackProps extends EnvironmentStackProps {
+  /**
+   * The environment whose primary database this one replicates (DR); required when
+   * env.replication is set. Only its state location is used, and only while not promoted.
+   */
+  readonly replicationSource?: EnvironmentConfig;
+}
+
+/**
+ * `<env>` (and `dr`): the AWS core of one environment — network, EKS with the platform services'
+ * IRSA roles, RDS PostgreSQL, KMS keys and the secrets the platform reads. Publishes the outputs
+ * in CORE_OUTPUT for the platform and DR stacks.
+ */
 export class CoreStack extends EnvironmentStack {
-  constructor(scope: Construct, stackName: string, props: EnvironmentStackProps) {
+  readonly network: Network;
+  readonly cluster: EksCluster;
+  readonly database: Database;
+  readonly platformRoles: PlatformIrsaRoles;
+
+  constructor(scope: Construct, stackName: string, props: CoreStackProps) {
     super(scope, stackName, props);
-    useEnvironmentStateBackend(this, props.env, props.target, stackName);
+    const { env, target } = props;
+    useEnvironmentStateBackend(this, env, target, stackName);
+    const name = `${env.project}-${env.name}`;
+
+    this.network = new Network(this, "network", {
+      name,
+      region: env.region,
+      vpcCidr: env.network.vpcCidr,
+      availabilityZones: env.network.availabilityZones,
+      natGateways: env.network.natGateways,
+      interfaceEndpoints: env.network.interfaceEndpoints,
+      flowLogRetentionDays: env.network.flowLogRetentionDays,
+      clusterName: name,
+    });
+
+    this.cluster = new EksCluster(this, "eks", {
+      name,
+      region: env.region,
+      kubernetesVersion: env.eks.kubernetesVersion,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.privateSubnetIds,
+      publicAccessCidrs: env.eks.publicAccessCidrs,
+      adminPrincipalArns: env.eks.adminPrincipalArns,
+      logRetentionDays: env.eks.logRetentionDays,
+      computeMode: env.eks.computeMode,
+      nodeGroups: env.eks.nodeGroups,
+    });
+
+    const replication = this.replicationOf(env, props.replicationSource);
+    this.database = new Database(this, "database", {
+      identifier: name,
+      region: env.region,
+      engineVersion: env.database.engineVersion,
+      instanceClass: env.database.instanceClass,
+      multiAz: env.database.multiAz,
+      readReplicas: env.database.readReplicas,
+      // Primary in the first AZ (RDS picks it for Multi-AZ), one replica per following AZ.
+      replicaAvailabilityZones: env.network.availabilityZones.slice(1, 1 + env.database.readReplicas),
+      allocatedStorageGib: env.database.allocatedStorageGib,
+      maxAllocatedStorageGib: env.database.maxAllocatedStorageGib,
+      backupRetentionDays: env.database.backupRetentionDays,
+      backupWindow: env.database.backupWindow,
+      maintenanceWindow: env.database.maintenanceWindow,
+      deletionProtection: env.database.deletionProtection,
+      skipFinalSnapshot: env.tier === "development",
+      performanceInsightsRetentionDays: env.tier === "production" ? 731 : 7,
+      dbSubnetGroupName: this.network.databaseSubnetGroupName,
+      vpcId: this.network.vpcId,
+      allowedSecurityGroupIds: [this.cluster.nodeSecurityGroupId],
+      logRetentionDays: env.database.logRetentionDays,
+      ...this.backupReplication(env),
+      replicaOf: replication?.replicaOf,
+    });
+    if (replication?.sourceCheck) this.database.instance.addOverride("lifecycle.precondition", [replication.sourceCheck]);
+
+    // Secrets of this environment live under <project>/<env>/, encrypted with their own key.
+    const secretsKey = new CustomerManagedKey(this, "secrets-key", {
+      alias: `${name}-secrets`,
+      description: `Encrypts the Secrets Manager secrets of ${name}`,
+    });
+    const grafanaAdmin = this.grafanaAdminSecret(env, secretsKey);
+
+    this.platformRoles = new PlatformIrsaRoles(this, "platform-roles", {
+      namePrefix: name,
+      region: env.region,
+      oidcProviderArn: this.cluster.oidcProviderArn,
+      oidcIssuerUrl: this.cluster.oidcProvider,
+      secretArnPatterns: [
+        `arn:aws:secretsmanager:${env.region}:${this.accountId}:secret:${env.project}/${env.name}/*`,
+        ...(this.database.masterUserSecretArn ? [this.database.masterUserSecretArn] : []),
+      ],
+      secretKmsKeyArns: [secretsKey.arn, this.database.kmsKeyArn],
+    });
+
+    this.publishOutputs(grafanaAdmin.name);
+  }
+
+  /** Prod copies its automated backups to another region with a provider of that region. */
+  private backupReplication(env: EnvironmentConfig) {
+    const region = env.database.backupReplicationRegion;
+    if (!region) return {};
+    const provider = new AwsProvider(this, "aws-backup-region", awsProviderConfig(this.target, region, this.accountId, "backup_region"));
+    return { backupReplicationRegion: region, backupReplicationProvider: provider };
+  }
+
+  /**
+   * DR: the database is a cross-region replica of the source environment's primary, whose ARN is
+   * read from the source's core state; a precondition stops the plan with a clear message when
+   * that output is missing. Once promoted, the source's state is not read at all, so the stack
+   * plans and applies with the source region dark.
+   */
+  private replicationOf(env: EnvironmentConfig, source: EnvironmentConfig | undefined) {
+    if (!env.replication) return undefined;
+    if (env.replication.promoted) return { replicaOf: { sourceArn: "", promote: true } };
+    if (!source) throw new Error(`${env.name}: replication.sourceEnvironment "${env.replication.sourceEnvironment}" was not passed to the stack.`);
+    const sourceStack = stackNames(source.name).core;
+    const sourceState = remoteStateOf(this, "replication-source", source, this.target, sourceStack);
+    const sourceArn = sourceState.getString(CORE_OUTPUT.databaseArn);
+    return {
+      replicaOf: { sourceArn: Fn.try([sourceArn, ""]) },
+      sourceCheck: {
+        condition: Fn.can(sourceArn),
+        error_message: `${source.name}'s state has no ${CORE_OUTPUT.databaseArn} output. Apply ${source.name}'s core stack first: cdktf deploy ${sourceStack}`,
+      },
+    };
+  }
+
+  private grafanaAdminSecret(env: EnvironmentConfig, key: CustomerManagedKey): SecretsmanagerSecret {
+    const secret = new SecretsmanagerSecret(this, "grafana-admin", {
+      name: `${env.project}/${env.name}/grafana-admin`,
+      description: "Grafana admin login, synced into the monitoring namespace by External Secrets",
+      kmsKeyId: key.arn,
+      recoveryWindowInDays: env.tier === "development" ? 0 : 30,
+    });
+    // Generated by Secrets Manager; later edits (rotation by an operator) are not reverted.
+    const password = new DataAwsSecretsmanagerRandomPassword(this, "grafana-admin-password", {
+      passwordLength: 32,
+      excludePunctuation: true,
+    });
+    new SecretsmanagerSecretVersion(this, "grafana-admin-value", {
+      secretId: secret.id,
+      secretString: Fn.jsonencode({ username: "admin", password: password.randomPassword }),
+      lifecycle: { ignoreChanges: ["secret_string"] },
+    });
+    return secret;
+  }
+
+  private publishOutputs(grafanaAdminSecretName: string): void {
+    const outputs: Record<string, { value: unknown; sensitive?: boolean; description: string }> = {
+      [CORE_OUTPUT.vpcId]: { value: this.network.vpcId, description: "VPC ID" },
+      [CORE_OUTPUT.vpcCidr]: { value: this.network.vpcCidr, description: "VPC CIDR block" },
+      [CORE_OUTPUT.publicSubnetIds]: { value: this.network.publicSubnetIds, description: "Public subnet IDs, one per AZ" },
+      [CORE_OUTPUT.privateSubnetIds]: { value: this.network.privateSubnetIds, description: "Private subnet IDs, one per AZ" },
+      [CORE_OUTPUT.databaseSubnetIds]: { value: this.network.databaseSubnetIds, description: "Database subnet IDs, one per AZ" },
+      [CORE_OUTPUT.clusterName]: { value: this.cluster.clusterName, description: "EKS cluster name" },
+      [CORE_OUTPUT.clusterEndpoint]: { value: this.cluster.clusterEndpoint, description: "EKS API endpoint" },
+      [CORE_OUTPUT.clusterCertificateAuthorityData]: { value: this.cluster.clusterCertificateAuthorityData, description: "EKS cluster CA (base64)" },
+      [CORE_OUTPUT.clusterOidcIssuerUrl]: { value: this.cluster.oidcIssuerUrl, description: "OIDC issuer URL of the cluster" },
+      [CORE_OUTPUT.oidcProviderArn]: { value: this.cluster.oidcProviderArn, description: "IAM OIDC provider ARN (IRSA)" },
+      [CORE_OUTPUT.externalSecretsRoleArn]: { value: this.platformRoles.externalSecretsRoleArn, description: "IRSA role of External Secrets" },
+      [CORE_OUTPUT.loadBalancerControllerRoleArn]: { value: this.platformRoles.loadBalancerControllerRoleArn, description: "IRSA role of the AWS Load Balancer Controller" },
+      [CORE_OUTPUT.cloudwatchAgentRoleArn]: { value: this.cluster.cloudwatchAgentRoleArn, description: "IRSA role of the CloudWatch agent" },
+      [CORE_OUTPUT.ebsCsiDriverRoleArn]: { value: this.cluster.ebsCsiDriverRoleArn ?? "", description: "IRSA role of the EBS CSI driver (empty in Auto Mode)" },
+      [CORE_OUTPUT.grafanaAdminSecretName]: { value: grafanaAdminSecretName, description: "Secrets Manager secret with Grafana's admin login" },
+      [CORE_OUTPUT.databaseArn]: { value: this.database.arn, description: "ARN of the primary database instance" },
+      [CORE_OUTPUT.databaseEndpoint]: { value: this.database.endpoint, description: "Endpoint (host:port) of the primary database" },
+      [CORE_OUTPUT.databaseMasterSecretArn]: { value: this.database.masterUserSecretArn ?? "", description: "Secrets Manager secret with the master credentials" },
+    };
+    for (const [id, output] of Object.entries(outputs)) new TerraformOutput(this, id, { ...output, staticId: true });
   }
 }

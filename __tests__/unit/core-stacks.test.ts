@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { AWS, buildTestApp, resourcesOf, synthStack, type SynthesizedStack } from "../support/synth";
+import { CORE_OUTPUT } from "../../src/stacks/core-outputs";
+
+/** Each environment's core stack at exactly the sizes of the design table. */
+const built = buildTestApp(AWS);
+
+const expected = {
+  dev: { region: "us-west-2", cidr: "10.0.0.0/16", nodes: [2, 2, 4], types: ["t3.medium"], dbClass: "db.t3.medium", multiAz: false, replicas: 0, backups: 7, nat: 1 },
+  staging: { region: "us-west-2", cidr: "10.0.0.0/16", nodes: [2, 2, 6], types: ["t3.large"], dbClass: "db.r6g.large", multiAz: true, replicas: 0, backups: 7, nat: 1 },
+  prod: { region: "us-west-2", cidr: "10.0.0.0/16", nodes: [3, 3, 10], types: ["m5.large", "m5.xlarge"], dbClass: "db.r6g.xlarge", multiAz: true, replicas: 2, backups: 30, nat: 1 },
+  dr: { region: "us-east-1", cidr: "10.1.0.0/16", nodes: [2, 2, 6], types: ["t3.medium", "t3.large"], dbClass: "db.r6g.xlarge", multiAz: true, replicas: 0, backups: 30, nat: 1 },
+} as const;
+
+function dbInstances(stack: SynthesizedStack) {
+  const all = resourcesOf(stack, "aws_db_instance").map(([, body]) => body);
+  const primary = all.filter((db) => !String(db.replicate_source_db ?? "").includes("aws_db_instance."));
+  const replicas = all.filter((db) => String(db.replicate_source_db ?? "").includes("aws_db_instance."));
+  return { primary, replicas };
+}
+
+describe.each(Object.entries(expected))("%s core stack", (name, want) => {
+  const stack = synthStack(built, name);
+
+  it("runs in its region with its VPC range", () => {
+    expect(stack.json.provider!.aws![0]!.region).toBe(want.region);
+    const [[, vpc]] = resourcesOf(stack, "aws_vpc");
+    expect(vpc.cidr_block).toBe(want.cidr);
+  });
+
+  it("has the node group range and instance types of the table", () => {
+    const groups = resourcesOf(stack, "aws_eks_node_group").map(([, g]) => g);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]!.scaling_config).toEqual({ min_size: want.nodes[0], desired_size: want.nodes[1], max_size: want.nodes[2] });
+    expect(groups[0]!.instance_types).toEqual(want.types);
+  });
+
+  it("has the database class, Multi-AZ setting and backup retention of the table", () => {
+    const { primary } = dbInstances(stack);
+    expect(primary).toHaveLength(1);
+    expect(primary[0]).toMatchObject({ instance_class: want.dbClass, multi_az: want.multiAz, backup_retention_period: want.backups, storage_encrypted: true, publicly_accessible: false });
+  });
+
+  it("has the read replicas of the table, each in its own AZ", () => {
+    const { replicas } = dbInstances(stack);
+    expect(replicas).toHaveLength(want.replicas);
+    const azs = replicas.map((r) => r.availability_zone);
+    expect(new Set(azs).size).toBe(want.replicas);
+    for (const replica of replicas) expect(replica.instance_class).toBe(want.dbClass);
+  });
+
+  it("has the NAT gateway count of the table", () => {
+    expect(resourcesOf(stack, "aws_nat_gateway")).toHaveLength(want.nat);
+  });
+
+  it("publishes every contract output under its stable name", () => {
+    expect(Object.keys(stack.json.output ?? {}).sort()).toEqual(Object.values(CORE_OUTPUT).sort());
+  });
+});
+
+describe("prod specifics", () => {
+  const prod = synthStack(built, "prod");
+
+  it("replicates automated backups to us-east-1 with a key of that region", () => {
+    const [[, replication]] = resourcesOf(prod, "aws_db_instance_automated_backups_replication");
+    expect(replication.provider).toBe("aws.backup_region");
+    expect(prod.json.provider!.aws!.find((p) => p.alias === "backup_region")!.region).toBe("us-east-1");
+    expect(String(replication.kms_key_id)).toMatch(/^\$\{aws_kms_key\./);
+  });
+
+  it("keeps the database from being deleted and takes a final snapshot", () => {
+    const { primary } = dbInstances(prod);
+    expect(primary[0]).toMatchObject({ deletion_protection: true, skip_final_snapshot: false });
+  });
+
+  it("places the two replicas outside the primary's AZ", () => {
+    const { replicas } = dbInstances(prod);
+    expect(replicas.map((r) => r.availability_zone).sort()).toEqual(["us-west-2b", "us-west-2c"]);
+  });
+});
+
+describe("dev specifics", () => {
+  it("skips the final snapshot so a dev database can be torn down", () => {
+    const { primary } = dbInstances(synthStack(built, "dev"));
+    expect(primary[0]).toMatchObject({ deletion_protection: false, skip_final_snapshot: true });
+  });
+});
+
+describe("secrets the platform reads", () => {
+  it("keeps Grafana's admin login in a KMS-encrypted secret under the environment's prefix", () => {
+    const stack = synthStack(built, "staging");
+    const [[, secret]] = resourcesOf(stack, "aws_secretsmanager_secret").filter(([, s]) => s.name === "pipeops/staging/grafana-admin");
+    expect(String(secret.kms_key_id)).toMatch(/^\$\{aws_kms_key\./);
+  });
+
+  it("lets External Secrets read only the environment's secrets", () => {
+    const stack = synthStack(built, "dev");
+    const docs = Object.values(stack.json.data?.aws_iam_policy_document ?? {});
+    const read = docs.flatMap((d) => (d.statement as { sid?: string; resources?: string[] }[]).filter((s) => s.sid === "ReadEnvironmentSecrets"));
+    expect(read).toHaveLength(1);
+    expect(read[0]!.resources).toContain("arn:aws:secretsmanager:us-west-2:111111111111:secret:pipeops/dev/*");
+    expect(read[0]!.resources!.every((arn) => arn !== "*")).toBe(true);
+  });
+});

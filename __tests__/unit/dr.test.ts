@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { AWS, buildTestApp, resourcesOf, synthStack } from "../support/synth";
+import { dev, prod, staging } from "../../environments";
+import { dr } from "../../dr/config";
+import { ConfigError } from "../../src/config/validate";
+import type { EnvironmentInput } from "../../src/config/types";
+
+/** The DR stack: a cross-region read replica of prod fed by prod's remote state, and its promotion. */
+const replicating = synthStack(buildTestApp(AWS), "dr");
+const promoted = synthStack(buildTestApp(AWS, [dev, staging, prod, { ...dr, replication: { sourceEnvironment: "prod", promoted: true } }]), "dr");
+const primaryOf = (stack: typeof replicating) => resourcesOf(stack, "aws_db_instance").map(([, db]) => db)[0]!;
+
+describe("dr stack while replicating", () => {
+  it("runs its provider in us-east-1", () => {
+    expect(replicating.json.provider!.aws).toEqual([{ region: "us-east-1", allowed_account_ids: ["333333333333"] }]);
+  });
+
+  it("reads prod's core state from prod's bucket and key in us-west-2", () => {
+    const remote = replicating.json.data?.terraform_remote_state as Record<string, { backend: string; config: Record<string, unknown> }>;
+    expect(Object.values(remote)).toEqual([
+      { backend: "s3", config: { bucket: "pipeops-tfstate-prod-333333333333", key: "prod/terraform.tfstate", region: "us-west-2" } },
+    ]);
+  });
+
+  it("replicates the ARN prod publishes, never a typed one", () => {
+    const db = primaryOf(replicating);
+    expect(db.replicate_source_db).toBe('${try(data.terraform_remote_state.replication-source.outputs.db_instance_arn, "")}');
+  });
+
+  it("stops the plan with 'apply prod first' when prod's state lacks the output", () => {
+    expect((primaryOf(replicating).lifecycle as { precondition: unknown[] }).precondition).toEqual([
+      {
+        condition: "${can(data.terraform_remote_state.replication-source.outputs.db_instance_arn)}",
+        error_message: "prod's state has no db_instance_arn output. Apply prod's core stack first: cdktf deploy prod",
+      },
+    ]);
+  });
+
+  it("encrypts the replica with a key of its own region and uses its own subnet group, security group and parameter group", () => {
+    const db = primaryOf(replicating);
+    // No provider alias on these resources: they are created by the us-east-1 provider.
+    expect(db.provider).toBeUndefined();
+    expect(String(db.kms_key_id)).toMatch(/^\$\{aws_kms_key\.database_key_[A-Z0-9]+\.arn\}$/);
+    expect(resourcesOf(replicating, "aws_kms_key").every(([, key]) => key.provider === undefined)).toBe(true);
+    expect(String(db.db_subnet_group_name)).toMatch(/^\$\{aws_db_subnet_group\./);
+    expect(String(db.parameter_group_name)).toMatch(/^\$\{aws_db_parameter_group\./);
+    expect((db.vpc_security_group_ids as string[])[0]).toMatch(/^\$\{aws_security_group\.database_security-group/);
+  });
+
+  it("has no master credentials of its own while it is a replica", () => {
+    const db = primaryOf(replicating);
+    for (const field of ["username", "password", "password_wo", "manage_master_user_password", "engine", "engine_version"]) {
+      expect(db[field], field).toBeUndefined();
+    }
+  });
+
+  it("is Multi-AZ db.r6g.xlarge with backups kept for a promotion", () => {
+    expect(primaryOf(replicating)).toMatchObject({ instance_class: "db.r6g.xlarge", multi_az: true, backup_retention_period: 30, deletion_protection: true });
+  });
+});
+
+describe("dr stack once promoted", () => {
+  it("does not read prod's state at all", () => {
+    expect(promoted.json.data?.terraform_remote_state).toBeUndefined();
+    expect(promoted.text).not.toContain("pipeops-tfstate-prod");
+  });
+
+  it("drops the replication source and keeps the backups", () => {
+    const db = primaryOf(promoted);
+    expect(db.replicate_source_db).toBeUndefined();
+    expect(db.backup_retention_period).toBe(30);
+    expect(db.lifecycle).toBeUndefined();
+  });
+
+  it("gets an RDS-managed master secret in us-east-1, encrypted with the DR key", () => {
+    const db = primaryOf(promoted);
+    expect(db.manage_master_user_password).toBe(true);
+    expect(String(db.master_user_secret_kms_key_id)).toMatch(/^\$\{aws_kms_key\.database_key_/);
+  });
+
+  it("lets the DR External Secrets role read that secret", () => {
+    const docs = Object.values(promoted.json.data?.aws_iam_policy_document ?? {});
+    const read = docs.flatMap((d) => (d.statement as { sid?: string; resources?: string[] }[]).filter((s) => s.sid === "ReadEnvironmentSecrets"));
+    expect(read[0]!.resources).toEqual(expect.arrayContaining([expect.stringMatching(/aws_db_instance\.database_primary_[A-Z0-9]+\.master_user_secret\[0\]\.secret_arn/)]));
+  });
+});
+
+describe("dr config rules", () => {
+  const refused = (env: EnvironmentInput) => {
+    try {
+      buildTestApp(AWS, [dev, staging, prod, env]);
+    } catch (error) {
+      return (error as ConfigError).message;
+    }
+    return "accepted";
+  };
+
+  it("refuses a DR VPC overlapping prod's", () => {
+    expect(refused({ ...dr, network: { ...dr.network, vpcCidr: "10.0.0.0/16" } })).toMatch(/dr: network\.vpcCidr: 10\.0\.0\.0\/16 overlaps prod's VPC 10\.0\.0\.0\/16/);
+  });
+
+  it("refuses a DR region equal to its source's", () => {
+    expect(refused({ ...dr, region: "us-west-2", network: { ...dr.network, availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"] } })).toMatch(/dr: region: us-west-2 is also the region of prod/);
+  });
+
+  it("refuses a replication source that does not exist", () => {
+    expect(refused({ ...dr, replication: { sourceEnvironment: "qa", promoted: false } })).toMatch(/replication\.sourceEnvironment: names environment "qa"/);
+  });
+});

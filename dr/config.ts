@@ -1,0 +1,76 @@
+import type { EnvironmentInput } from "../src/config/types";
+import { COMMON_TAGS, DEFAULT_INTERFACE_ENDPOINTS, KUBERNETES_VERSION, POSTGRES_ENGINE_VERSION, PROJECT_NAME, STATE_BUCKET_PREFIX } from "../environments/common";
+import { prod } from "../environments/prod";
+
+/**
+ * Disaster recovery in us-east-1: a standby copy of prod. Its database is a cross-region read
+ * replica of prod's primary until `replication.promoted` is set (docs/runbooks/dr-failover.md).
+ */
+export const dr: EnvironmentInput = {
+  name: "dr",
+  project: PROJECT_NAME,
+  tier: "disaster-recovery",
+  region: "us-east-1",
+  // Same account as prod: the replica is created from prod's primary in this account.
+  accountId: prod.accountId,
+  replication: {
+    sourceEnvironment: "prod",
+    // Failover: set to true, then `cdktf deploy dr` — the plan no longer reads prod's state.
+    promoted: false,
+  },
+  stateBackend: {
+    bucketPrefix: STATE_BUCKET_PREFIX,
+    protectFromDestroy: true,
+    bootstrapStateInBucket: false,
+    noncurrentVersionRetentionDays: 365,
+  },
+  network: {
+    vpcCidr: "10.1.0.0/16",
+    availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+    natGateways: "single",
+    interfaceEndpoints: [...DEFAULT_INTERFACE_ENDPOINTS],
+    flowLogRetentionDays: 365,
+    mustNotOverlapWith: ["prod"],
+  },
+  eks: {
+    kubernetesVersion: KUBERNETES_VERSION,
+    computeMode: "managed-node-groups",
+    nodeGroups: [
+      // Standby capacity; scale up during a failover (runbook step 4).
+      { name: "standby", instanceTypes: ["t3.medium", "t3.large"], minSize: 2, desiredSize: 2, maxSize: 6, diskSizeGib: 50, capacityType: "ON_DEMAND" },
+    ],
+    publicAccessCidrs: ["203.0.113.0/24"],
+    adminPrincipalArns: ["arn:aws:iam::333333333333:role/platform-admin"],
+    logRetentionDays: 365,
+  },
+  database: {
+    engineVersion: POSTGRES_ENGINE_VERSION,
+    instanceClass: "db.r6g.xlarge",
+    multiAz: true,
+    readReplicas: 0,
+    allocatedStorageGib: 100,
+    maxAllocatedStorageGib: 1000,
+    // Kept on the replica so a promoted primary has point-in-time recovery from its first minute.
+    backupRetentionDays: 30,
+    backupWindow: "03:00-04:00",
+    maintenanceWindow: "sun:04:30-sun:05:30",
+    deletionProtection: true,
+    logRetentionDays: 365,
+  },
+  platform: {
+    // Installed and ready, nothing deployed until a failover (runbook step 5).
+    argocd: { enabled: true, highAvailability: false, deployApplications: false },
+    monitoring: {
+      enabled: true,
+      prometheusRetentionDays: 15,
+      prometheusStorageGib: 100,
+      prometheusReplicas: 1,
+      alertmanagerStorageGib: 5,
+      alertmanagerReplicas: 1,
+      grafanaStorageGib: 10,
+    },
+    externalSecrets: { enabled: true },
+    loadBalancerController: { enabled: true },
+  },
+  tags: { ...COMMON_TAGS },
+};
