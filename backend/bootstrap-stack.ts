@@ -6,6 +6,7 @@ import { bootstrapLocalStatePath } from "../src/target";
 import { CustomerManagedKey } from "../modules/kms/customer-managed-key";
 import { SecureBucket } from "../modules/storage/secure-bucket";
 import { stateBackendNames, useEnvironmentStateBackend } from "./state-backend";
+import { GithubOidc } from "./github-oidc";
 
 export interface BootstrapStackProps extends EnvironmentStackProps {
   /** Folder for the bootstrap's own local state until it is migrated into its bucket. */
@@ -20,6 +21,8 @@ export class BootstrapStack extends EnvironmentStack {
   readonly stateBucket: SecureBucket;
   readonly lockTable: DynamodbTable;
   readonly stateKey: CustomerManagedKey;
+  /** GitHub Actions' OIDC provider and the plan / deploy roles of this environment. */
+  readonly github: GithubOidc;
 
   constructor(scope: Construct, stackName: string, props: BootstrapStackProps) {
     super(scope, stackName, props);
@@ -72,6 +75,16 @@ export class BootstrapStack extends EnvironmentStack {
       serverSideEncryption: { enabled: true, kmsKeyArn: this.stateKey.arn },
       deletionProtectionEnabled: protect,
       lifecycle: protect ? { preventDestroy: true } : undefined,
+    });
+
+    // An account has one GitHub OIDC provider: an environment sharing its account with one built
+    // before it (DR with prod) uses that one's, so bootstrap that environment first.
+    const sharesAccount = scope.node.children.some((c) => c !== this && c instanceof BootstrapStack && c.accountId === this.accountId);
+    this.github = new GithubOidc(this, "github-oidc", {
+      env,
+      accountId: this.accountId,
+      state: { bucketArn: this.stateBucket.bucket.arn, lockTableArn: this.lockTable.arn, kmsKeyArn: this.stateKey.arn },
+      provider: sharesAccount ? "existing" : "create",
     });
 
     new TerraformOutput(this, "state_bucket_name", { value: this.stateBucket.bucket.bucket });

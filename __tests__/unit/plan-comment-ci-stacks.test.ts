@@ -1,0 +1,53 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ciStacks, environmentOf, planRoleSecretOf } from "../../src/plan-comment/ci-stacks";
+import { AWS, buildTestApp, tempDir } from "../support/synth";
+
+/** Which stacks the workflows plan: every synthesized stack but the bootstrap stacks, with its environment's details. */
+
+describe("stacks CI plans", () => {
+  const built = buildTestApp(AWS);
+  built.app.synth();
+  const outdir = built.app.outdir;
+
+  it("are every stack of the app except the bootstrap stacks, core before platform, in promotion order", () => {
+    const stacks = ciStacks(outdir);
+    const expected = built.environments.flatMap((env) => [env.name, `${env.name}-platform`]);
+    expect(stacks.map((s) => s.stack)).toEqual(expected);
+    expect(stacks.some((s) => s.stack.endsWith("-bootstrap"))).toBe(false);
+  });
+
+  it("carry the environment, its region, its deploying branch and its plan-role secret", () => {
+    const dev = ciStacks(outdir).find((s) => s.stack === "dev-platform");
+    expect(dev).toEqual({ stack: "dev-platform", environment: "dev", layer: "platform", region: "us-west-2", branch: "develop", plan_role_secret: "AWS_PLAN_ROLE_ARN_DEV" });
+  });
+
+  it("for a pull request, are the stacks its base branch deploys", () => {
+    expect(ciStacks(outdir, "develop").map((s) => s.stack)).toEqual(["dev", "dev-platform"]);
+    expect(ciStacks(outdir, "main").every((s) => s.branch === "main" && s.environment !== "dev")).toBe(true);
+    expect(ciStacks(outdir, "feature/x")).toEqual([]);
+  });
+
+  it("include DR in us-east-1, deployed from main", () => {
+    const out = tempDir("ci-stacks");
+    const stacks = { dr: "us-east-1", "dr-platform": "us-east-1", "dr-bootstrap": "us-east-1" };
+    const manifest = { stacks: Object.fromEntries(Object.keys(stacks).map((name) => [name, { name, synthesizedStackPath: `stacks/${name}/cdk.tf.json` }])) };
+    writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest));
+    for (const [name, region] of Object.entries(stacks)) {
+      mkdirSync(join(out, "stacks", name), { recursive: true });
+      writeFileSync(join(out, "stacks", name, "cdk.tf.json"), JSON.stringify({ provider: { aws: [{ region, alias: "other" }, { region }] } }));
+    }
+    expect(ciStacks(out)).toEqual([
+      { stack: "dr", environment: "dr", layer: "core", region: "us-east-1", branch: "main", plan_role_secret: "AWS_PLAN_ROLE_ARN_DR" },
+      { stack: "dr-platform", environment: "dr", layer: "platform", region: "us-east-1", branch: "main", plan_role_secret: "AWS_PLAN_ROLE_ARN_DR" },
+    ]);
+  });
+
+  it("read a stack's environment and layer from its name", () => {
+    expect(environmentOf("staging")).toEqual({ environment: "staging", layer: "core" });
+    expect(environmentOf("prod-platform")).toEqual({ environment: "prod", layer: "platform" });
+    expect(environmentOf("dev-bootstrap")).toEqual({ environment: "dev", layer: "bootstrap" });
+    expect(planRoleSecretOf("dr")).toBe("AWS_PLAN_ROLE_ARN_DR");
+  });
+});

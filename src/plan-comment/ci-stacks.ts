@@ -1,0 +1,113 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES } from "../../environments/common";
+import { stackNames, type StackLayer } from "../stacks/names";
+
+/**
+ * Which synthesized stacks CI plans, as a GitHub Actions matrix:
+ *
+ *   npx tsx src/plan-comment/ci-stacks.ts [--outdir cdktf.out] [--branch <branch>]
+ *
+ * prints a JSON array with one entry per stack of `cdktf.out/manifest.json` (bootstrap stacks
+ * left out: an operator applies those, see docs/ci.md), each with its environment, region,
+ * deploying branch and the name of the secret holding its plan role's ARN. With --branch, only the
+ * stacks that branch deploys (pull requests plan what merging would deploy).
+ */
+
+export interface CiStack {
+  readonly stack: string;
+  readonly environment: string;
+  readonly layer: Exclude<StackLayer, "bootstrap">;
+  readonly region: string;
+  /** The branch whose pushes deploy this stack. */
+  readonly branch: string;
+  /** Repository secret holding the ARN of the environment's plan role. */
+  readonly plan_role_secret: string;
+}
+
+interface Manifest {
+  readonly stacks: Record<string, { readonly name: string; readonly synthesizedStackPath: string }>;
+}
+
+interface SynthesizedStack {
+  readonly provider?: { readonly aws?: readonly { readonly region?: string; readonly alias?: string }[] };
+  readonly terraform?: { readonly backend?: { readonly s3?: { readonly region?: string } } };
+}
+
+const LAYER_ORDER: readonly CiStack["layer"][] = ["core", "platform"];
+
+/** The environment and layer a stack name belongs to, by the naming convention of src/stacks/names.ts. */
+export function environmentOf(stack: string): { environment: string; layer: StackLayer } | undefined {
+  for (const layer of ["bootstrap", "platform", "core"] as const) {
+    const suffix = stackNames("")[layer];
+    const environment = suffix === "" ? stack : stack.endsWith(suffix) ? stack.slice(0, -suffix.length) : undefined;
+    if (environment && stackNames(environment)[layer] === stack) return { environment, layer };
+  }
+  return undefined;
+}
+
+/** The secret name of an environment's plan role ARN, e.g. AWS_PLAN_ROLE_ARN_DEV. */
+export function planRoleSecretOf(environment: string): string {
+  return `AWS_PLAN_ROLE_ARN_${environment.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}
+
+export function deployBranchOf(environment: string): string {
+  return GITHUB_DEPLOY_BRANCHES[environment] ?? GITHUB_DEFAULT_BRANCH;
+}
+
+function regionOf(stack: SynthesizedStack): string | undefined {
+  const provider = (stack.provider?.aws ?? []).find((p) => p.alias === undefined);
+  return provider?.region ?? stack.terraform?.backend?.s3?.region;
+}
+
+export function ciStacks(outdir: string, branch?: string): CiStack[] {
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as Manifest;
+  const result: CiStack[] = [];
+  for (const { name, synthesizedStackPath } of Object.values(manifest.stacks)) {
+    const owner = environmentOf(name);
+    if (!owner) throw new Error(`stack ${name} does not follow the <env>, <env>-platform, <env>-bootstrap naming; CI cannot tell its environment`);
+    if (owner.layer === "bootstrap") continue;
+    const synthesized = JSON.parse(readFileSync(join(outdir, synthesizedStackPath), "utf8")) as SynthesizedStack;
+    const region = regionOf(synthesized);
+    if (!region) throw new Error(`stack ${name} has no AWS provider region`);
+    const entry: CiStack = {
+      stack: name,
+      environment: owner.environment,
+      layer: owner.layer,
+      region,
+      branch: deployBranchOf(owner.environment),
+      plan_role_secret: planRoleSecretOf(owner.environment),
+    };
+    if (branch === undefined || entry.branch === branch) result.push(entry);
+  }
+  // Promotion order (the order of GITHUB_DEPLOY_BRANCHES, then by name), core before platform.
+  const promotion = Object.keys(GITHUB_DEPLOY_BRANCHES);
+  const rank = (environment: string) => (promotion.includes(environment) ? promotion.indexOf(environment) : promotion.length);
+  return result.sort(
+    (a, b) =>
+      rank(a.environment) - rank(b.environment) ||
+      (a.environment < b.environment ? -1 : a.environment > b.environment ? 1 : 0) ||
+      LAYER_ORDER.indexOf(a.layer) - LAYER_ORDER.indexOf(b.layer),
+  );
+}
+
+function main(argv: readonly string[]): void {
+  let outdir = "cdktf.out";
+  let branch: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--outdir") outdir = argv[++i] ?? outdir;
+    else if (arg === "--branch") branch = argv[++i];
+    else throw new Error(`unknown argument ${arg}. Use: [--outdir cdktf.out] [--branch <branch>]`);
+  }
+  process.stdout.write(`${JSON.stringify(ciStacks(outdir, branch || undefined))}\n`);
+}
+
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (error) {
+    console.error(`ci-stacks: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The part of Terraform's machine-readable plan (`terraform show -json <planfile>`, format 1.x)
+ * the plan comment reads, and what it makes of it: every resource change classified once, counted
+ * per stack, destructive changes first.
+ */
+
+export type PlanAction = "no-op" | "create" | "read" | "update" | "delete" | "forget";
+
+/** A value that is `true` where the matching part of a value is sensitive or unknown. */
+export type ValueMask = boolean | ValueMask[] | { [key: string]: ValueMask };
+
+export interface PlanChange {
+  readonly actions: readonly PlanAction[];
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly after_unknown?: ValueMask;
+  readonly before_sensitive?: ValueMask;
+  readonly after_sensitive?: ValueMask;
+  /** Attribute paths that force the replacement (only on replacements). */
+  readonly replace_paths?: readonly (readonly (string | number)[])[];
+  /** Present when the change imports an existing object (`import` blocks). */
+  readonly importing?: { readonly id?: string };
+}
+
+export interface ResourceChange {
+  readonly address: string;
+  readonly previous_address?: string;
+  readonly mode?: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  readonly action_reason?: string;
+  readonly change: PlanChange;
+}
+
+export interface TerraformPlan {
+  readonly format_version?: string;
+  readonly terraform_version?: string;
+  readonly resource_changes?: readonly ResourceChange[];
+  readonly resource_drift?: readonly ResourceChange[];
+  readonly output_changes?: Readonly<Record<string, PlanChange>>;
+  readonly errored?: boolean;
+}
+
+/** What one resource change amounts to, in the words of the comment. */
+export type ChangeKind = "destroy" | "replace" | "create" | "update" | "import" | "forget" | "move";
+
+/** Order of kinds in the comment: destructive first. */
+export const KIND_ORDER: readonly ChangeKind[] = ["destroy", "replace", "create", "update", "import", "forget", "move"];
+
+export const DESTRUCTIVE_KINDS: ReadonlySet<ChangeKind> = new Set(["destroy", "replace"]);
+
+export interface ClassifiedChange {
+  readonly kind: ChangeKind;
+  readonly resource: ResourceChange;
+}
+
+export interface ChangeCounts {
+  readonly add: number;
+  readonly change: number;
+  readonly replace: number;
+  readonly destroy: number;
+  readonly import: number;
+  readonly forget: number;
+  readonly move: number;
+}
+
+export interface StackPlan {
+  readonly stack: string;
+  /** Resource changes that do something, destructive first, then by address. */
+  readonly changes: readonly ClassifiedChange[];
+  readonly counts: ChangeCounts;
+  /** Resources Terraform found changed outside of Terraform while refreshing. */
+  readonly drift: readonly ResourceChange[];
+  /** Output name → action symbol, for outputs whose value changes. */
+  readonly outputs: readonly { readonly name: string; readonly action: "create" | "update" | "delete" }[];
+  readonly errored: boolean;
+}
+
+function sameActions(actions: readonly PlanAction[], expected: readonly PlanAction[]): boolean {
+  return actions.length === expected.length && actions.every((action, i) => action === expected[i]);
+}
+
+/**
+ * Classifies one resource change, or returns undefined when it changes nothing real: no-ops and
+ * data-source reads. A no-op that imports or moves a resource still counts.
+ */
+export function classify(resource: ResourceChange): ChangeKind | undefined {
+  const actions = resource.change.actions;
+  if (resource.mode === "data" || sameActions(actions, ["read"])) return undefined;
+  if (sameActions(actions, ["delete", "create"]) || sameActions(actions, ["create", "delete"])) return "replace";
+  if (actions.includes("delete")) return "destroy";
+  if (actions.includes("forget")) return "forget";
+  if (actions.includes("create")) return "create";
+  if (actions.includes("update")) return "update";
+  if (resource.change.importing) return "import";
+  if (resource.previous_address && resource.previous_address !== resource.address) return "move";
+  return undefined;
+}
+
+export function isDestructive(kind: ChangeKind): boolean {
+  return DESTRUCTIVE_KINDS.has(kind);
+}
+
+function countKinds(changes: readonly ClassifiedChange[]): ChangeCounts {
+  const of = (kind: ChangeKind) => changes.filter((c) => c.kind === kind).length;
+  return {
+    add: of("create"),
+    change: of("update"),
+    replace: of("replace"),
+    destroy: of("destroy"),
+    // An import that also updates counts under "change"; these are pure imports.
+    import: changes.filter((c) => c.resource.change.importing !== undefined).length,
+    forget: of("forget"),
+    move: of("move"),
+  };
+}
+
+export function totalChanges(counts: ChangeCounts): number {
+  return counts.add + counts.change + counts.replace + counts.destroy + counts.import + counts.forget + counts.move;
+}
+
+function outputAction(change: PlanChange): "create" | "update" | "delete" | undefined {
+  if (change.actions.includes("create") && !change.actions.includes("delete")) return "create";
+  if (change.actions.includes("delete") && !change.actions.includes("create")) return "delete";
+  if (change.actions.includes("update") || sameActions(change.actions, ["delete", "create"])) return "update";
+  return undefined;
+}
+
+/** Sorts like Terraform lists addresses: by code point, not by locale. */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Reads a parsed plan of one stack. Throws when the document is not a Terraform JSON plan. */
+export function analysePlan(stack: string, plan: TerraformPlan): StackPlan {
+  if (typeof plan !== "object" || plan === null || (plan.format_version === undefined && plan.resource_changes === undefined)) {
+    throw new Error(`the plan of ${stack} is not \`terraform show -json <planfile>\` output (no format_version or resource_changes)`);
+  }
+  const changes: ClassifiedChange[] = [];
+  for (const resource of plan.resource_changes ?? []) {
+    const kind = classify(resource);
+    if (kind) changes.push({ kind, resource });
+  }
+  changes.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || byCodePoint(a.resource.address, b.resource.address));
+  const outputs = Object.entries(plan.output_changes ?? {})
+    .map(([name, change]) => ({ name, action: outputAction(change) }))
+    .filter((o): o is { name: string; action: "create" | "update" | "delete" } => o.action !== undefined)
+    .sort((a, b) => byCodePoint(a.name, b.name));
+  return {
+    stack,
+    changes,
+    counts: countKinds(changes),
+    drift: (plan.resource_drift ?? []).filter((d) => d.mode !== "data"),
+    outputs,
+    errored: plan.errored === true,
+  };
+}
