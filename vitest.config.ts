@@ -8,6 +8,8 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
+    // End-to-end files mostly wait on Terraform and the emulator, so three files run side by side.
+    maxWorkers: 3,
     setupFiles: ["__tests__/support/cdktf-matchers.ts"],
     projects: [
       { extends: true, test: { name: "unit", include: ["__tests__/unit/**/*.test.ts"], testTimeout: 60_000 } },

@@ -40,7 +40,7 @@ export const dr: EnvironmentInput = {
       { name: "standby", instanceTypes: ["t3.medium", "t3.large"], minSize: 2, desiredSize: 2, maxSize: 6, diskSizeGib: 50, capacityType: "ON_DEMAND" },
     ],
     publicAccessCidrs: ["203.0.113.0/24"],
-    adminPrincipalArns: ["arn:aws:iam::333333333333:role/platform-admin"],
+    adminPrincipalArns: ["arn:aws:iam::333333333333:role/platform-admin", "arn:aws:iam::333333333333:role/pipeops-dr-github-deploy"],
     logRetentionDays: 365,
   },
   database: {

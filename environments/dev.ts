@@ -28,7 +28,8 @@ export const dev: EnvironmentInput = {
       { name: "general", instanceTypes: ["t3.medium"], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGib: 50, capacityType: "ON_DEMAND" },
     ],
     publicAccessCidrs: ["203.0.113.0/24"],
-    adminPrincipalArns: ["arn:aws:iam::111111111111:role/platform-admin"],
+    // Operators, and the CI deploy role that applies dev-platform (backend/github-oidc.ts).
+    adminPrincipalArns: ["arn:aws:iam::111111111111:role/platform-admin", "arn:aws:iam::111111111111:role/pipeops-dev-github-deploy"],
     logRetentionDays: 30,
   },
   database: {

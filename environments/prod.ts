@@ -29,7 +29,7 @@ export const prod: EnvironmentInput = {
       { name: "general", instanceTypes: ["m5.large", "m5.xlarge"], minSize: 3, desiredSize: 3, maxSize: 10, diskSizeGib: 100, capacityType: "ON_DEMAND" },
     ],
     publicAccessCidrs: ["203.0.113.0/24"],
-    adminPrincipalArns: ["arn:aws:iam::333333333333:role/platform-admin"],
+    adminPrincipalArns: ["arn:aws:iam::333333333333:role/platform-admin", "arn:aws:iam::333333333333:role/pipeops-prod-github-deploy"],
     logRetentionDays: 365,
   },
   database: {

@@ -28,7 +28,7 @@ export const staging: EnvironmentInput = {
       { name: "general", instanceTypes: ["t3.large"], minSize: 2, desiredSize: 2, maxSize: 6, diskSizeGib: 50, capacityType: "ON_DEMAND" },
     ],
     publicAccessCidrs: ["203.0.113.0/24"],
-    adminPrincipalArns: ["arn:aws:iam::222222222222:role/platform-admin"],
+    adminPrincipalArns: ["arn:aws:iam::222222222222:role/platform-admin", "arn:aws:iam::222222222222:role/pipeops-staging-github-deploy"],
     logRetentionDays: 90,
   },
   database: {
