@@ -165,11 +165,17 @@ function isTransportDeny(statement: DataAwsIamPolicyDocumentStatement): boolean 
 }
 
 /**
- * Emulator quirk "EKS add-ons and access entries not emulated": moto has no API for them (every
- * call answers 404), so with the local target only they are created zero times. Everything they
- * configure lives inside a cluster the emulator does not run anyway.
+ * Emulator quirks "EKS add-ons and access entries not emulated" (moto answers 404; what they
+ * configure lives inside a cluster the emulator does not run anyway) and "RDS automated backups
+ * replication not implemented" (moto answers 500 to StartDBInstanceAutomatedBackupsReplication):
+ * with the local target only, these resources are created zero times.
  */
-export const UNEMULATED_RESOURCE_TYPES = ["aws_eks_addon", "aws_eks_access_entry", "aws_eks_access_policy_association"] as const;
+export const UNEMULATED_RESOURCE_TYPES = [
+  "aws_eks_addon",
+  "aws_eks_access_entry",
+  "aws_eks_access_policy_association",
+  "aws_db_instance_automated_backups_replication",
+] as const;
 
 class SkipUnemulatedResources implements IAspect {
   visit(node: IConstruct): void {

@@ -67,3 +67,36 @@ describe("emulator quirk: moto applies conditional Deny statements unconditional
     expect(transportDenies(LOCAL)).toHaveLength(0);
   });
 });
+
+describe("emulator quirks: resources and attributes moto cannot serve", () => {
+  const counted = (target: typeof AWS, stack: string, type: string) =>
+    Object.values(synthStack(buildTestApp(target), stack).json.resource?.[type] ?? {}).map((r) => r.count);
+
+  it("EKS add-ons, access entries and RDS backup replication exist on AWS and are created zero times on the emulator", () => {
+    for (const type of ["aws_eks_addon", "aws_eks_access_entry", "aws_eks_access_policy_association"]) {
+      expect(counted(AWS, "dev", type).length, type).toBeGreaterThan(0);
+      expect(counted(AWS, "dev", type).every((count) => count === undefined), type).toBe(true);
+      expect(counted(LOCAL, "dev", type).every((count) => count === 0), type).toBe(true);
+    }
+    expect(counted(AWS, "prod", "aws_db_instance_automated_backups_replication")).toEqual([undefined]);
+    expect(counted(LOCAL, "prod", "aws_db_instance_automated_backups_replication")).toEqual([0]);
+  });
+
+  it("the database's ingress from the cluster security group exists on AWS only", () => {
+    const ingress = (target: typeof AWS) =>
+      Object.values(synthStack(buildTestApp(target), "dev").json.resource?.aws_vpc_security_group_ingress_rule ?? {}).filter((r) =>
+        String(r.referenced_security_group_id).includes("cluster_security_group_id"),
+      );
+    expect(ingress(AWS).map((r) => r.count)).toEqual([undefined]);
+    expect(ingress(LOCAL).map((r) => r.count)).toEqual([0]);
+  });
+
+  it("EKS attributes moto does not read back are ignored on the emulator only", () => {
+    const lifecycles = (target: typeof AWS, type: string) =>
+      Object.values(synthStack(buildTestApp(target), "dev").json.resource?.[type] ?? {}).map((r) => (r.lifecycle as { ignore_changes?: string[] } | undefined)?.ignore_changes ?? []);
+    expect(lifecycles(AWS, "aws_eks_cluster")).toEqual([[]]);
+    expect(lifecycles(LOCAL, "aws_eks_cluster")).toEqual([["access_config"]]);
+    expect(lifecycles(AWS, "aws_eks_node_group")).toEqual([["scaling_config[0].desired_size"]]);
+    expect(lifecycles(LOCAL, "aws_eks_node_group")).toEqual([["scaling_config[0].desired_size", "remote_access", "update_config", "node_repair_config"]]);
+  });
+});
