@@ -393,8 +393,8 @@ describe("Database as a cross-region read replica (disaster recovery)", () => {
     const promoted = synthDatabase({ ...drProps, replicaOf: { sourceArn: DR_SOURCE_ARN, promote: true } });
     const body = onlyResource(promoted.stack, "aws_db_instance");
     expect(body).not.toHaveProperty("replicate_source_db");
-    expect(body).not.toHaveProperty("username");
-    expect(body).toMatchObject({ manage_master_user_password: true });
+    expect(body).toMatchObject({ engine: "postgres", username: "dbadmin", manage_master_user_password: true });
+    expect(body).not.toHaveProperty("password");
     expect(String(body.master_user_secret_kms_key_id)).toMatch(/^\$\{aws_kms_key\.database_key_/);
     expect(body).toMatchObject({ skip_final_snapshot: false, final_snapshot_identifier: "pipeops-dr-final-snapshot" });
     expect(resourcesOf(promoted.stack, "aws_cloudwatch_metric_alarm").map(([, a]) => a.metric_name)).not.toContain("ReplicaLag");

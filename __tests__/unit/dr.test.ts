@@ -75,6 +75,8 @@ describe("dr stack once promoted", () => {
   it("gets an RDS-managed master secret in us-east-1, encrypted with the DR key", () => {
     const db = primaryOf(promoted);
     expect(db.manage_master_user_password).toBe(true);
+    // What the replica inherited from prod, so promotion does not replace the instance.
+    expect(db).toMatchObject({ engine: "postgres", username: "dbadmin" });
     expect(String(db.master_user_secret_kms_key_id)).toMatch(/^\$\{aws_kms_key\.database_key_/);
   });
 

@@ -314,7 +314,11 @@ export class Database extends Construct {
           replicateSourceDb: replicaOf.promote ? undefined : replicaOf.sourceArn,
           // Once promoted, RDS sets a new master password and keeps it in a secret of this region,
           // so the database never depends on the source region's secrets again.
-          ...(replicaOf.promote ? { manageMasterUserPassword: true, masterUserSecretKmsKeyId: dataKey.arn } : {}),
+          // The provider needs engine and username on any instance that is not a replica; they equal
+          // what the replica inherited, so promotion does not replace the instance.
+          ...(replicaOf.promote
+            ? { engine: "postgres", username: settings.username, manageMasterUserPassword: true, masterUserSecretKmsKeyId: dataKey.arn }
+            : {}),
           ...finalSnapshot(replicaOf.promote ? props.skipFinalSnapshot : true),
         }
       : {
