@@ -201,13 +201,15 @@ function referencesClusterSecurityGroup(node: TerraformResource): boolean {
 
 /**
  * Emulator quirk "EKS attributes not read back": moto omits a cluster's access_config and a node
- * group's update_config / node_repair_config, and reports every node group with
- * remote_access.ec2_ssh_key = "eksKeypair"; the next plan would replace the cluster and the node
- * groups. With the local target only, those attributes are ignored after creation.
+ * group's update_config / node_repair_config, reports every node group with
+ * remote_access.ec2_ssh_key = "eksKeypair", and plans a node group's launch-template version as
+ * unknown again after an apply, which leads to UpdateNodegroupVersion, an API it does not serve.
+ * The next plan would replace the cluster and update the node groups. With the local target only,
+ * those attributes are ignored after creation.
  */
 export const EMULATOR_UNREAD_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   aws_eks_cluster: ["access_config"],
-  aws_eks_node_group: ["remote_access", "update_config", "node_repair_config"],
+  aws_eks_node_group: ["remote_access", "update_config", "node_repair_config", "launch_template"],
 };
 
 class IgnoreUnreadAttributes implements IAspect {
