@@ -210,6 +210,8 @@ function referencesClusterSecurityGroup(node: TerraformResource): boolean {
 export const EMULATOR_UNREAD_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   aws_eks_cluster: ["access_config"],
   aws_eks_node_group: ["remote_access", "update_config", "node_repair_config", "launch_template"],
+  // moto reports a launch template's own tags as an extra `launch-template` tag specification.
+  aws_launch_template: ["tag_specifications"],
 };
 
 class IgnoreUnreadAttributes implements IAspect {

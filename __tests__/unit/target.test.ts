@@ -97,6 +97,8 @@ describe("emulator quirks: resources and attributes moto cannot serve", () => {
     expect(lifecycles(AWS, "aws_eks_cluster")).toEqual([[]]);
     expect(lifecycles(LOCAL, "aws_eks_cluster")).toEqual([["access_config"]]);
     expect(lifecycles(AWS, "aws_eks_node_group")).toEqual([["scaling_config[0].desired_size"]]);
+    expect(lifecycles(AWS, "aws_launch_template")).toEqual([[]]);
+    expect(lifecycles(LOCAL, "aws_launch_template")).toEqual([["tag_specifications"]]);
     expect(lifecycles(LOCAL, "aws_eks_node_group")).toEqual([["scaling_config[0].desired_size", "remote_access", "update_config", "node_repair_config", "launch_template"]]);
   });
 });
