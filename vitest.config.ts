@@ -8,8 +8,8 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
-    // End-to-end files mostly wait on Terraform and the emulator, so three files run side by side.
-    maxWorkers: 3,
+    // Two files at a time (the machines have two cores); each end-to-end file has its own emulator.
+    maxWorkers: 2,
     setupFiles: ["__tests__/support/cdktf-matchers.ts"],
     projects: [
       { extends: true, test: { name: "unit", include: ["__tests__/unit/**/*.test.ts"], testTimeout: 60_000 } },

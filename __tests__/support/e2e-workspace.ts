@@ -57,7 +57,9 @@ export async function startE2eWorkspace(name: string): Promise<E2eWorkspace> {
     terraform,
     async apply(stackDir) {
       await ok(stackDir, ["init", "-input=false"]);
-      await ok(stackDir, ["apply", "-auto-approve", "-input=false"]);
+      // The emulator serves requests on threads; fewer concurrent calls keep its bookkeeping
+      // (e.g. network ACL associations) consistent.
+      await ok(stackDir, ["apply", "-auto-approve", "-input=false", "-parallelism=4"]);
     },
     stop: () => emulator.stop(),
   };
