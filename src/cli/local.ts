@@ -66,7 +66,8 @@ async function deploy(environments: string[]): Promise<void> {
     const names = stackNames(environment);
     // The bootstrap must exist before the core stack's `terraform init` can reach its bucket.
     for (const stack of [names.bootstrap, names.core]) {
-      cdktf(["deploy", stack, "--auto-approve", "--skip-synth", "--skip-provider-lock", "--outputs-file", outputsFile], env);
+      // Four concurrent operations keep the emulator's threaded bookkeeping consistent.
+      cdktf(["deploy", stack, "--auto-approve", "--skip-synth", "--skip-provider-lock", "--terraform-parallelism", "4", "--outputs-file", outputsFile], env);
     }
   }
   console.log(`\nOutputs (${outputsFile}):`);
