@@ -20,6 +20,7 @@ import { startE2eWorkspace, type E2eWorkspace } from "../support/e2e-workspace";
  */
 const prodWithoutSameRegionReplicas: EnvironmentInput = { ...prod, database: { ...prod.database, readReplicas: 0 } };
 const promotedDr: EnvironmentInput = { ...dr, replication: { sourceEnvironment: "prod", promoted: true } };
+const [prodConfig] = validateEnvironments([prodWithoutSameRegionReplicas], () => []);
 
 type DbInstance = Record<string, unknown> & { DBInstanceArn: string; ReadReplicaSourceDBInstanceIdentifier?: string };
 let workspace: E2eWorkspace;
@@ -44,7 +45,6 @@ describe("DR replica of prod on the local emulator", () => {
 
   it("stops DR's plan with 'apply prod first' while prod's state has no database output", async () => {
     // prod's state exists but carries no outputs yet (as after a first, partial apply).
-    const [prodConfig] = validateEnvironments([prodWithoutSameRegionReplicas], () => []);
     const names = stateBackendNames(prodConfig!, workspace.target);
     const emptyState = { version: 4, terraform_version: "1.11.4", serial: 1, lineage: "00000000-0000-4000-8000-000000000000", outputs: {}, resources: [], check_results: null };
     awsApi(workspace.endpoint, "s3", "us-west-2", "put_object", {
@@ -83,7 +83,6 @@ describe("DR replica of prod on the local emulator", () => {
 
   it("promotes DR to a standalone primary with prod's state unreachable", async () => {
     // Make prod's state bucket refuse every request, as if us-west-2 were dark.
-    const [prodConfig] = validateEnvironments([prodWithoutSameRegionReplicas], () => []);
     const prodBucket = stateBackendNames(prodConfig!, workspace.target).bucket;
     awsApi(workspace.endpoint, "s3", "us-west-2", "put_bucket_policy", {
       Bucket: prodBucket,

@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { buildApp } from "../../src/app";
 import type { EnvironmentInput } from "../../src/config/types";
 import type { DeploymentTarget } from "../../src/target";
 import { startTestEmulator } from "./emulator";
 import { tempDir } from "./synth";
-import { terraformCliEnv, type TerraformResult } from "./terraform";
+import { terraformAsync, type TerraformResult } from "./terraform";
 
 /**
  * An end-to-end workspace: a fresh AWS emulator, the app synthesized for it, and Terraform runs
@@ -28,15 +27,7 @@ export async function startE2eWorkspace(name: string): Promise<E2eWorkspace> {
   const root = tempDir(name);
   let synths = 0;
 
-  const terraform = (stackDir: string, args: string[]) =>
-    new Promise<TerraformResult>((resolve) => {
-      const child = spawn("terraform", [...args, "-no-color"], { cwd: stackDir, env: terraformCliEnv() });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+  const terraform = terraformAsync;
 
   const ok = async (stackDir: string, args: string[]) => {
     const result = await terraform(stackDir, args);

@@ -9,19 +9,16 @@ import { ensureTerraformCliConfig, terraformEnv } from "../../src/cli/terraform-
  */
 const cliConfigFile = ensureTerraformCliConfig(process.env.PIPEOPS_TF_CLI_CONFIG ?? join(tmpdir(), "pipeops-terraformrc"));
 
-/** Environment for terraform children: the project's CLI config, no version checks. */
-export function terraformCliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return terraformEnv(cliConfigFile, extra);
-}
-
 export interface TerraformResult {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
 }
 
+const withNoColor = (args: string[]) => [...args, ...(args[0] === "version" ? [] : ["-no-color"])];
+
 export function terraform(dir: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): TerraformResult {
-  const result = spawnSync("terraform", [...args, ...(args[0] === "version" ? [] : ["-no-color"])], {
+  const result = spawnSync("terraform", withNoColor(args), {
     cwd: dir,
     env: terraformEnv(cliConfigFile, extraEnv),
     encoding: "utf8",
@@ -41,9 +38,17 @@ export function terraformOk(dir: string, args: string[], extraEnv: NodeJS.Proces
 
 /** Starts a terraform command in the background (e.g. an apply waiting at its prompt). */
 export function terraformInBackground(dir: string, args: string[]): ChildProcess {
-  return spawn("terraform", [...args, "-no-color"], { cwd: dir, env: terraformEnv(cliConfigFile), stdio: ["pipe", "pipe", "pipe"] });
+  return spawn("terraform", withNoColor(args), { cwd: dir, env: terraformEnv(cliConfigFile), stdio: ["pipe", "pipe", "pipe"] });
 }
 
-export function terraformOutputs(dir: string): Record<string, { value: unknown }> {
-  return JSON.parse(terraformOk(dir, ["output", "-json"])) as Record<string, { value: unknown }>;
+/** Like terraform(), without blocking: independent stacks can run side by side. */
+export function terraformAsync(dir: string, args: string[]): Promise<TerraformResult> {
+  return new Promise((resolve) => {
+    const child = terraformInBackground(dir, args);
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }

@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AWS, buildTestApp } from "../support/synth";
-import { terraformCliEnv } from "../support/terraform";
+import { terraformAsync, type TerraformResult } from "../support/terraform";
 
 /**
  * `terraform init` + `terraform validate` of every AWS-only stack against the real hashicorp/aws
@@ -13,17 +12,7 @@ import { terraformCliEnv } from "../support/terraform";
  * hashicorp/helm provider binaries, which this machine's offline provider mirror does not carry.
  * Their synthesized JSON is asserted in __tests__/unit/platform*.test.ts instead.
  */
-function run(dir: string, args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn("terraform", [...args, "-no-color"], { cwd: dir, env: terraformCliEnv() });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    child.on("close", (code) => resolve({ code: code ?? -1, output }));
-  });
-}
-
-const results = new Map<string, { code: number; output: string }>();
+const results = new Map<string, TerraformResult>();
 
 beforeAll(async () => {
   // Synthesize once, then validate two stacks at a time (the machine has two cores).
@@ -34,8 +23,8 @@ beforeAll(async () => {
   const worker = async () => {
     for (let stack = queue.shift(); stack; stack = queue.shift()) {
       const dir = join(app.outdir, "stacks", stack);
-      const init = await run(dir, ["init", "-backend=false", "-input=false"]);
-      results.set(stack, init.code === 0 ? await run(dir, ["validate"]) : init);
+      const init = await terraformAsync(dir, ["init", "-backend=false", "-input=false"]);
+      results.set(stack, init.code === 0 ? await terraformAsync(dir, ["validate"]) : init);
     }
   };
   await Promise.all([worker(), worker()]);
@@ -47,7 +36,7 @@ describe("terraform validate with the real AWS provider", () => {
   });
 
   it("every AWS stack is valid", () => {
-    const failures = [...results].filter(([, r]) => r.code !== 0 || !/The configuration is valid/.test(r.output));
-    expect(failures.map(([stack, r]) => `${stack}:\n${r.output}`).join("\n\n")).toBe("");
+    const failures = [...results].filter(([, r]) => r.code !== 0 || !/The configuration is valid/.test(r.stdout));
+    expect(failures.map(([stack, r]) => `${stack}:\n${r.stdout}${r.stderr}`).join("\n\n")).toBe("");
   });
 });
