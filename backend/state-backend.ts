@@ -1,5 +1,6 @@
-import { DataTerraformRemoteStateS3, S3Backend, type TerraformStack } from "cdktf";
+import { DataTerraformRemoteStateS3, S3Backend, type TerraformProvider, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { DataAwsS3Objects } from "@cdktf/provider-aws/lib/data-aws-s3-objects";
 import type { EnvironmentConfig } from "../src/config/types";
 import { effectiveAccountId, remoteStateConfig, s3BackendConfig, type DeploymentTarget } from "../src/target";
 
@@ -59,4 +60,42 @@ export function remoteStateOf(scope: Construct, id: string, env: EnvironmentConf
     key: stateKeyOf(stackName),
     region: names.region,
   }));
+}
+
+/**
+ * Another stack's outputs, readable before that stack was ever applied. `terraform_remote_state`
+ * fails with the backend's "Unable to find remote state" when the state object does not exist, and
+ * that error comes before any precondition could explain it. So the state object is listed first
+ * (an empty listing is no error), the remote state is read only when it exists (`count`), and each
+ * output is read with `try`, empty while missing: a precondition on `present(...)` then stops the
+ * plan with a message that says what to apply first.
+ */
+export class GuardedRemoteState {
+  private readonly stateAddress: string;
+  private readonly listingAddress: string;
+
+  constructor(scope: Construct, id: string, env: EnvironmentConfig, target: DeploymentTarget, stackName: string, provider?: TerraformProvider) {
+    const names = stateBackendNames(env, target);
+    const key = stateKeyOf(stackName);
+    const listing = new DataAwsS3Objects(scope, `${id}-state-object`, { bucket: names.bucket, prefix: key, maxKeys: 1, provider });
+    this.listingAddress = `data.aws_s3_objects.${listing.friendlyUniqueId}`;
+    const state = remoteStateOf(scope, id, env, target, stackName);
+    // The state object itself, not its lock file (`<key>.tflock`, listed after it).
+    state.addOverride("count", `\${contains(${this.listingAddress}.keys, ${JSON.stringify(key)}) ? 1 : 0}`);
+    this.stateAddress = `data.terraform_remote_state.${state.friendlyUniqueId}`;
+  }
+
+  /**
+   * The output's value (passed through the Terraform function `fn`, e.g. `base64decode`), or null
+   * while the state or the output does not exist.
+   */
+  output(name: string, fn?: "base64decode"): string {
+    const value = `${this.stateAddress}[0].outputs.${name}`;
+    return `\${try(${fn ? `${fn}(${value})` : value}, null)}`;
+  }
+
+  /** A condition (for a precondition) that holds once the state exists and has every named output. */
+  present(...names: string[]): string {
+    return `\${${names.map((name) => `can(${this.stateAddress}[0].outputs.${name})`).join(" && ")}}`;
+  }
 }

@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../src/config/types";
-import { COMMON_TAGS, DEFAULT_INTERFACE_ENDPOINTS, KUBERNETES_VERSION, POSTGRES_ENGINE_VERSION, PROJECT_NAME, STATE_BUCKET_PREFIX } from "../environments/common";
+import { COMMON_TAGS, DEFAULT_INTERFACE_ENDPOINTS, PROJECT_NAME, STATE_BUCKET_PREFIX } from "../environments/common";
 import { prod } from "../environments/prod";
 
 /**
@@ -33,18 +33,17 @@ export const dr: EnvironmentInput = {
     mustNotOverlapWith: ["prod"],
   },
   eks: {
-    kubernetesVersion: KUBERNETES_VERSION,
     computeMode: "managed-node-groups",
     nodeGroups: [
       // Standby capacity; scale up during a failover (runbook step 4).
       { name: "standby", instanceTypes: ["t3.medium", "t3.large"], minSize: 2, desiredSize: 2, maxSize: 6, diskSizeGib: 50, capacityType: "ON_DEMAND" },
     ],
     publicAccessCidrs: ["203.0.113.0/24"],
-    adminPrincipalArns: ["arn:aws:iam::333333333333:role/platform-admin", "arn:aws:iam::333333333333:role/pipeops-dr-github-deploy"],
+    // Besides the stack's own cluster-admin role and the CI deploy role: existing roles of the account (SSO).
+    adminPrincipalArns: [],
     logRetentionDays: 365,
   },
   database: {
-    engineVersion: POSTGRES_ENGINE_VERSION,
     instanceClass: "db.r6g.xlarge",
     multiAz: true,
     readReplicas: 0,

@@ -3,12 +3,6 @@
  * refer to these names instead of repeating the values.
  */
 
-/** The EKS (Kubernetes) version of every cluster. Upgrade here, one environment at a time via overrides. */
-export const KUBERNETES_VERSION = "1.33";
-
-/** PostgreSQL engine version of every database (major.minor). */
-export const POSTGRES_ENGINE_VERSION = "16.8";
-
 /** Global S3 bucket names are derived from this prefix, the environment and the account. */
 export const STATE_BUCKET_PREFIX = "pipeops-tfstate";
 

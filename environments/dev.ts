@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../src/config/types";
-import { COMMON_TAGS, PROJECT_NAME, DEFAULT_INTERFACE_ENDPOINTS, KUBERNETES_VERSION, POSTGRES_ENGINE_VERSION, STATE_BUCKET_PREFIX } from "./common";
+import { COMMON_TAGS, PROJECT_NAME, DEFAULT_INTERFACE_ENDPOINTS, STATE_BUCKET_PREFIX } from "./common";
 
 export const dev: EnvironmentInput = {
   name: "dev",
@@ -22,18 +22,16 @@ export const dev: EnvironmentInput = {
     mustNotOverlapWith: [],
   },
   eks: {
-    kubernetesVersion: KUBERNETES_VERSION,
     computeMode: "managed-node-groups",
     nodeGroups: [
       { name: "general", instanceTypes: ["t3.medium"], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGib: 50, capacityType: "ON_DEMAND" },
     ],
     publicAccessCidrs: ["203.0.113.0/24"],
-    // Operators, and the CI deploy role that applies dev-platform (backend/github-oidc.ts).
-    adminPrincipalArns: ["arn:aws:iam::111111111111:role/platform-admin", "arn:aws:iam::111111111111:role/pipeops-dev-github-deploy"],
+    // Besides the stack's own cluster-admin role and the CI deploy role: existing roles of the account (SSO).
+    adminPrincipalArns: [],
     logRetentionDays: 30,
   },
   database: {
-    engineVersion: POSTGRES_ENGINE_VERSION,
     instanceClass: "db.t3.medium",
     multiAz: false,
     readReplicas: 0,

@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../src/config/types";
-import { COMMON_TAGS, PROJECT_NAME, DEFAULT_INTERFACE_ENDPOINTS, KUBERNETES_VERSION, POSTGRES_ENGINE_VERSION, STATE_BUCKET_PREFIX } from "./common";
+import { COMMON_TAGS, PROJECT_NAME, DEFAULT_INTERFACE_ENDPOINTS, STATE_BUCKET_PREFIX } from "./common";
 
 export const prod: EnvironmentInput = {
   name: "prod",
@@ -23,17 +23,16 @@ export const prod: EnvironmentInput = {
     mustNotOverlapWith: [],
   },
   eks: {
-    kubernetesVersion: KUBERNETES_VERSION,
     computeMode: "managed-node-groups",
     nodeGroups: [
       { name: "general", instanceTypes: ["m5.large", "m5.xlarge"], minSize: 3, desiredSize: 3, maxSize: 10, diskSizeGib: 100, capacityType: "ON_DEMAND" },
     ],
     publicAccessCidrs: ["203.0.113.0/24"],
-    adminPrincipalArns: ["arn:aws:iam::333333333333:role/platform-admin", "arn:aws:iam::333333333333:role/pipeops-prod-github-deploy"],
+    // Besides the stack's own cluster-admin role and the CI deploy role: existing roles of the account (SSO).
+    adminPrincipalArns: [],
     logRetentionDays: 365,
   },
   database: {
-    engineVersion: POSTGRES_ENGINE_VERSION,
     instanceClass: "db.r6g.xlarge",
     multiAz: true,
     readReplicas: 2,

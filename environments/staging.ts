@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../src/config/types";
-import { COMMON_TAGS, PROJECT_NAME, DEFAULT_INTERFACE_ENDPOINTS, KUBERNETES_VERSION, POSTGRES_ENGINE_VERSION, STATE_BUCKET_PREFIX } from "./common";
+import { COMMON_TAGS, PROJECT_NAME, DEFAULT_INTERFACE_ENDPOINTS, STATE_BUCKET_PREFIX } from "./common";
 
 export const staging: EnvironmentInput = {
   name: "staging",
@@ -22,17 +22,16 @@ export const staging: EnvironmentInput = {
     mustNotOverlapWith: [],
   },
   eks: {
-    kubernetesVersion: KUBERNETES_VERSION,
     computeMode: "managed-node-groups",
     nodeGroups: [
       { name: "general", instanceTypes: ["t3.large"], minSize: 2, desiredSize: 2, maxSize: 6, diskSizeGib: 50, capacityType: "ON_DEMAND" },
     ],
     publicAccessCidrs: ["203.0.113.0/24"],
-    adminPrincipalArns: ["arn:aws:iam::222222222222:role/platform-admin", "arn:aws:iam::222222222222:role/pipeops-staging-github-deploy"],
+    // Besides the stack's own cluster-admin role and the CI deploy role: existing roles of the account (SSO).
+    adminPrincipalArns: [],
     logRetentionDays: 90,
   },
   database: {
-    engineVersion: POSTGRES_ENGINE_VERSION,
     instanceClass: "db.r6g.large",
     multiAz: true,
     readReplicas: 0,

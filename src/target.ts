@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Aspects, DefaultTokenResolver, StringConcat, TerraformResource, Tokenization, type IAspect, type S3BackendConfig, type DataTerraformRemoteStateS3Config } from "cdktf";
+import { Aspects, DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformResource, Tokenization, type IAspect, type S3BackendConfig, type DataTerraformRemoteStateS3Config } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
@@ -177,8 +177,15 @@ export const UNEMULATED_RESOURCE_TYPES = [
   "aws_db_instance_automated_backups_replication",
 ] as const;
 
+/** Data sources of APIs the emulator does not serve (moto has no DescribeAddonVersions); read zero times locally. */
+export const UNEMULATED_DATA_SOURCE_TYPES = ["aws_eks_addon_version"] as const;
+
 class SkipUnemulatedResources implements IAspect {
   visit(node: IConstruct): void {
+    if (node instanceof TerraformDataSource && (UNEMULATED_DATA_SOURCE_TYPES as readonly string[]).includes(node.terraformResourceType)) {
+      node.count = 0;
+      return;
+    }
     if (!(node instanceof TerraformResource)) return;
     if ((UNEMULATED_RESOURCE_TYPES as readonly string[]).includes(node.terraformResourceType) || referencesClusterSecurityGroup(node)) {
       node.count = 0;

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dev } from "../../environments";
+import { KUBERNETES } from "../../src/config/versions";
 import { awsApi } from "../support/aws-api";
 import { plannedChanges, startE2eWorkspace, type E2eWorkspace } from "../support/e2e-workspace";
 
@@ -45,7 +46,7 @@ describe("dev core on the local emulator", () => {
     const vpcs = awsApi<{ Vpcs: { CidrBlock: string }[] }>(workspace.endpoint, "ec2", "us-west-2", "describe_vpcs", { Filters: [{ Name: "tag:Environment", Values: ["dev"] }] });
     expect(vpcs.Vpcs.map((v) => v.CidrBlock)).toEqual(["10.0.0.0/16"]);
     const cluster = awsApi<{ cluster: { version: string; encryptionConfig: unknown[] } }>(workspace.endpoint, "eks", "us-west-2", "describe_cluster", { name: "pipeops-dev" });
-    expect(cluster.cluster.version).toBe(dev.eks.kubernetesVersion);
+    expect(cluster.cluster.version).toBe(KUBERNETES.version);
     const nodegroup = awsApi<{ nodegroup: { scalingConfig: Record<string, number>; instanceTypes: string[] } }>(workspace.endpoint, "eks", "us-west-2", "describe_nodegroup", {
       clusterName: "pipeops-dev",
       nodegroupName: awsApi<{ nodegroups: string[] }>(workspace.endpoint, "eks", "us-west-2", "list_nodegroups", { clusterName: "pipeops-dev" }).nodegroups[0],

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prod } from "../../environments";
 import { dr } from "../../dr/config";
+import { POSTGRES } from "../../src/config/versions";
 import type { EnvironmentInput } from "../../src/config/types";
 import { stateBackendNames } from "../../backend/state-backend";
 import { validateEnvironments } from "../../src/config/validate";
@@ -71,7 +72,7 @@ describe("DR replica of prod on the local emulator", () => {
       DBSubnetGroupName: "pipeops-dr-database", DBSubnetGroupDescription: "emulator quirk: DR replica subnet group looked up in us-west-2", SubnetIds: prodSubnets,
     });
     awsApi(workspace.endpoint, "rds", "us-west-2", "create_db_parameter_group", {
-      DBParameterGroupName: "pipeops-dr-postgres16", DBParameterGroupFamily: "postgres16", Description: "emulator quirk: DR replica parameter group looked up in us-west-2",
+      DBParameterGroupName: `pipeops-dr-${POSTGRES.parameterGroupFamily}`, DBParameterGroupFamily: POSTGRES.parameterGroupFamily, Description: "emulator quirk: DR replica parameter group looked up in us-west-2",
     });
     await workspace.apply(join(stacks, "dr"));
     const primary = describeDb("us-west-2", "pipeops-prod");

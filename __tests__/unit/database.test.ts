@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { POSTGRES } from "../../src/config/versions";
 import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
@@ -15,7 +16,8 @@ const DR_SOURCE_ARN = "arn:aws:rds:us-west-2:333333333333:db:pipeops-prod";
 
 const prodProps: DatabaseProps = {
   identifier: "pipeops-prod",
-  engineVersion: "16.8",
+  engineVersion: POSTGRES.majorVersion,
+  parameterGroupFamily: POSTGRES.parameterGroupFamily,
   instanceClass: "db.r6g.xlarge",
   multiAz: true,
   readReplicas: 2,
@@ -108,7 +110,7 @@ describe("Database, production shape (Multi-AZ, two replicas, backups replicated
   it("runs PostgreSQL of the given version and class, Multi-AZ, on autoscaling gp3 storage", () => {
     expect(db).toMatchObject({
       engine: "postgres",
-      engine_version: "16.8",
+      engine_version: POSTGRES.majorVersion,
       instance_class: "db.r6g.xlarge",
       multi_az: true,
       storage_type: "gp3",
@@ -139,8 +141,8 @@ describe("Database, production shape (Multi-AZ, two replicas, backups replicated
 
   it("forces TLS and logs slow queries, connections and disconnections (parameter group of the major version)", () => {
     expect(stack.text).toHaveResourceWithProperties(DbParameterGroup, {
-      name: "pipeops-prod-postgres16",
-      family: "postgres16",
+      name: `pipeops-prod-${POSTGRES.parameterGroupFamily}`,
+      family: POSTGRES.parameterGroupFamily,
       lifecycle: { create_before_destroy: true },
     });
     const group = onlyResource(stack, "aws_db_parameter_group");
@@ -381,7 +383,7 @@ describe("Database as a cross-region read replica (disaster recovery)", () => {
       deletion_protection: true,
       skip_final_snapshot: true,
     });
-    expect(onlyResource(stack, "aws_db_parameter_group")).toMatchObject({ family: "postgres16" });
+    expect(onlyResource(stack, "aws_db_parameter_group")).toMatchObject({ family: POSTGRES.parameterGroupFamily });
   });
 
   it("alarms on its own replication lag", () => {
@@ -425,6 +427,7 @@ describe("Database props that cannot work together stop synth, naming the fix", 
 
   it("rejects a bad engine version and storage autoscaling below the allocation", () => {
     expect(attempt({ ...devProps, engineVersion: "sixteen" })).toThrow(/engineVersion "sixteen"/);
+    expect(attempt({ ...devProps, parameterGroupFamily: "postgres9" })).toThrow(/parameterGroupFamily "postgres9" does not belong to PostgreSQL \d+\. Fix: use "postgres\d+"/);
     expect(attempt({ ...devProps, maxAllocatedStorageGib: 10 })).toThrow(/maxAllocatedStorageGib 10 is below allocatedStorageGib 20/);
   });
 });

@@ -11,26 +11,45 @@ const promoted = synthStack(buildTestApp(AWS, [dev, staging, prod, { ...dr, repl
 const primaryOf = (stack: typeof replicating) => resourcesOf(stack, "aws_db_instance").map(([, db]) => db)[0]!;
 
 describe("dr stack while replicating", () => {
-  it("runs its provider in us-east-1", () => {
-    expect(replicating.json.provider!.aws).toEqual([{ region: "us-east-1", allowed_account_ids: ["333333333333"] }]);
+  it("runs its resources in us-east-1, and reaches us-west-2 only to find prod's state", () => {
+    expect(replicating.json.provider!.aws).toEqual([
+      { region: "us-east-1", allowed_account_ids: ["333333333333"] },
+      { region: "us-west-2", alias: "replication_source", allowed_account_ids: ["333333333333"] },
+    ]);
+    const usersOfSourceRegion = [...Object.values(replicating.json.resource ?? {}), ...Object.values(replicating.json.data ?? {})]
+      .flatMap((instances) => Object.entries(instances))
+      .filter(([, body]) => (body as Record<string, unknown>).provider === "aws.replication_source")
+      .map(([id]) => id);
+    expect(usersOfSourceRegion).toEqual(["replication-source-state-object"]);
   });
 
-  it("reads prod's core state from prod's bucket and key in us-west-2", () => {
+  it("reads prod's core state from prod's bucket and key in us-west-2, only once that state object exists", () => {
     const remote = replicating.json.data?.terraform_remote_state as Record<string, { backend: string; config: Record<string, unknown> }>;
     expect(Object.values(remote)).toEqual([
-      { backend: "s3", config: { bucket: "pipeops-tfstate-prod-333333333333", key: "prod/terraform.tfstate", region: "us-west-2" } },
+      {
+        backend: "s3",
+        config: { bucket: "pipeops-tfstate-prod-333333333333", key: "prod/terraform.tfstate", region: "us-west-2" },
+        // Without the object, terraform_remote_state fails with "Unable to find remote state"
+        // before the precondition below could say what to do.
+        count: '${contains(data.aws_s3_objects.replication-source-state-object.keys, "prod/terraform.tfstate") ? 1 : 0}',
+      },
     ]);
+    expect(replicating.json.data?.aws_s3_objects?.["replication-source-state-object"]).toMatchObject({
+      bucket: "pipeops-tfstate-prod-333333333333",
+      prefix: "prod/terraform.tfstate",
+      max_keys: 1,
+    });
   });
 
   it("replicates the ARN prod publishes, never a typed one", () => {
     const db = primaryOf(replicating);
-    expect(db.replicate_source_db).toBe('${try(data.terraform_remote_state.replication-source.outputs.db_instance_arn, "")}');
+    expect(db.replicate_source_db).toBe("${try(data.terraform_remote_state.replication-source[0].outputs.db_instance_arn, null)}");
   });
 
-  it("stops the plan with 'apply prod first' when prod's state lacks the output", () => {
+  it("stops the plan with 'apply prod first' when prod's state is missing or lacks the output", () => {
     expect((primaryOf(replicating).lifecycle as { precondition: unknown[] }).precondition).toEqual([
       {
-        condition: "${can(data.terraform_remote_state.replication-source.outputs.db_instance_arn)}",
+        condition: "${can(data.terraform_remote_state.replication-source[0].outputs.db_instance_arn)}",
         error_message: "prod's state has no db_instance_arn output. Apply prod's core stack first: cdktf deploy prod",
       },
     ]);
@@ -62,7 +81,10 @@ describe("dr stack while replicating", () => {
 describe("dr stack once promoted", () => {
   it("does not read prod's state at all", () => {
     expect(promoted.json.data?.terraform_remote_state).toBeUndefined();
+    expect(promoted.json.data?.aws_s3_objects).toBeUndefined();
     expect(promoted.text).not.toContain("pipeops-tfstate-prod");
+    // Not even a provider of the primary region: with it dark, nothing in the plan may call it.
+    expect(promoted.json.provider!.aws).toEqual([{ region: "us-east-1", allowed_account_ids: ["333333333333"] }]);
   });
 
   it("drops the replication source and keeps the backups", () => {

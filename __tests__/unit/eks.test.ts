@@ -4,19 +4,18 @@ import { moduleTestStack, synthModuleStack } from "../support/module-test-stack"
 import type { SynthesizedStack } from "../support/synth";
 import { EksCluster, type EksClusterProps } from "../../modules/eks/eks-cluster";
 import { amiTypeFor } from "../../modules/eks/managed-node-group";
+import { KUBERNETES } from "../../src/config/versions";
 
 /** Synthesized module tests: the secure defaults and the wiring of modules/eks. */
 
-const ADMINS = ["arn:aws:iam::123456789012:role/platform-admin", "arn:aws:iam::123456789012:user/alice"];
-
 const base: EksClusterProps = {
   name: "pipeops-test",
-  kubernetesVersion: "1.33",
+  kubernetesVersion: KUBERNETES.version,
   region: "us-west-2",
   vpcId: "vpc-0123456789abcdef0",
   subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
   publicAccessCidrs: ["203.0.113.0/24"],
-  adminPrincipalArns: ADMINS,
+  clusterAdmins: { existingRoleNames: ["AWSReservedSSO_Admin_0123"], existingUserNames: ["alice"] },
   logRetentionDays: 90,
   computeMode: "managed-node-groups",
   nodeGroups: [
@@ -82,13 +81,19 @@ describe("modules/eks EksCluster (managed node groups)", () => {
     expect(cluster.access_config).toEqual({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false });
   });
 
-  it("creates one access entry and one cluster-scoped AmazonEKSClusterAdminPolicy association per admin principal", () => {
+  it("creates one access entry and one cluster-scoped AmazonEKSClusterAdminPolicy association per admin principal, each one that exists", () => {
+    // Every principal is created here or looked up by name: EKS refuses an entry for a principal that does not exist.
+    const [adminRoleId, adminRole] = role(synth, "pipeops-test-cluster-admin");
+    const lookedUpRole = Object.entries(synth.json.data!.aws_iam_role!).find(([, body]) => (body as Block).name === "AWSReservedSSO_Admin_0123")![0];
+    const lookedUpUser = Object.entries(synth.json.data!.aws_iam_user!).find(([, body]) => (body as Block).user_name === "alice")![0];
+    const admins = [ref("aws_iam_role", adminRoleId, "arn"), `\${data.aws_iam_role.${lookedUpRole}.arn}`, `\${data.aws_iam_user.${lookedUpUser}.arn}`].sort();
+
     const entries = bodies(synth, "aws_eks_access_entry");
-    expect(entries.map((e) => e.principal_arn).sort()).toEqual([...ADMINS].sort());
+    expect(entries.map((e) => e.principal_arn).sort()).toEqual(admins);
     for (const entry of entries) expect(entry).toMatchObject({ cluster_name: clusterRef("name"), type: "STANDARD" });
 
     const associations = resources(synth, "aws_eks_access_policy_association");
-    expect(associations).toHaveLength(ADMINS.length);
+    expect(associations).toHaveLength(admins.length);
     const entryOf = Object.fromEntries(resources(synth, "aws_eks_access_entry").map(([id, e]) => [e.principal_arn, `aws_eks_access_entry.${id}`]));
     for (const [, association] of associations) {
       expect(association).toMatchObject({
@@ -99,7 +104,43 @@ describe("modules/eks EksCluster (managed node groups)", () => {
       // Created after (and destroyed before) the entry of the same principal.
       expect(association.depends_on).toEqual([entryOf[association.principal_arn]]);
     }
-    expect(associations.map(([, a]) => a.principal_arn).sort()).toEqual([...ADMINS].sort());
+    expect(associations.map(([, a]) => a.principal_arn).sort()).toEqual(admins);
+
+    // The admin role people assume: same account only, with MFA, and no AWS permission beyond finding the cluster.
+    const [trust] = statementsOf(synth, adminRole.assume_role_policy);
+    expect(trust).toMatchObject({
+      principals: [{ type: "AWS", identifiers: [expect.stringMatching(/^arn:aws:iam::\$\{data\.aws_caller_identity\.[^.]+\.account_id\}:root$/)] }],
+      condition: [{ test: "Bool", variable: "aws:MultiFactorAuthPresent", values: ["true"] }],
+    });
+    const inline = bodies(synth, "aws_iam_role_policy").filter((p) => p.role === ref("aws_iam_role", adminRoleId, "id"));
+    expect(inline.flatMap((p) => statementsOf(synth, p.policy))).toEqual([expect.objectContaining({ actions: ["eks:DescribeCluster"], resources: [clusterRef("arn")] })]);
+    expect(attachedPolicies(synth, adminRoleId)).toEqual([]);
+  });
+
+  it("creates no admin role when told not to, and then only the looked-up principals get entries", () => {
+    const { synth: without } = synthEks({ clusterAdmins: { createAdminRole: false, existingRoleNames: ["ci-deploy"] } });
+    expect(bodies(without, "aws_iam_role").map((r) => r.name)).not.toContain("pipeops-test-cluster-admin");
+    expect(bodies(without, "aws_eks_access_entry").map((e) => e.principal_arn)).toEqual([expect.stringMatching(/^\$\{data\.aws_iam_role\.[^.]+\.arn\}$/)]);
+  });
+
+  it("stays on standard support: EKS upgrades the cluster instead of billing extended support", () => {
+    expect(cluster.version).toBe(KUBERNETES.version);
+    expect(cluster.upgrade_policy).toEqual({ support_type: "STANDARD" });
+  });
+
+  it("creates the Container Insights log groups up front, with the logs key and the retention, before the observability add-on", () => {
+    const groups = resources(synth, "aws_cloudwatch_log_group").filter(([, g]) => String(g.name).startsWith("/aws/containerinsights/"));
+    expect(groups.map(([, g]) => g.name).sort()).toEqual(
+      ["application", "dataplane", "host", "performance"].map((name) => `/aws/containerinsights/pipeops-test/${name}`),
+    );
+    const controlPlane = bodies(synth, "aws_cloudwatch_log_group").find((g) => g.name === "/aws/eks/pipeops-test/cluster")!;
+    for (const [, group] of groups) expect(group).toMatchObject({ retention_in_days: 90, kms_key_id: controlPlane.kms_key_id });
+    const { key } = keyBehind(synth, controlPlane.kms_key_id);
+    const logsStatement = statementsOf(synth, key.policy).find((st) => st.principals?.[0]?.type === "Service")!;
+    expect(logsStatement.principals[0].identifiers).toEqual(["logs.us-west-2.amazonaws.com"]);
+    expect(logsStatement.condition[0].values).toHaveLength(5);
+    const observability = bodies(synth, "aws_eks_addon").find((a) => a.addon_name === "amazon-cloudwatch-observability")!;
+    for (const [id] of groups) expect(observability.depends_on).toContain(`aws_cloudwatch_log_group.${id}`);
   });
 
   it("keeps the private endpoint on and limits the public endpoint to the given CIDRs", () => {
@@ -135,7 +176,7 @@ describe("modules/eks EksCluster (managed node groups)", () => {
 
   it("sends all five control-plane log types to a KMS-encrypted log group with retention, created first", () => {
     expect([...cluster.enabled_cluster_log_types].sort()).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
-    const [logGroupId, logGroup] = only(synth, "aws_cloudwatch_log_group");
+    const [logGroupId, logGroup] = resources(synth, "aws_cloudwatch_log_group").find(([, g]) => g.name === "/aws/eks/pipeops-test/cluster")!;
     expect(logGroup).toMatchObject({ name: "/aws/eks/pipeops-test/cluster", retention_in_days: 90 });
     expect(cluster.depends_on).toContain(`aws_cloudwatch_log_group.${logGroupId}`);
 
@@ -149,7 +190,7 @@ describe("modules/eks EksCluster (managed node groups)", () => {
       {
         test: "ArnLike",
         variable: "kms:EncryptionContext:aws:logs:arn",
-        values: [expect.stringMatching(/^arn:aws:logs:us-west-2:\$\{data\.aws_caller_identity\.[^}]+\}:log-group:\/aws\/eks\/pipeops-test\/cluster$/)],
+        values: expect.arrayContaining([expect.stringMatching(/^arn:aws:logs:us-west-2:\$\{data\.aws_caller_identity\.[^}]+\}:log-group:\/aws\/eks\/pipeops-test\/cluster$/)]),
       },
     ]);
   });
@@ -283,7 +324,7 @@ describe("modules/eks EksCluster (managed node groups)", () => {
 
     it("installs networking before the nodes and the workloads that need nodes after them", () => {
       for (const name of ["coredns", "aws-ebs-csi-driver", "amazon-cloudwatch-observability"]) {
-        expect([...addon(name)!.depends_on].sort()).toEqual([...groupRefs].sort());
+        expect(addon(name)!.depends_on).toEqual(expect.arrayContaining(groupRefs));
       }
       const addonIds = Object.fromEntries(addons.map(([id, a]) => [a.addon_name, `aws_eks_addon.${id}`]));
       for (const g of bodies(synth, "aws_eks_node_group")) {
@@ -298,10 +339,16 @@ describe("modules/eks EksCluster (managed node groups)", () => {
       expect(addon("coredns")!.service_account_role_arn).toBeUndefined();
     });
 
-    it("pins add-on versions only when asked", () => {
-      expect(addons.every(([, a]) => a.addon_version === undefined)).toBe(true);
+    it("resolves each add-on to the newest version EKS publishes for the cluster's Kubernetes version, unless pinned", () => {
+      const lookups = synth.json.data!.aws_eks_addon_version as Record<string, Block>;
+      for (const [, a] of addons) {
+        const id = /^\$\{one\(data\.aws_eks_addon_version\.([^[]+)\[\*\]\.version\)\}$/.exec(a.addon_version)?.[1];
+        expect(id, a.addon_name).toBeDefined();
+        expect(lookups[id!]).toEqual(expect.objectContaining({ addon_name: a.addon_name, kubernetes_version: clusterRef("version"), most_recent: true }));
+      }
       const { synth: pinned } = synthEks({ addonVersions: { coredns: "v1.12.1-eksbuild.2" } });
       expect(bodies(pinned, "aws_eks_addon").find((a) => a.addon_name === "coredns")!.addon_version).toBe("v1.12.1-eksbuild.2");
+      expect(Object.values(pinned.json.data!.aws_eks_addon_version!).map((d) => (d as Block).addon_name)).not.toContain("coredns");
     });
   });
 
@@ -421,6 +468,24 @@ describe("modules/eks EksCluster (auto mode)", () => {
     expect(bodies(synth, "aws_iam_role").map((r) => r.name)).not.toContain("pipeops-test-ebs-csi-driver");
     expect(eks.ebsCsiDriverRoleArn).toBeUndefined();
     expect(eks.cloudwatchAgentRoleArn).toEqual(expect.any(String));
+  });
+
+  it("has an EBS key for persistent volumes that the cluster role (which creates Auto Mode's volumes) may use", () => {
+    const { stack } = moduleTestStack();
+    const autoEks = new EksCluster(stack, "eks", { ...base, computeMode: "auto-mode", nodeGroups: [] });
+    new TerraformOutput(stack, "ebs_key", { value: autoEks.ebsKmsKeyArn });
+    const autoSynth = synthModuleStack(stack);
+    const ebsKeyArn = autoSynth.json.output!.ebs_key!.value as string;
+    expect(ebsKeyArn).toMatch(/^\$\{aws_kms_key\./);
+    const synth = autoSynth;
+    const { key, alias } = keyBehind(synth, ebsKeyArn);
+    expect(alias).toBe("alias/pipeops-test-eks-ebs");
+    expect(key.enable_key_rotation).toBe(true);
+    const [clusterRoleId] = role(synth, "pipeops-test-cluster");
+    const inline = bodies(synth, "aws_iam_role_policy").filter((p) => p.role === ref("aws_iam_role", clusterRoleId, "id"));
+    const ebsUse = inline.flatMap((p) => statementsOf(synth, p.policy)).filter((st) => st.sid === "UseVolumeKey" || st.sid === "GrantsForEncryptedVolumes");
+    expect(ebsUse).toHaveLength(2);
+    for (const statement of ebsUse) expect(statement.resources).toEqual([ebsKeyArn]);
   });
 });
 

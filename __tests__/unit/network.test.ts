@@ -163,7 +163,7 @@ describe("Network (single NAT, all interface endpoints)", () => {
     expect(condition!.values[0]).toMatch(/^arn:aws:logs:us-west-2:\$\{data\.aws_caller_identity\.[^}]+\.account_id\}:log-group:\/aws\/vpc-flow-logs\/pipeops-test$/);
   });
 
-  it("delivers flow logs with a role trusted by the flow-logs service and limited to that log group", () => {
+  it("delivers flow logs with a role trusted by the flow-logs service, writing to that log group only, and created after its policy", () => {
     const role = onlyResource(stack, "aws_iam_role");
     const [trust] = policyStatements(stack, role.assume_role_policy);
     expect(trust).toMatchObject({ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }] });
@@ -176,8 +176,20 @@ describe("Network (single NAT, all interface endpoints)", () => {
         actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
         resources: [logGroupArn, `${logGroupArn}:*`],
       }),
+      // The delivery service looks its destination up; DescribeLogGroups has no resource-level scope.
+      expect.objectContaining({ actions: ["logs:DescribeLogGroups"], resources: ["*"] }),
     ]);
-    expect(JSON.stringify(statements)).not.toContain('"*"');
+    expect(statements.filter((statement) => JSON.stringify(statement.resources).includes('"*"')).map((statement) => statement.actions)).toEqual([["logs:DescribeLogGroups"]]);
+    // Created before its role may write, a flow log stays in "access error".
+    expect(onlyResource(stack, "aws_flow_log").depends_on).toEqual([addressOf(stack, "aws_iam_role_policy")]);
+  });
+
+  it("checks at plan time that every configured AZ is available to the account and not an excluded zone ID", () => {
+    const [lookup] = Object.values(stack.json.data?.aws_availability_zones ?? {}) as Record<string, unknown>[];
+    expect(lookup).toMatchObject({ state: "available" });
+    const [check] = (onlyResource(stack, "aws_vpc").lifecycle as { precondition: { condition: string; error_message: string }[] }).precondition;
+    expect(check!.condition).toMatch(/^\$\{length\(setsubtract\(\["us-west-2a","us-west-2b","us-west-2c"\], data\.aws_availability_zones\.[\w-]+\.names\)\) == 0\}$/);
+    expect(check!.error_message).toContain("Fix: choose Availability Zones among");
   });
 
   it("strips every rule from the default security group", () => {

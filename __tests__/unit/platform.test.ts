@@ -15,19 +15,24 @@ import { ConfigError } from "../../src/config/validate";
 import { dev, prod, staging } from "../../environments";
 import { PlatformStack } from "../../src/stacks/platform-stack";
 import { PLATFORM_SERVICE_ACCOUNTS } from "../../modules/eks/platform-roles";
+import { CHART_SOURCES, PROVIDERS } from "../../src/config/versions";
 import { AWS, buildTestApp, resourcesOf, synthStack, tempDir, type SynthesizedStack } from "../support/synth";
 
 type Body = Record<string, any>;
 
-/** How Terraform writes a read of the core stack's published output. */
-const coreOutput = (name: string) => `\${data.terraform_remote_state.core.outputs.${name}}`;
+/**
+ * How Terraform reads the core stack's published output: from the remote state read only once the
+ * state object exists (count), empty (null) until then.
+ */
+const coreOutputExpression = (name: string) => `data.terraform_remote_state.core[0].outputs.${name}`;
+const coreOutput = (name: string) => `\${try(${coreOutputExpression(name)}, null)}`;
 
-/** The charts as a reviewer expects them; versions must be exact (no ranges). */
+/** The charts as a reviewer expects them: exactly the versions catalog's, into the expected namespaces. */
 const EXPECTED_CHARTS = {
-  "argo-cd": { repository: "https://argoproj.github.io/argo-helm", namespace: "argocd", version: "9.5.4" },
-  "kube-prometheus-stack": { repository: "https://prometheus-community.github.io/helm-charts", namespace: "monitoring", version: "93.3.1" },
-  "external-secrets": { repository: "https://charts.external-secrets.io", namespace: "external-secrets", version: "2.14.0" },
-  "aws-load-balancer-controller": { repository: "https://aws.github.io/eks-charts", namespace: "kube-system", version: "3.6.0" },
+  "argo-cd": { ...CHART_SOURCES.argoCd, namespace: "argocd" },
+  "kube-prometheus-stack": { ...CHART_SOURCES.kubePrometheusStack, namespace: "monitoring" },
+  "external-secrets": { ...CHART_SOURCES.externalSecrets, namespace: "external-secrets" },
+  "aws-load-balancer-controller": { ...CHART_SOURCES.awsLoadBalancerController, namespace: "kube-system" },
 } as const;
 
 /** Sizes per environment, from the issue: dev minimal, prod highly available. */
@@ -91,25 +96,42 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
   const stack = synthStack(built, `${name}-platform`);
   const sizes = EXPECTED_SIZES[name as keyof typeof EXPECTED_SIZES];
 
-  it("holds only Kubernetes and Helm resources (the AWS provider is there for the region, not for resources)", () => {
+  it("holds only Kubernetes and Helm resources, and the guard that waits for the core state (no AWS resource)", () => {
     const types = Object.keys(stack.json.resource ?? {});
     expect(types.length).toBeGreaterThan(0);
-    for (const type of types) expect(type).toMatch(/^(helm_|kubernetes_)/);
+    for (const type of types) expect(type).toMatch(/^(helm_|kubernetes_|terraform_data$)/);
+    expect(Object.keys(stack.json.resource!.terraform_data!)).toEqual(["core-state-ready"]);
   });
 
-  it("reads the cluster from the core stack's remote state in the environment's bucket", () => {
+  it("reads the cluster from the core stack's remote state in the environment's bucket, only once that state exists", () => {
     const remote = stack.json.data?.terraform_remote_state?.core as Body;
+    const key = `${name}/terraform.tfstate`;
     expect(remote).toEqual({
       backend: "s3",
-      config: { bucket: `pipeops-tfstate-${name}-${env.accountId}`, key: `${name}/terraform.tfstate`, region: env.region },
+      config: { bucket: `pipeops-tfstate-${name}-${env.accountId}`, key, region: env.region },
+      count: `\${contains(data.aws_s3_objects.core-state-object.keys, "${key}") ? 1 : 0}`,
     });
+    expect(stack.json.data?.aws_s3_objects?.["core-state-object"]).toMatchObject({ bucket: `pipeops-tfstate-${name}-${env.accountId}`, prefix: key, max_keys: 1 });
+  });
+
+  it("stops the plan with 'apply the core stack first' before any Kubernetes or Helm resource is planned", () => {
+    const guard = stack.json.resource!.terraform_data!["core-state-ready"] as Body;
+    const [check] = guard.lifecycle.precondition;
+    for (const output of ["cluster_name", "cluster_endpoint", "cluster_certificate_authority_data"]) {
+      expect(check.condition).toContain(`can(${coreOutputExpression(output)})`);
+    }
+    expect(check.error_message).toBe(`${name}'s core state has no cluster outputs yet. Apply the core stack first: cdktf deploy ${name}`);
+    for (const [type, instances] of Object.entries(stack.json.resource!)) {
+      if (type === "terraform_data") continue;
+      for (const [id, body] of Object.entries(instances)) expect((body as Body).depends_on, `${type}.${id}`).toContain("terraform_data.core-state-ready");
+    }
   });
 
   it("configures the kubernetes provider from remote state with exec `aws eks get-token`, and no static credential", () => {
     const [provider] = stack.json.provider!.kubernetes!;
     expect(provider).toEqual({
       host: coreOutput("cluster_endpoint"),
-      cluster_ca_certificate: `\${base64decode(${coreOutput("cluster_certificate_authority_data").slice(2, -1)})}`,
+      cluster_ca_certificate: `\${try(base64decode(${coreOutputExpression("cluster_certificate_authority_data")}), null)}`,
       exec: [
         {
           api_version: "client.authentication.k8s.io/v1beta1",
@@ -125,7 +147,7 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
     expect(Object.keys(provider!)).toEqual(["kubernetes"]);
     expect(provider!.kubernetes).toEqual({
       host: coreOutput("cluster_endpoint"),
-      cluster_ca_certificate: `\${base64decode(${coreOutput("cluster_certificate_authority_data").slice(2, -1)})}`,
+      cluster_ca_certificate: `\${try(base64decode(${coreOutputExpression("cluster_certificate_authority_data")}), null)}`,
       exec: {
         api_version: "client.authentication.k8s.io/v1beta1",
         command: "aws",
@@ -135,7 +157,7 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
     expect(JSON.stringify(stack.json.provider)).not.toMatch(/"(token|password|client_key|client_certificate|config_path)"/);
   });
 
-  it.each(Object.entries(EXPECTED_CHARTS))("installs %s from its repository at a pinned version into its namespace", (chart, expected) => {
+  it.each(Object.entries(EXPECTED_CHARTS))("installs %s from its repository at the catalog's exact version into its namespace", (chart, expected) => {
     const release = releaseOf(stack, chart);
     expect(release.repository).toBe(expected.repository);
     expect(release.version).toBe(expected.version);
@@ -199,6 +221,12 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
     expect(parseInt(spec.retentionSize, 10)).toBeLessThan(parseInt(sizes.prometheusStorage, 10));
   });
 
+  it("scrapes no control-plane component EKS does not expose, and replaces Grafana's pod before its ReadWriteOnce volume moves", () => {
+    const values = valuesOf(releaseOf(stack, "kube-prometheus-stack"));
+    for (const component of ["kubeControllerManager", "kubeScheduler", "kubeEtcd"]) expect(values[component], component).toEqual({ enabled: false });
+    expect(values.grafana.deploymentStrategy).toEqual({ type: "Recreate" });
+  });
+
   it(`runs ${sizes.alertmanagerReplicas} Alertmanager replica(s) and persists Alertmanager and Grafana on gp3`, () => {
     const values = valuesOf(releaseOf(stack, "kube-prometheus-stack"));
     const alertmanager = values.alertmanager.alertmanagerSpec;
@@ -209,13 +237,13 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
     expect(resolveName(stack, values.grafana.persistence.storageClassName)).toBe("gp3");
   });
 
-  it("creates an encrypted gp3 StorageClass on the EBS CSI driver", () => {
+  it("creates a gp3 StorageClass on the EBS CSI driver, encrypted with the environment's EBS key", () => {
     const classes = resourcesOf(stack, "kubernetes_storage_class_v1").map(([, body]) => body as Body);
     expect(classes).toHaveLength(1);
     expect(classes[0]).toMatchObject({
       metadata: { name: "gp3" },
       storage_provisioner: "ebs.csi.aws.com",
-      parameters: { type: "gp3", encrypted: "true" },
+      parameters: { type: "gp3", encrypted: "true", kmsKeyId: coreOutput("ebs_kms_key_arn") },
       volume_binding_mode: "WaitForFirstConsumer",
     });
   });
@@ -258,8 +286,8 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
 
   it("cannot be `terraform validate`d offline: hashicorp/kubernetes and hashicorp/helm are not in the provider mirror, so the stack pins them for validation elsewhere", () => {
     expect(stack.json.terraform.required_providers).toMatchObject({
-      kubernetes: { source: "kubernetes", version: "2.38.0" },
-      helm: { source: "helm", version: "3.1.1" },
+      kubernetes: { source: "kubernetes", version: PROVIDERS.kubernetes.version },
+      helm: { source: "helm", version: PROVIDERS.helm.version },
     });
   });
 });

@@ -43,11 +43,12 @@ export interface DatabaseProps {
   /** RDS identifier of the primary; replicas are `<identifier>-replica-<n>`. Lowercase letters, digits, dashes. */
   readonly identifier: string;
   /**
-   * PostgreSQL version, e.g. "16.8" (also gives the parameter group family, postgres16). With
-   * autoMinorVersionUpgrade on, a major-only version ("16") lets AWS upgrade minors without drift;
-   * a pinned minor shows as drift once AWS has upgraded it.
+   * PostgreSQL version: a major ("17") lets RDS choose the current minor and auto minor upgrades
+   * keep it current without drift; a pinned minor shows as drift once AWS has upgraded it.
    */
   readonly engineVersion: string;
+  /** Parameter group family of that major, e.g. `postgres17`. */
+  readonly parameterGroupFamily: string;
   /** e.g. db.r6g.large. */
   readonly instanceClass: string;
   /** Synchronous standby in a second AZ (primary only). */
@@ -408,6 +409,9 @@ function checkedSettings(props: DatabaseProps): CheckedSettings {
   const version = /^(\d+)(\.\d+)?$/.exec(props.engineVersion);
   if (!version) fail(`engineVersion ${JSON.stringify(props.engineVersion)} is not a PostgreSQL version. Fix: use e.g. "16.8" or "16".`);
   const major = version![1]!;
+  if (props.parameterGroupFamily !== `postgres${major}`) {
+    fail(`parameterGroupFamily ${JSON.stringify(props.parameterGroupFamily)} does not belong to PostgreSQL ${major}. Fix: use "postgres${major}".`);
+  }
   if (props.replicaAvailabilityZones.length !== props.readReplicas) {
     fail(`readReplicas is ${props.readReplicas} but replicaAvailabilityZones lists ${props.replicaAvailabilityZones.length} AZ(s). Fix: give exactly one AZ per replica.`);
   }
@@ -434,7 +438,7 @@ function checkedSettings(props: DatabaseProps): CheckedSettings {
     Math.floor((estimatedMaxConnections(props.instanceClass) ?? fail(`cannot estimate max_connections of ${props.instanceClass}. Fix: set connectionsAlarmThreshold.`)) * ALARM_THRESHOLDS.connectionsFraction);
   return {
     major,
-    family: `postgres${major}`,
+    family: props.parameterGroupFamily,
     username: props.masterUsername ?? "dbadmin",
     passwordMode: props.replicaOf ? undefined : (props.masterPassword ?? (props.readReplicas > 0 ? "module-secret" : "rds-managed")),
     connectionsThreshold,

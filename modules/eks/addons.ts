@@ -25,3 +25,10 @@ export const AUTO_MODE_ADDONS: readonly EksAddonName[] = ["amazon-cloudwatch-obs
 
 /** Every control-plane log EKS can send to CloudWatch Logs. */
 export const EKS_CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+/**
+ * Log groups Container Insights writes (`/aws/containerinsights/<cluster>/<name>`): Fluent Bit
+ * creates application, host and dataplane, the CloudWatch agent performance, each only "if they
+ * don't already exist" (Amazon CloudWatch user guide, Container-Insights-setup-logs-FluentBit).
+ */
+export const CONTAINER_INSIGHTS_LOG_GROUPS = ["application", "dataplane", "host", "performance"] as const;

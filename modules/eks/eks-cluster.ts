@@ -13,19 +13,41 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
+import { DataAwsEksAddonVersion } from "@cdktf/provider-aws/lib/data-aws-eks-addon-version";
+import { DataAwsIamUser } from "@cdktf/provider-aws/lib/data-aws-iam-user";
 import { CustomerManagedKey } from "../kms/customer-managed-key";
 import { IrsaRole, IRSA_AUDIENCE, stripHttps } from "../iam/irsa-role";
 import { AWS_MANAGED_POLICY, EKS_CLUSTER_ADMIN_ACCESS_POLICY } from "../iam/managed-policies";
 import { EksManagedNodeGroup, type EksNodeGroupSpec } from "./managed-node-group";
-import { ADDONS_BEFORE_NODES, AUTO_MODE_ADDONS, EKS_ADDONS, EKS_CONTROL_PLANE_LOG_TYPES, type EksAddonName } from "./addons";
+import { ADDONS_BEFORE_NODES, AUTO_MODE_ADDONS, CONTAINER_INSIGHTS_LOG_GROUPS, EKS_ADDONS, EKS_CONTROL_PLANE_LOG_TYPES, type EksAddonName } from "./addons";
 
 export type EksComputeMode = "managed-node-groups" | "auto-mode";
+
+export interface ClusterAdminsProps {
+  /**
+   * Create `<name>-cluster-admin`, a role people of this account assume (with MFA, when their own
+   * IAM policy allows it) to administer the cluster.
+   * @default true
+   */
+  readonly createAdminRole?: boolean;
+  /** Existing IAM roles of the account, by name (e.g. SSO permission-set roles, the CI deploy role). */
+  readonly existingRoleNames?: readonly string[];
+  /** Existing IAM users of the account, by name. */
+  readonly existingUserNames?: readonly string[];
+}
 
 export interface EksClusterProps {
   /** Cluster name; also the prefix of every IAM role, key alias and log group of the cluster. */
   readonly name: string;
-  /** Kubernetes version of the control plane and the managed nodes, e.g. `1.33`. */
+  /** Kubernetes version of the control plane and the managed nodes (from the versions catalog). */
   readonly kubernetesVersion: string;
+  /**
+   * `upgrade_policy.support_type`: STANDARD upgrades the cluster when standard support ends;
+   * EXTENDED (EKS' own default) keeps it on the old version at extended-support prices.
+   * @default "STANDARD"
+   */
+  readonly supportType?: "STANDARD" | "EXTENDED";
   /** Region the cluster runs in (CloudWatch Logs key policy, ARNs). */
   readonly region: string;
   readonly vpcId: string;
@@ -41,8 +63,11 @@ export interface EksClusterProps {
    * port 443. Nodes reach it through the cluster security group without this. Default: none.
    */
   readonly privateAccessCidrs?: readonly string[];
-  /** IAM roles or users that become cluster admins through EKS access entries. */
-  readonly adminPrincipalArns: readonly string[];
+  /**
+   * Who becomes cluster admin through EKS access entries. EKS refuses an entry whose principal does
+   * not exist, so every principal is either created here or looked up (a missing one stops the plan).
+   */
+  readonly clusterAdmins: ClusterAdminsProps;
   /** Days the control-plane logs are kept in CloudWatch Logs. */
   readonly logRetentionDays: number;
   /**
@@ -52,7 +77,10 @@ export interface EksClusterProps {
    */
   readonly computeMode: EksComputeMode;
   readonly nodeGroups: readonly EksNodeGroupSpec[];
-  /** Add-on versions to pin; an add-on left out gets EKS' default for the Kubernetes version. */
+  /**
+   * Add-on versions to pin. An add-on left out resolves, at plan time, to the most recent version
+   * EKS publishes for the cluster's Kubernetes version (`data.aws_eks_addon_version`).
+   */
   readonly addonVersions?: Readonly<Partial<Record<EksAddonName, string>>>;
 }
 
@@ -99,14 +127,16 @@ export class EksCluster extends Construct {
   readonly nodeRoleArn: string;
   readonly secretsKmsKeyArn: string;
   readonly logsKmsKeyArn: string;
-  /** Key of the node root volumes and of EBS CSI volumes; managed-node-groups mode only. */
-  readonly ebsKmsKeyArn?: string;
+  /** Key of the node root volumes and of persistent volumes (name it in the StorageClass). */
+  readonly ebsKmsKeyArn: string;
   readonly logGroupName: string;
   readonly cloudwatchAgentRoleArn: string;
   /** IRSA role of the aws-ebs-csi-driver add-on; managed-node-groups mode only. */
   readonly ebsCsiDriverRoleArn?: string;
   /** IRSA role of the vpc-cni add-on; managed-node-groups mode only. */
   readonly vpcCniRoleArn?: string;
+  /** The role this module created for people to administer the cluster, if any. */
+  readonly adminRoleArn?: string;
   readonly nodeGroups: readonly EksManagedNodeGroup[];
   readonly addons: Readonly<Partial<Record<EksAddonName, EksAddon>>>;
 
@@ -124,6 +154,9 @@ export class EksCluster extends Construct {
     const { name, region } = props;
     const account = new DataAwsCallerIdentity(this, "caller").accountId;
     const logGroupName = `/aws/eks/${name}/cluster`;
+    // Container Insights (the amazon-cloudwatch-observability add-on) writes here; created up front
+    // with this module's key and retention, so the agents do not create them unencrypted and kept forever.
+    const insightsLogGroupNames = CONTAINER_INSIGHTS_LOG_GROUPS.map((group) => `/aws/containerinsights/${name}/${group}`);
 
     // ---- Keys -------------------------------------------------------------------------------
     const secretsKey = new CustomerManagedKey(this, "secrets-key", {
@@ -132,15 +165,21 @@ export class EksCluster extends Construct {
     });
     const logsKey = new CustomerManagedKey(this, "logs-key", {
       alias: `${name}-eks-logs`,
-      description: `EKS ${name}: control-plane log group`,
+      description: `EKS ${name}: control-plane and Container Insights log groups`,
       serviceStatements: [
         {
-          sid: "CloudWatchLogsEncryptsTheControlPlaneLogGroup",
+          sid: "CloudWatchLogsEncryptsTheClusterLogGroups",
           effect: "Allow",
           principals: [{ type: "Service", identifiers: [`logs.${region}.amazonaws.com`] }],
           actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
           resources: ["*"],
-          condition: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: [`arn:aws:logs:${region}:${account}:log-group:${logGroupName}`] }],
+          condition: [
+            {
+              test: "ArnLike",
+              variable: "kms:EncryptionContext:aws:logs:arn",
+              values: [logGroupName, ...insightsLogGroupNames].map((group) => `arn:aws:logs:${region}:${account}:log-group:${group}`),
+            },
+          ],
         },
       ],
     });
@@ -155,6 +194,15 @@ export class EksCluster extends Construct {
       tags: { Name: logGroupName },
     });
     this.logGroupName = logGroup.name;
+    const insightsLogGroups = insightsLogGroupNames.map(
+      (groupName, i) =>
+        new CloudwatchLogGroup(this, `container-insights-${CONTAINER_INSIGHTS_LOG_GROUPS[i]}`, {
+          name: groupName,
+          retentionInDays: props.logRetentionDays,
+          kmsKeyId: logsKey.arn,
+          tags: { Name: groupName },
+        }),
+    );
 
     // ---- Cluster IAM role -------------------------------------------------------------------
     const clusterTrust = new DataAwsIamPolicyDocument(this, "cluster-trust", {
@@ -253,6 +301,7 @@ export class EksCluster extends Construct {
         publicAccessCidrs: publicEndpoint ? [...props.publicAccessCidrs] : undefined,
       },
       encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKey.arn } },
+      upgradePolicy: { supportType: props.supportType ?? "STANDARD" },
       ...(autoMode
         ? {
             bootstrapSelfManagedAddons: false,
@@ -272,22 +321,7 @@ export class EksCluster extends Construct {
     this.oidcIssuerUrl = this.cluster.identity.get(0).oidc.get(0).issuer;
 
     // ---- Access entries: cluster admins -----------------------------------------------------
-    const adminIds = new Set<string>();
-    props.adminPrincipalArns.forEach((principalArn, i) => {
-      const key = Token.isUnresolved(principalArn) ? String(i) : principalArn.split(":").pop()!.replace(/[^A-Za-z0-9-]/g, "-");
-      const id = adminIds.has(key) ? `${key}-${i}` : key;
-      adminIds.add(id);
-      const entry = new EksAccessEntry(this, `admin-${id}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD" });
-      // Ordered by depends_on rather than an attribute reference, so either resource can be
-      // switched off (count = 0) on its own by an aspect without breaking the other.
-      new EksAccessPolicyAssociation(this, `admin-${id}-policy`, {
-        clusterName: this.cluster.name,
-        principalArn,
-        policyArn: EKS_CLUSTER_ADMIN_ACCESS_POLICY,
-        accessScope: { type: "cluster" },
-        dependsOn: [entry],
-      });
-    });
+    this.adminRoleArn = this.clusterAdminAccess(name, account, props.clusterAdmins);
 
     // ---- IRSA: OIDC provider and add-on roles -----------------------------------------------
     const oidc = new IamOpenidConnectProvider(this, "oidc-provider", {
@@ -323,7 +357,7 @@ export class EksCluster extends Construct {
       addons[addonName] = new EksAddon(this, `addon-${addonName}`, {
         clusterName: this.cluster.name,
         addonName,
-        addonVersion: props.addonVersions?.[addonName],
+        addonVersion: props.addonVersions?.[addonName] ?? this.mostRecentAddonVersion(addonName),
         serviceAccountRoleArn: serviceAccountRoles[addonName],
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "OVERWRITE",
@@ -331,50 +365,55 @@ export class EksCluster extends Construct {
       });
     };
 
-    if (autoMode) {
-      for (const addonName of AUTO_MODE_ADDONS) addon(addonName, []);
-    } else {
-      const ebsKey = new CustomerManagedKey(this, "ebs-key", {
-        alias: `${name}-eks-ebs`,
-        description: `EKS ${name}: node root volumes and persistent volumes`,
-        serviceStatements: [
-          {
-            // As in the AWS managed aws/ebs key: principals of this account may use the key through
-            // EC2 only. EC2 Auto Scaling's service-linked role needs this to launch nodes with
-            // volumes encrypted by a customer managed key.
-            sid: "AccountPrincipalsUseKeyThroughEc2",
-            effect: "Allow",
-            principals: [{ type: "AWS", identifiers: ["*"] }],
-            actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
-            resources: ["*"],
-            condition: [
-              { test: "StringEquals", variable: "kms:CallerAccount", values: [account] },
-              { test: "StringEquals", variable: "kms:ViaService", values: [`ec2.${region}.amazonaws.com`] },
-            ],
-          },
-        ],
-      });
-      this.ebsKmsKeyArn = ebsKey.arn;
+    // ---- EBS: one key for node root volumes and persistent volumes (gp3 StorageClass) -------
+    const ebsKey = new CustomerManagedKey(this, "ebs-key", {
+      alias: `${name}-eks-ebs`,
+      description: `EKS ${name}: node root volumes and persistent volumes`,
+      serviceStatements: [
+        {
+          // As in the AWS managed aws/ebs key (and the EKS Auto Mode storage-class guide): principals
+          // of this account may use the key through EC2 only. EC2 Auto Scaling's service-linked role
+          // needs this to launch nodes with volumes encrypted by a customer managed key.
+          sid: "AccountPrincipalsUseKeyThroughEc2",
+          effect: "Allow",
+          principals: [{ type: "AWS", identifiers: ["*"] }],
+          actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
+          resources: ["*"],
+          condition: [
+            { test: "StringEquals", variable: "kms:CallerAccount", values: [account] },
+            { test: "StringEquals", variable: "kms:ViaService", values: [`ec2.${region}.amazonaws.com`] },
+          ],
+        },
+      ],
+    });
+    this.ebsKmsKeyArn = ebsKey.arn;
+    // What creates volumes needs the key: the EBS CSI driver (terraform-aws-iam
+    // iam-role-for-service-accounts-eks, ebs_csi_kms_cmk_ids), or in Auto Mode the cluster role
+    // (Amazon EKS user guide, automode/create-storage-class.adoc).
+    const ebsKeyUse = new DataAwsIamPolicyDocument(this, "ebs-key-use", {
+      statement: [
+        {
+          sid: "GrantsForEncryptedVolumes",
+          actions: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+          resources: [ebsKey.arn],
+          condition: [{ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] }],
+        },
+        {
+          sid: "UseVolumeKey",
+          actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+          resources: [ebsKey.arn],
+        },
+      ],
+    });
 
+    const insightsReady = insightsLogGroups;
+    if (autoMode) {
+      new IamRolePolicy(this, "cluster-role-ebs-key", { name: "ebs-volume-key", role: clusterRole.id, policy: ebsKeyUse.json });
+      for (const addonName of AUTO_MODE_ADDONS) addon(addonName, insightsReady);
+    } else {
       const vpcCni = irsa("vpc-cni", "kube-system", "aws-node", [AWS_MANAGED_POLICY.eksCni]);
       this.vpcCniRoleArn = vpcCni.arn;
-      const ebsCsiKms = new DataAwsIamPolicyDocument(this, "ebs-csi-kms", {
-        // terraform-aws-iam iam-role-for-service-accounts-eks, ebs_csi_kms_cmk_ids
-        statement: [
-          {
-            sid: "GrantsForEncryptedVolumes",
-            actions: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
-            resources: [ebsKey.arn],
-            condition: [{ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] }],
-          },
-          {
-            sid: "UseVolumeKey",
-            actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-            resources: [ebsKey.arn],
-          },
-        ],
-      });
-      const ebsCsi = irsa("ebs-csi-driver", "kube-system", "ebs-csi-controller-sa", [AWS_MANAGED_POLICY.ebsCsiDriver], { "ebs-kms": ebsCsiKms.json });
+      const ebsCsi = irsa("ebs-csi-driver", "kube-system", "ebs-csi-controller-sa", [AWS_MANAGED_POLICY.ebsCsiDriver], { "ebs-kms": ebsKeyUse.json });
       this.ebsCsiDriverRoleArn = ebsCsi.arn;
       serviceAccountRoles["vpc-cni"] = vpcCni.arn;
       serviceAccountRoles["aws-ebs-csi-driver"] = ebsCsi.arn;
@@ -395,9 +434,80 @@ export class EksCluster extends Construct {
         );
       }
       const nodes = nodeGroups.map((group) => group.nodeGroup);
-      for (const addonName of EKS_ADDONS.filter((a) => !ADDONS_BEFORE_NODES.includes(a))) addon(addonName, nodes);
+      for (const addonName of EKS_ADDONS.filter((a) => !ADDONS_BEFORE_NODES.includes(a))) {
+        addon(addonName, addonName === "amazon-cloudwatch-observability" ? [...nodes, ...insightsReady] : nodes);
+      }
     }
     this.nodeGroups = nodeGroups;
     this.addons = addons;
+  }
+
+  /**
+   * The newest version EKS publishes of an add-on for this cluster's Kubernetes version, read at
+   * plan time. Written as `one(…[*].version)` so the expression stays valid when a deployment
+   * target creates the data source zero times.
+   */
+  private mostRecentAddonVersion(addonName: EksAddonName): string {
+    const lookup = new DataAwsEksAddonVersion(this, `addon-version-${addonName}`, {
+      addonName,
+      kubernetesVersion: this.cluster.version,
+      mostRecent: true,
+    });
+    return `\${one(data.aws_eks_addon_version.${lookup.friendlyUniqueId}[*].version)}`;
+  }
+
+  /** Access entries (cluster-admin policy) for principals that exist: created here or looked up. */
+  private clusterAdminAccess(name: string, account: string, admins: ClusterAdminsProps): string | undefined {
+    const principals: { id: string; arn: string }[] = [];
+    let adminRoleArn: string | undefined;
+    if (admins.createAdminRole ?? true) {
+      const role = new IamRole(this, "admin-role", {
+        name: `${name}-cluster-admin`,
+        description: `People administering EKS ${name} (access entry with AmazonEKSClusterAdminPolicy)`,
+        assumeRolePolicy: new DataAwsIamPolicyDocument(this, "admin-role-trust", {
+          statement: [
+            {
+              // The account's own principals, as far as their IAM policies allow, and only with MFA
+              // (terraform-aws-iam iam-assumable-role's role_requires_mfa default).
+              sid: "AccountPrincipalsWithMfa",
+              actions: ["sts:AssumeRole", "sts:TagSession"],
+              principals: [{ type: "AWS", identifiers: [`arn:aws:iam::${account}:root`] }],
+              condition: [{ test: "Bool", variable: "aws:MultiFactorAuthPresent", values: ["true"] }],
+            },
+          ],
+        }).json,
+        maxSessionDuration: 3600,
+      });
+      new IamRolePolicy(this, "admin-role-policy", {
+        name: "find-the-cluster",
+        role: role.id,
+        // Enough for `aws eks update-kubeconfig`; Kubernetes permissions come from the access entry.
+        policy: new DataAwsIamPolicyDocument(this, "admin-role-permissions", {
+          statement: [{ sid: "DescribeThisCluster", actions: ["eks:DescribeCluster"], resources: [this.clusterArn] }],
+        }).json,
+      });
+      adminRoleArn = role.arn;
+      principals.push({ id: "cluster-admin-role", arn: role.arn });
+    }
+    for (const roleName of admins.existingRoleNames ?? []) {
+      principals.push({ id: `role-${roleName}`, arn: new DataAwsIamRole(this, `existing-role-${roleName}`, { name: roleName }).arn });
+    }
+    for (const userName of admins.existingUserNames ?? []) {
+      principals.push({ id: `user-${userName}`, arn: new DataAwsIamUser(this, `existing-user-${userName}`, { userName }).arn });
+    }
+    for (const { id, arn: principalArn } of principals) {
+      const resourceId = id.replace(/[^A-Za-z0-9-]/g, "-");
+      const entry = new EksAccessEntry(this, `admin-${resourceId}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD" });
+      // Ordered by depends_on rather than an attribute reference, so either resource can be
+      // switched off (count = 0) on its own by an aspect without breaking the other.
+      new EksAccessPolicyAssociation(this, `admin-${resourceId}-policy`, {
+        clusterName: this.cluster.name,
+        principalArn,
+        policyArn: EKS_CLUSTER_ADMIN_ACCESS_POLICY,
+        accessScope: { type: "cluster" },
+        dependsOn: [entry],
+      });
+    }
+    return adminRoleArn;
   }
 }

@@ -25,6 +25,7 @@ export class VpcFlowLogs extends Construct {
   readonly logGroup: CloudwatchLogGroup;
   readonly logGroupName: string;
   readonly role: IamRole;
+  readonly rolePolicy: IamRolePolicy;
   readonly flowLog: FlowLog;
 
   constructor(scope: Construct, id: string, props: VpcFlowLogsProps) {
@@ -79,9 +80,16 @@ export class VpcFlowLogs extends Construct {
           actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
           resources: [this.logGroup.arn, `${this.logGroup.arn}:*`],
         },
+        {
+          // The delivery service checks the destination with DescribeLogGroups, which takes no
+          // log-group resource (AWS VPC User Guide, "IAM role for publishing flow logs to CloudWatch Logs").
+          sid: "FindTheFlowLogGroup",
+          actions: ["logs:DescribeLogGroups"],
+          resources: ["*"],
+        },
       ],
     });
-    new IamRolePolicy(this, "role-policy", { name: "write-flow-log-group", role: this.role.id, policy: write.json });
+    this.rolePolicy = new IamRolePolicy(this, "role-policy", { name: "write-flow-log-group", role: this.role.id, policy: write.json });
 
     this.flowLog = new FlowLog(this, "flow-log", {
       vpcId: props.vpcId,
@@ -90,6 +98,8 @@ export class VpcFlowLogs extends Construct {
       logDestination: this.logGroup.arn,
       iamRoleArn: this.role.arn,
       tags: { Name: name },
+      // Created before its role may write, the flow log would sit in "access error".
+      dependsOn: [this.rolePolicy],
     });
   }
 }

@@ -13,6 +13,7 @@ import { NetworkAcl, type NetworkAclEgress, type NetworkAclIngress } from "@cdkt
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { subnetLayout, type AzSubnets } from "./subnet-layout";
 import { VpcFlowLogs } from "./flow-logs";
 
@@ -42,6 +43,13 @@ export interface NetworkProps {
   readonly clusterName: string;
   /** Region of the VPC (endpoint service names, the flow-log key policy). */
   readonly region: string;
+  /**
+   * Zone IDs no subnet may use (EKS refuses some). AZ names map to different zone IDs in each
+   * account, so the plan checks the given names against the account's own mapping and stops
+   * before anything is created.
+   * @default []
+   */
+  readonly excludedZoneIds?: readonly string[];
 }
 
 /**
@@ -92,11 +100,27 @@ export class Network extends Construct {
     this.availabilityZones = [...props.availabilityZones];
     const clusterTag = { [`kubernetes.io/cluster/${props.clusterName}`]: "shared" };
 
+    // Zones of this account that are available and usable: the configured names must be among them.
+    const usable = new DataAwsAvailabilityZones(this, "usable-zones", {
+      state: "available",
+      excludeZoneIds: [...(props.excludedZoneIds ?? [])],
+    });
+    const usableNames = `data.aws_availability_zones.${usable.friendlyUniqueId}.names`;
     this.vpc = new Vpc(this, "vpc", {
       cidrBlock: props.vpcCidr,
       enableDnsHostnames: true,
       enableDnsSupport: true,
       tags: { Name: name },
+      lifecycle: {
+        precondition: [
+          {
+            condition: `\${length(setsubtract(${JSON.stringify(props.availabilityZones)}, ${usableNames})) == 0}`,
+            errorMessage:
+              `\${format("Availability Zones %s are not available in this account or map to a zone ID that is excluded (${(props.excludedZoneIds ?? []).join(", ") || "none"}). ` +
+              `Fix: choose Availability Zones among %s.", join(", ", setsubtract(${JSON.stringify(props.availabilityZones)}, ${usableNames})), join(", ", ${usableNames}))}`,
+          },
+        ],
+      },
     });
     const vpcId = this.vpc.id;
     this.vpcId = vpcId;

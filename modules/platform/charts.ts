@@ -1,52 +1,31 @@
 /**
- * Every Helm chart the platform installs, in one place: name, repository, pinned version, the
- * namespace it goes into and the release name. Upgrade a chart here, read its upgrade notes first
- * (`helm show values <repo>/<chart> --version <new>` against the values built in values.ts).
+ * Every Helm release the platform installs: the release name and the namespace it goes into. What
+ * chart, from which repository and at which version comes from the caller (the project's versions
+ * catalog), so this module holds no version.
  */
-export interface ChartSpec {
+export interface ReleaseSpec {
   /** Helm release name (also the prefix of most objects the chart creates). */
   readonly releaseName: string;
-  readonly chart: string;
-  readonly repository: string;
-  /** Exact chart version; never a range. */
-  readonly version: string;
   readonly namespace: string;
 }
 
+/** A chart to install: name, Helm repository URL and exact version (never a range). */
+export interface ChartRef {
+  readonly chart: string;
+  readonly repository: string;
+  readonly version: string;
+}
+
 export const CHARTS = {
-  /** https://github.com/argoproj/argo-helm/tree/main/charts/argo-cd (Argo CD 3.x) */
-  argoCd: {
-    releaseName: "argo-cd",
-    chart: "argo-cd",
-    repository: "https://argoproj.github.io/argo-helm",
-    version: "9.5.4",
-    namespace: "argocd",
-  },
+  /** https://github.com/argoproj/argo-helm/tree/main/charts/argo-cd */
+  argoCd: { releaseName: "argo-cd", namespace: "argocd" },
   /** https://github.com/prometheus-community/helm-charts/tree/main/charts/kube-prometheus-stack */
-  kubePrometheusStack: {
-    releaseName: "kube-prometheus-stack",
-    chart: "kube-prometheus-stack",
-    repository: "https://prometheus-community.github.io/helm-charts",
-    version: "93.3.1",
-    namespace: "monitoring",
-  },
+  kubePrometheusStack: { releaseName: "kube-prometheus-stack", namespace: "monitoring" },
   /** https://github.com/external-secrets/external-secrets/tree/main/deploy/charts/external-secrets */
-  externalSecrets: {
-    releaseName: "external-secrets",
-    chart: "external-secrets",
-    repository: "https://charts.external-secrets.io",
-    version: "2.14.0",
-    namespace: "external-secrets",
-  },
+  externalSecrets: { releaseName: "external-secrets", namespace: "external-secrets" },
   /** https://github.com/aws/eks-charts/tree/master/stable/aws-load-balancer-controller */
-  awsLoadBalancerController: {
-    releaseName: "aws-load-balancer-controller",
-    chart: "aws-load-balancer-controller",
-    repository: "https://aws.github.io/eks-charts",
-    version: "3.6.0",
-    namespace: "kube-system",
-  },
-} as const satisfies Record<string, ChartSpec>;
+  awsLoadBalancerController: { releaseName: "aws-load-balancer-controller", namespace: "kube-system" },
+} as const satisfies Record<string, ReleaseSpec>;
 
 export type PlatformChart = keyof typeof CHARTS;
 

@@ -4,7 +4,7 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
-import { CHARTS, type ChartSpec, type PlatformChart } from "./charts";
+import { CHARTS, type ChartRef, type PlatformChart, type ReleaseSpec } from "./charts";
 import {
   argoCdValues,
   externalSecretsValues,
@@ -31,6 +31,10 @@ export interface PlatformServicesProps {
   /** The cluster the services run on; values may be Terraform references (remote state). */
   readonly cluster: { readonly name: string; readonly region: string; readonly vpcId: string };
   readonly ebsProvisioner: EbsProvisioner;
+  /** KMS key (ARN) every persistent volume is encrypted with; the StorageClass names it. */
+  readonly ebsKmsKeyArn: string;
+  /** Chart, repository and version of each release (the versions catalog). */
+  readonly charts: Readonly<Record<PlatformChart, ChartRef>>;
   /** Argo CD; omitted = not installed. Without `appOfApps` it is installed with no applications. */
   readonly argocd?: { readonly highAvailability: boolean; readonly appOfApps?: AppOfAppsProps };
   /** kube-prometheus-stack; omitted = not installed. Needs `externalSecrets` (Grafana's admin secret). */
@@ -71,7 +75,8 @@ export class PlatformServices extends Construct {
     this.storageClass = new StorageClassV1(this, "gp3", {
       metadata: { name: GP3_STORAGE_CLASS },
       storageProvisioner: props.ebsProvisioner,
-      parameters: { type: "gp3", encrypted: "true", fsType: "ext4" },
+      // Without kmsKeyId the volumes would use the account's aws/ebs key, not the environment's.
+      parameters: { type: "gp3", encrypted: "true", kmsKeyId: props.ebsKmsKeyArn, fsType: "ext4" },
       reclaimPolicy: "Delete",
       volumeBindingMode: "WaitForFirstConsumer",
       allowVolumeExpansion: true,
@@ -83,14 +88,14 @@ export class PlatformServices extends Construct {
     if (props.loadBalancerController) {
       const { name: clusterName, region, vpcId } = props.cluster;
       const values = loadBalancerControllerValues({ clusterName, region, vpcId, roleArn: props.loadBalancerController.roleArn });
-      const release = this.release("aws-load-balancer-controller", CHARTS.awsLoadBalancerController, CHARTS.awsLoadBalancerController.namespace, values, []);
+      const release = this.release("aws-load-balancer-controller", CHARTS.awsLoadBalancerController, props.charts.awsLoadBalancerController, CHARTS.awsLoadBalancerController.namespace, values, []);
       this.releases.awsLoadBalancerController = release;
       afterLoadBalancerController.push(release);
     }
 
     if (props.externalSecrets) {
       const namespace = this.namespace("external-secrets-namespace", CHARTS.externalSecrets.namespace);
-      const release = this.release("external-secrets", CHARTS.externalSecrets, namespace, externalSecretsValues(props.externalSecrets), afterLoadBalancerController);
+      const release = this.release("external-secrets", CHARTS.externalSecrets, props.charts.externalSecrets, namespace, externalSecretsValues(props.externalSecrets), afterLoadBalancerController);
       this.releases.externalSecrets = release;
       this.clusterSecretStore = new Manifest(this, "secrets-manager-store", {
         manifest: asManifest(clusterSecretStore(SECRETS_MANAGER_STORE, props.cluster.region)),
@@ -114,7 +119,7 @@ export class PlatformServices extends Construct {
         dependsOn: [this.clusterSecretStore!],
       });
       const values = kubePrometheusStackValues({ ...sizes, storageClassName: this.storageClass.metadata.name, grafanaAdminSecretName: GRAFANA_ADMIN_SECRET });
-      this.releases.kubePrometheusStack = this.release("kube-prometheus-stack", CHARTS.kubePrometheusStack, namespace, values, [
+      this.releases.kubePrometheusStack = this.release("kube-prometheus-stack", CHARTS.kubePrometheusStack, props.charts.kubePrometheusStack, namespace, values, [
         ...afterLoadBalancerController,
         this.grafanaAdminSecret,
       ], 900);
@@ -122,7 +127,7 @@ export class PlatformServices extends Construct {
 
     if (props.argocd) {
       const namespace = this.namespace("argocd-namespace", CHARTS.argoCd.namespace);
-      const release = this.release("argo-cd", CHARTS.argoCd, namespace, argoCdValues(props.argocd), afterLoadBalancerController);
+      const release = this.release("argo-cd", CHARTS.argoCd, props.charts.argoCd, namespace, argoCdValues(props.argocd), afterLoadBalancerController);
       this.releases.argoCd = release;
       const source = props.argocd.appOfApps;
       if (source) {
@@ -141,12 +146,12 @@ export class PlatformServices extends Construct {
     return namespace.metadata.name;
   }
 
-  private release(id: string, spec: ChartSpec, namespace: string, values: object, dependsOn: ITerraformDependable[], timeoutSeconds = 600): Release {
+  private release(id: string, spec: ReleaseSpec, source: ChartRef, namespace: string, values: object, dependsOn: ITerraformDependable[], timeoutSeconds = 600): Release {
     return new Release(this, id, {
       name: spec.releaseName,
-      chart: spec.chart,
-      repository: spec.repository,
-      version: spec.version,
+      chart: source.chart,
+      repository: source.repository,
+      version: source.version,
       namespace,
       createNamespace: false,
       values: [toHelmValues(values)],

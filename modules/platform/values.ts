@@ -100,8 +100,12 @@ export interface KubePrometheusStackValues {
       readonly storage: { readonly volumeClaimTemplate: PersistentVolumeClaimTemplate };
     };
   };
+  readonly kubeControllerManager: { readonly enabled: boolean };
+  readonly kubeScheduler: { readonly enabled: boolean };
+  readonly kubeEtcd: { readonly enabled: boolean };
   readonly grafana: {
     readonly enabled: boolean;
+    readonly deploymentStrategy: { readonly type: "Recreate" };
     readonly admin: { readonly existingSecret: string; readonly userKey: string; readonly passwordKey: string };
     readonly persistence: { readonly enabled: boolean; readonly type: "pvc"; readonly storageClassName: string; readonly size: string };
   };
@@ -135,8 +139,16 @@ export function kubePrometheusStackValues(settings: MonitoringSettings): KubePro
         storage: { volumeClaimTemplate: volumeClaimTemplate(settings.storageClassName, settings.alertmanagerStorageGib) },
       },
     },
+    // EKS runs the control plane and does not expose these components' metrics endpoints: scraping
+    // them would only raise "target down" alerts forever.
+    kubeControllerManager: { enabled: false },
+    kubeScheduler: { enabled: false },
+    kubeEtcd: { enabled: false },
     grafana: {
       enabled: true,
+      // A ReadWriteOnce volume cannot be mounted by the old and the new pod at once, so a rolling
+      // update would hang; the old pod goes first.
+      deploymentStrategy: { type: "Recreate" },
       // Credentials come from a Secret External Secrets syncs from Secrets Manager; no password in values or state.
       admin: {
         existingSecret: settings.grafanaAdminSecretName,

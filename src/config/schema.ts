@@ -214,10 +214,13 @@ export const environmentSchema = z
       mustNotOverlapWith: z.array(z.string()),
     }),
     eks: z.object({
-      kubernetesVersion: z.string().regex(/^1\.\d{2}$/, { error: "must look like 1.33." + fix("set a supported EKS version.") }),
       computeMode: z.enum(["managed-node-groups", "auto-mode"]),
       nodeGroups: z.array(nodeGroupSchema),
       publicAccessCidrs: z.array(cidr("eks.publicAccessCidrs entries")),
+      /**
+       * Existing IAM roles or users of this environment's account made cluster admins, besides the
+       * cluster-admin role the stack creates and the CI deploy role. Looked up at plan time.
+       */
       adminPrincipalArns: z.array(
         z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/, {
           error: "is not an IAM role or user ARN." + fix("use arn:aws:iam::<account>:role/<name>."),
@@ -226,7 +229,6 @@ export const environmentSchema = z
       logRetentionDays: logRetention,
     }),
     database: z.object({
-      engineVersion: z.string().regex(/^\d{2}\.\d+$/, { error: "must look like 16.4." + fix("set a PostgreSQL major.minor version.") }),
       instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "is not an RDS instance class." + fix("use a class such as db.t3.medium.") }),
       multiAz: z.boolean(),
       readReplicas: positiveInt("readReplicas"),
@@ -303,6 +305,14 @@ export const environmentSchema = z
         issue(["eks", "publicAccessCidrs", i], `${text} opens the Kubernetes API to the whole internet.` + fix("list your office or VPN ranges, or leave the list empty for a private-only endpoint."));
       }
     }
+
+    // Access-entry principals live in the environment's own account (EKS refuses other accounts').
+    env.eks.adminPrincipalArns.forEach((arn, i) => {
+      const account = arn.split(":")[4];
+      if (account !== undefined && account !== env.accountId) {
+        issue(["eks", "adminPrincipalArns", i], `${arn} is in account ${account}, not this environment's account ${env.accountId}.` + fix(`use a role or user of account ${env.accountId}, or remove the entry.`));
+      }
+    });
 
     // Node groups: min <= desired <= max, and unique names; Auto Mode brings its own compute.
     const names = new Set<string>();

@@ -17,6 +17,7 @@ export const CORE_OUTPUT = {
   loadBalancerControllerRoleArn: "load_balancer_controller_role_arn",
   cloudwatchAgentRoleArn: "cloudwatch_agent_role_arn",
   ebsCsiDriverRoleArn: "ebs_csi_driver_role_arn",
+  ebsKmsKeyArn: "ebs_kms_key_arn",
   grafanaAdminSecretName: "grafana_admin_secret_name",
   databaseArn: "db_instance_arn",
   databaseEndpoint: "db_instance_endpoint",

@@ -5,16 +5,18 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { DataAwsSecretsmanagerRandomPassword } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-random-password";
 import type { EnvironmentConfig } from "../config/types";
+import { EKS_UNSUPPORTED_ZONE_IDS, KUBERNETES, POSTGRES } from "../config/versions";
 import { awsProviderConfig } from "../target";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import { CORE_OUTPUT } from "./core-outputs";
 import { stackNames } from "./names";
-import { remoteStateOf, useEnvironmentStateBackend } from "../../backend/state-backend";
+import { GuardedRemoteState, useEnvironmentStateBackend } from "../../backend/state-backend";
 import { Network } from "../../modules/network/network";
 import { EksCluster } from "../../modules/eks/eks-cluster";
 import { PlatformIrsaRoles } from "../../modules/eks/platform-roles";
 import { Database } from "../../modules/database/database";
 import { CustomerManagedKey } from "../../modules/kms/customer-managed-key";
+import { githubRoleNames } from "../../backend/github-oidc";
 
 export interface CoreStackProps extends EnvironmentStackProps {
   /**
@@ -50,16 +52,19 @@ export class CoreStack extends EnvironmentStack {
       interfaceEndpoints: env.network.interfaceEndpoints,
       flowLogRetentionDays: env.network.flowLogRetentionDays,
       clusterName: name,
+      // EKS refuses cluster subnets in these zones; the plan checks this account's AZ mapping.
+      excludedZoneIds: EKS_UNSUPPORTED_ZONE_IDS.zoneIds,
     });
 
     this.cluster = new EksCluster(this, "eks", {
       name,
       region: env.region,
-      kubernetesVersion: env.eks.kubernetesVersion,
+      kubernetesVersion: KUBERNETES.version,
+      supportType: KUBERNETES.supportType,
       vpcId: this.network.vpcId,
       subnetIds: this.network.privateSubnetIds,
       publicAccessCidrs: env.eks.publicAccessCidrs,
-      adminPrincipalArns: env.eks.adminPrincipalArns,
+      clusterAdmins: clusterAdminsOf(env),
       logRetentionDays: env.eks.logRetentionDays,
       computeMode: env.eks.computeMode,
       nodeGroups: env.eks.nodeGroups,
@@ -69,7 +74,8 @@ export class CoreStack extends EnvironmentStack {
     this.database = new Database(this, "database", {
       identifier: name,
       region: env.region,
-      engineVersion: env.database.engineVersion,
+      engineVersion: POSTGRES.majorVersion,
+      parameterGroupFamily: POSTGRES.parameterGroupFamily,
       instanceClass: env.database.instanceClass,
       multiAz: env.database.multiAz,
       readReplicas: env.database.readReplicas,
@@ -133,12 +139,13 @@ export class CoreStack extends EnvironmentStack {
     if (env.replication.promoted) return { replicaOf: { sourceArn: "", promote: true } };
     if (!source) throw new Error(`${env.name}: replication.sourceEnvironment "${env.replication.sourceEnvironment}" was not passed to the stack.`);
     const sourceStack = stackNames(source.name).core;
-    const sourceState = remoteStateOf(this, "replication-source", source, this.target, sourceStack);
-    const sourceArn = sourceState.getString(CORE_OUTPUT.databaseArn);
+    // The source's state bucket lives in the source's region.
+    const sourceRegion = new AwsProvider(this, "aws-replication-source", awsProviderConfig(this.target, source.region, this.accountId, "replication_source"));
+    const sourceState = new GuardedRemoteState(this, "replication-source", source, this.target, sourceStack, sourceRegion);
     return {
-      replicaOf: { sourceArn: Fn.try([sourceArn, ""]) },
+      replicaOf: { sourceArn: sourceState.output(CORE_OUTPUT.databaseArn) },
       sourceCheck: {
-        condition: Fn.can(sourceArn),
+        condition: sourceState.present(CORE_OUTPUT.databaseArn),
         error_message: `${source.name}'s state has no ${CORE_OUTPUT.databaseArn} output. Apply ${source.name}'s core stack first: cdktf deploy ${sourceStack}`,
       },
     };
@@ -179,6 +186,7 @@ export class CoreStack extends EnvironmentStack {
       [CORE_OUTPUT.externalSecretsRoleArn]: { value: this.platformRoles.externalSecretsRoleArn, description: "IRSA role of External Secrets" },
       [CORE_OUTPUT.loadBalancerControllerRoleArn]: { value: this.platformRoles.loadBalancerControllerRoleArn, description: "IRSA role of the AWS Load Balancer Controller" },
       [CORE_OUTPUT.cloudwatchAgentRoleArn]: { value: this.cluster.cloudwatchAgentRoleArn, description: "IRSA role of the CloudWatch agent" },
+      [CORE_OUTPUT.ebsKmsKeyArn]: { value: this.cluster.ebsKmsKeyArn, description: "KMS key of node and persistent volumes (gp3 StorageClass)" },
       [CORE_OUTPUT.ebsCsiDriverRoleArn]: { value: this.cluster.ebsCsiDriverRoleArn ?? "", description: "IRSA role of the EBS CSI driver (empty in Auto Mode)" },
       [CORE_OUTPUT.grafanaAdminSecretName]: { value: grafanaAdminSecretName, description: "Secrets Manager secret with Grafana's admin login" },
       [CORE_OUTPUT.databaseArn]: { value: this.database.arn, description: "ARN of the primary database instance" },
@@ -187,4 +195,19 @@ export class CoreStack extends EnvironmentStack {
     };
     for (const [id, output] of Object.entries(outputs)) new TerraformOutput(this, id, { ...output, staticId: true });
   }
+}
+
+/**
+ * Cluster admins: the role the EKS module creates for people, the CI deploy role the bootstrap
+ * stack made (it applies the platform stack), and the configured principals of the account — all
+ * looked up by name, so a principal that does not exist stops the plan instead of the apply.
+ */
+function clusterAdminsOf(env: EnvironmentConfig) {
+  const byKind = (kind: "role" | "user") =>
+    env.eks.adminPrincipalArns.filter((arn) => arn.split(":")[5]!.startsWith(`${kind}/`)).map((arn) => arn.split("/").pop()!);
+  return {
+    createAdminRole: true,
+    existingRoleNames: [githubRoleNames(env).deploy, ...byKind("role")],
+    existingUserNames: byKind("user"),
+  };
 }

@@ -4,6 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../config/types";
 import { adaptStackToTarget, awsProviderConfig, effectiveAccountId, type DeploymentTarget } from "../target";
 import { standardTags, tagEverything } from "../aspects/tags";
+import { TERRAFORM } from "../config/versions";
 
 export interface EnvironmentStackProps {
   readonly env: EnvironmentConfig;
@@ -26,6 +27,8 @@ export class EnvironmentStack extends TerraformStack {
     this.target = props.target;
     this.accountId = effectiveAccountId(props.target, props.env.accountId);
     this.awsProvider = new AwsProvider(this, "aws", awsProviderConfig(props.target, props.env.region, this.accountId));
+    // Write-only arguments and ephemeral resources need this Terraform; older ones would misread them.
+    this.addOverride("terraform.required_version", TERRAFORM.requiredVersion);
     tagEverything(this, standardTags(props.env.project, props.env.name, props.env.tags));
     adaptStackToTarget(this, props.target);
   }

@@ -1,13 +1,15 @@
-import { Fn, TerraformStack } from "cdktf";
+import { Aspects, DataResource, TerraformResource, TerraformStack, type IAspect } from "cdktf";
+import type { IConstruct } from "constructs";
 import type { Construct } from "constructs";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import { CORE_OUTPUT } from "./core-outputs";
 import { stackNames } from "./names";
-import { remoteStateOf, useEnvironmentStateBackend } from "../../backend/state-backend";
+import { GuardedRemoteState, useEnvironmentStateBackend } from "../../backend/state-backend";
 import { PlatformServices } from "../../modules/platform/platform-services";
 import type { EnvironmentConfig } from "../config/types";
+import { CHART_SOURCES } from "../config/versions";
 
 /** The client-go credential plugin API `aws eks get-token` speaks. */
 export const EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1";
@@ -30,11 +32,24 @@ export class PlatformStack extends EnvironmentStack {
     useEnvironmentStateBackend(this, env, target, stackName);
 
     const coreName = stackNames(env.name).core;
-    const core = remoteStateOf(this, "core", env, target, coreName);
-    const clusterName = core.getString(CORE_OUTPUT.clusterName);
+    const core = new GuardedRemoteState(this, "core", env, target, coreName);
+    const coreOutput = (name: string) => core.output(name);
+    // Before anything touches the cluster: the core stack's state must exist, with its outputs.
+    const coreReady = new DataResource(this, "core-state-ready", {
+      lifecycle: {
+        precondition: [
+          {
+            condition: core.present(CORE_OUTPUT.clusterName, CORE_OUTPUT.clusterEndpoint, CORE_OUTPUT.clusterCertificateAuthorityData),
+            errorMessage: `${env.name}'s core state has no cluster outputs yet. Apply the core stack first: cdktf deploy ${coreName}`,
+          },
+        ],
+      },
+    });
+    Aspects.of(this).add(new DependOn(coreReady));
+    const clusterName = coreOutput(CORE_OUTPUT.clusterName);
     const cluster = {
-      host: core.getString(CORE_OUTPUT.clusterEndpoint),
-      clusterCaCertificate: Fn.base64decode(core.getString(CORE_OUTPUT.clusterCertificateAuthorityData)),
+      host: coreOutput(CORE_OUTPUT.clusterEndpoint),
+      clusterCaCertificate: core.output(CORE_OUTPUT.clusterCertificateAuthorityData, "base64decode"),
     };
     const exec = {
       apiVersion: EXEC_API_VERSION,
@@ -49,9 +64,11 @@ export class PlatformStack extends EnvironmentStack {
     if (coreStack instanceof TerraformStack) this.addDependency(coreStack);
 
     this.services = new PlatformServices(this, "platform", {
-      cluster: { name: clusterName, region: env.region, vpcId: core.getString(CORE_OUTPUT.vpcId) },
+      cluster: { name: clusterName, region: env.region, vpcId: coreOutput(CORE_OUTPUT.vpcId) },
       ebsProvisioner: env.eks.computeMode === "auto-mode" ? "ebs.csi.eks.amazonaws.com" : "ebs.csi.aws.com",
-      ...platformServicesOf(env, (output) => core.getString(output)),
+      ebsKmsKeyArn: coreOutput(CORE_OUTPUT.ebsKmsKeyArn),
+      charts: CHART_SOURCES,
+      ...platformServicesOf(env, coreOutput),
     });
   }
 }
@@ -87,4 +104,20 @@ function platformServicesOf(env: EnvironmentConfig, coreOutput: (name: string) =
         ? { roleArn: coreOutput(CORE_OUTPUT.loadBalancerControllerRoleArn) }
         : undefined,
   };
+}
+
+/**
+ * Makes every resource of the stack wait for `guard`: when the guard's precondition fails, Terraform
+ * plans none of them, so the plan stops with the guard's message alone.
+ */
+class DependOn implements IAspect {
+  constructor(private readonly guard: TerraformResource) {}
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof TerraformResource) || node === this.guard) return;
+    // depends_on takes a bare address (`terraform_data.<name>`), not an interpolation.
+    const address = `${this.guard.terraformResourceType}.${this.guard.friendlyUniqueId}`;
+    const dependsOn = node.dependsOn ?? [];
+    if (!dependsOn.includes(address)) node.dependsOn = [...dependsOn, address];
+  }
 }

@@ -1,0 +1,155 @@
+/**
+ * The versions catalog: every external version the project depends on, in one place, each with
+ * the upstream reference it was verified against and the date. No other file writes one of these
+ * versions (`__tests__/unit/versions.test.ts` fails on a version literal elsewhere).
+ *
+ * Kept current without anyone remembering: Renovate (`renovate.json`) proposes updates to every
+ * line marked `renovate:`, and `.github/workflows/versions.yml` re-checks the catalog on pull
+ * requests that touch it and weekly with the real tools (`helm show chart`, `helm template |
+ * kubeconform`, `aws eks describe-cluster-versions`, `aws rds describe-db-engine-versions`).
+ *
+ * Upgrading: change the value, the reference and the date together, after reading the upstream
+ * release notes; the weekly job and the plan show what the change does.
+ */
+
+/** Where a fact was read, and when (YYYY-MM-DD). */
+export interface Verification {
+  readonly reference: string;
+  readonly verifiedOn: string;
+}
+
+/** A Helm chart as published: where to get it and the exact version. */
+export interface ChartSource extends Verification {
+  readonly chart: string;
+  /** Helm repository URL. */
+  readonly repository: string;
+  /** Exact chart version; never a range. */
+  readonly version: string;
+  /** The application version that chart version ships (Chart.yaml `appVersion`). */
+  readonly appVersion: string;
+}
+
+// ---------------------------------------------------------------- Terraform and providers
+
+export const TERRAFORM = {
+  /**
+   * Oldest Terraform the stacks accept (`required_version` of every stack): write-only arguments
+   * (`password_wo`, `secret_string_wo`) arrived in 1.11.0, ephemeral resources in 1.10.0.
+   */
+  requiredVersion: ">= 1.11",
+  /** The Terraform CI and the build machines run. Newer stable releases exist (1.15.9 on 2026-08-19); upgrade together with the build image. */
+  // renovate: datasource=github-releases depName=hashicorp/terraform
+  version: "1.11.4",
+  reference: "hashicorp/terraform CHANGELOG.md at v1.10.0 (24236f4f, 2024-11-26: ephemeral resources) and v1.11.0 (41495103, 2025-02-27: write-only attributes); tags up to v1.15.9 (87488977, 2026-08-19)",
+  verifiedOn: "2026-12-01",
+} as const;
+
+/**
+ * Providers, fixed by the prebuilt cdktf bindings in package.json (each binding is generated for
+ * exactly one provider version; `lib/provider/index.js` records it).
+ */
+export const PROVIDERS = {
+  aws: { source: "hashicorp/aws", version: "5.100.0", binding: "@cdktf/provider-aws", reference: "@cdktf/provider-aws 20.1.0 lib/provider/index.js providerVersion", verifiedOn: "2026-12-01" },
+  kubernetes: { source: "hashicorp/kubernetes", version: "2.38.0", binding: "@cdktf/provider-kubernetes", reference: "@cdktf/provider-kubernetes 12.1.1 lib/provider/index.js providerVersion", verifiedOn: "2026-12-01" },
+  helm: { source: "hashicorp/helm", version: "3.1.1", binding: "@cdktf/provider-helm", reference: "@cdktf/provider-helm 12.1.2 lib/provider/index.js providerVersion", verifiedOn: "2026-12-01" },
+} as const satisfies Record<string, Verification & { source: string; version: string; binding: string }>;
+
+// ---------------------------------------------------------------- Amazon EKS
+
+export const KUBERNETES = {
+  /** The EKS Kubernetes version of every cluster: in standard support, the newest EKS offered when verified. */
+  // renovate: datasource=endoflife-date depName=amazon-eks
+  version: "1.36",
+  /**
+   * `upgrade_policy.support_type`: at the end of standard support EKS upgrades the cluster rather
+   * than moving it into extended support (six times the control-plane price; EXTENDED is EKS' default).
+   */
+  supportType: "STANDARD",
+  standardSupportEnds: "2027-08-02",
+  extendedSupportEnds: "2028-08-02",
+  reference:
+    "Amazon EKS user guide, Kubernetes version lifecycle (awsdocs/amazon-eks-user-guide latest/ug/versioning/kubernetes-versions.adoc, kubernetes-versions-standard.adoc: \"Kubernetes 1.36 is now available in Amazon EKS\"); dates from endoflife-date/endoflife.date products/amazon-eks.md (de1074da, 2026-07-08), scraped from the AWS calendar. 1.34 leaves standard support 2026-12-02; 1.37 was not on EKS in any source read",
+  verifiedOn: "2026-12-01",
+} as const;
+
+/**
+ * EKS managed add-ons are not pinned here: each resolves, at plan time, to the most recent version
+ * EKS publishes for the cluster's Kubernetes version (`data.aws_eks_addon_version`, `most_recent`),
+ * as terraform-aws-modules/terraform-aws-eks does. A new add-on build therefore shows as an update
+ * in the next plan, never as an incompatible pin.
+ */
+export const EKS_ADDON_VERSIONS = {
+  resolution: "most-recent-for-cluster-version",
+  reference: "hashicorp/aws 5.100.0 data source aws_eks_addon_version (addon_name, kubernetes_version, most_recent); add-on names from the Amazon EKS user guide, workloads/eks-add-ons.adoc",
+  verifiedOn: "2026-12-01",
+} as const;
+
+/**
+ * Availability Zone IDs in which EKS refuses cluster subnets. AZ names map to different zone IDs
+ * in each account, so the network checks the configured names against the account's zone IDs at
+ * plan time.
+ */
+export const EKS_UNSUPPORTED_ZONE_IDS = {
+  zoneIds: ["use1-az3", "usw1-az2", "cac1-az3"],
+  reference: "Amazon EKS user guide, networking/network-reqs.adoc, \"Subnet requirements for clusters\" (\"The subnets can't reside in the following Availability Zones\")",
+  verifiedOn: "2026-12-01",
+} as const;
+
+// ---------------------------------------------------------------- Amazon RDS for PostgreSQL
+
+export const POSTGRES = {
+  /**
+   * Major version only: RDS picks the current minor and, with auto minor version upgrades on,
+   * keeps it current without a plan diff (the provider compares the prefix and reports the real
+   * version in `engine_version_actual`). 17 rather than 18: both are in standard support; 17 is
+   * the version terraform-aws-modules/terraform-aws-rds's examples run (v7.2.0), 18 is the newest.
+   */
+  // renovate: datasource=endoflife-date depName=amazon-rds-postgresql
+  majorVersion: "17",
+  parameterGroupFamily: "postgres17",
+  standardSupportEnds: "2030-02-28",
+  reference:
+    "Amazon RDS for PostgreSQL release calendar via endoflife-date/endoflife.date products/amazon-rds-postgresql.md (c86378a1, 2026-08-16: 14-18 in standard support, 17 until 2030-02-28); family and major-only version as in terraform-aws-modules/terraform-aws-rds examples/complete-postgres (fa183b6b, 2026-03-26)",
+  verifiedOn: "2026-12-01",
+} as const;
+
+// ---------------------------------------------------------------- Helm charts
+
+export const CHART_SOURCES = {
+  argoCd: {
+    chart: "argo-cd",
+    repository: "https://argoproj.github.io/argo-helm",
+    // renovate: datasource=helm registryUrl=https://argoproj.github.io/argo-helm depName=argo-cd
+    version: "10.1.1",
+    appVersion: "v3.4.4",
+    reference: "argoproj/argo-helm tag argo-cd-10.1.1 (af0a9310, 2026-07-02), charts/argo-cd/Chart.yaml and the gh-pages index.yaml",
+    verifiedOn: "2026-12-01",
+  },
+  kubePrometheusStack: {
+    chart: "kube-prometheus-stack",
+    repository: "https://prometheus-community.github.io/helm-charts",
+    // renovate: datasource=helm registryUrl=https://prometheus-community.github.io/helm-charts depName=kube-prometheus-stack
+    version: "88.5.3",
+    appVersion: "v0.93.1",
+    reference: "prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3 (ea930bae, 2026-08-21), charts/kube-prometheus-stack/Chart.yaml (grafana subchart 12.11.1 from grafana-community/helm-charts)",
+    verifiedOn: "2026-12-01",
+  },
+  externalSecrets: {
+    chart: "external-secrets",
+    repository: "https://charts.external-secrets.io",
+    // renovate: datasource=helm registryUrl=https://charts.external-secrets.io depName=external-secrets
+    version: "2.9.0",
+    appVersion: "v2.9.0",
+    reference: "external-secrets/external-secrets tag helm-chart-2.9.0 (cc5bfbc2, 2026-08-08), deploy/charts/external-secrets/Chart.yaml and the gh-pages index.yaml",
+    verifiedOn: "2026-12-01",
+  },
+  awsLoadBalancerController: {
+    chart: "aws-load-balancer-controller",
+    repository: "https://aws.github.io/eks-charts",
+    // renovate: datasource=helm registryUrl=https://aws.github.io/eks-charts depName=aws-load-balancer-controller
+    version: "3.5.0",
+    appVersion: "v3.5.0",
+    reference: "aws/eks-charts master 52396092 (2026-08-03, \"aws-load-balancer-controller: v3.5.0\"), stable/aws-load-balancer-controller/Chart.yaml and the gh-pages index.yaml (no per-chart tags)",
+    verifiedOn: "2026-12-01",
+  },
+} as const satisfies Record<string, ChartSource>;
