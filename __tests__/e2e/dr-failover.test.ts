@@ -44,6 +44,25 @@ describe("DR replica of prod on the local emulator", () => {
     await workspace.apply(join(stacks, "dr-bootstrap"));
   });
 
+  it("stops DR's plan with 'apply prod first' while prod's state does not exist yet (not the backend's 'Unable to find remote state')", async () => {
+    const dir = join(stacks, "dr");
+    expect((await workspace.terraform(dir, ["init", "-input=false"])).code).toBe(0);
+    const plan = await workspace.terraform(dir, ["plan", "-input=false"]);
+    expect(plan.code).not.toBe(0);
+    const errors = plan.stderr.replace(/\s+/g, " ");
+    expect(errors).toMatch(/prod's state has no db_instance_arn output\. Apply prod's core stack first: cdktf deploy prod/);
+    expect(errors).not.toMatch(/Unable to find remote state/);
+  });
+
+  it("stops DR's plan when a configured AZ maps to a zone ID EKS refuses (us-east-1e is use1-az3 on the emulator)", async () => {
+    const badZones: EnvironmentInput = { ...dr, network: { ...dr.network, availabilityZones: ["us-east-1a", "us-east-1e"] } };
+    const dir = join(workspace.synth([prodWithoutSameRegionReplicas, badZones]), "dr");
+    expect((await workspace.terraform(dir, ["init", "-input=false"])).code).toBe(0);
+    const plan = await workspace.terraform(dir, ["plan", "-input=false"]);
+    expect(plan.code).not.toBe(0);
+    expect(plan.stderr.replace(/\s+/g, " ")).toMatch(/Availability Zones us-east-1e are not available in this account or map to a zone ID that is excluded \(use1-az3, usw1-az2, cac1-az3\)\. Fix: choose Availability Zones among us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1f\./);
+  });
+
   it("stops DR's plan with 'apply prod first' while prod's state has no database output", async () => {
     // prod's state exists but carries no outputs yet (as after a first, partial apply).
     const names = stateBackendNames(prodConfig!, workspace.target);

@@ -26,6 +26,15 @@ import { S3BucketAcl } from "@cdktf/provider-aws/lib/s3-bucket-acl";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
+import { CHART_SOURCES, KUBERNETES, POSTGRES } from "../../src/config/versions";
 import { EnvironmentStack } from "../../src/stacks/environment-stack";
 import { validateEnvironments } from "../../src/config/validate";
 import type { EnvironmentConfig } from "../../src/config/types";
@@ -122,6 +131,43 @@ interface RuleFixture {
   /** Narrows what counts (e.g. only the bucket under test, not a helper bucket). */
   readonly select?: (violations: FindingRecord[]) => FindingRecord[];
 }
+
+// --- fixtures of the rules for what real AWS checks and the emulator does not -------------------
+const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "eks.amazonaws.com" } }] });
+const accessEntry = (scope: Construct, principalArn: string) => new EksAccessEntry(scope, "entry", { clusterName: "fixture", principalArn });
+/** A log group encrypted with a key whose policy has the given statements (besides the account's). */
+const logGroupWithKey = (scope: Construct, logsStatement: Record<string, unknown> | undefined, name = "/aws/fixture/app") => {
+  const policy = new DataAwsIamPolicyDocument(scope, "key-policy", {
+    statement: [
+      { sid: "Account", actions: ["kms:*"], resources: ["*"], principals: [{ type: "AWS", identifiers: ["arn:aws:iam::111111111111:root"] }] },
+      ...(logsStatement ? [logsStatement] : []),
+    ],
+  });
+  const key = new KmsKey(scope, "logs-key", { enableKeyRotation: true, policy: policy.json });
+  return new CloudwatchLogGroup(scope, "group", { name, kmsKeyId: key.arn, retentionInDays: 30 });
+};
+const logsService = (region: string, groupArns: string[]) => ({
+  sid: "Logs",
+  actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+  resources: ["*"],
+  principals: [{ type: "Service", identifiers: [`logs.${region}.amazonaws.com`] }],
+  condition: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: groupArns }],
+});
+const flowLogWithRole = (scope: Construct, ordered: boolean) => {
+  const role = new IamRole(scope, "flow-role", { assumeRolePolicy: TRUST });
+  const policy = new IamRolePolicy(scope, "flow-role-policy", { role: role.id, policy: "{}" });
+  new FlowLog(scope, "flow-log", {
+    vpcId: vpc(scope).id,
+    trafficType: "ALL",
+    logDestination: "arn:aws:logs:us-west-2:111111111111:log-group:flow",
+    iamRoleArn: role.arn,
+    dependsOn: ordered ? [policy] : undefined,
+  });
+};
+const release = (scope: Construct, version: string) =>
+  new Release(scope, "release", { name: "argo-cd", chart: CHART_SOURCES.argoCd.chart, repository: CHART_SOURCES.argoCd.repository, version });
+const storageClass = (scope: Construct, parameters: Record<string, string>) =>
+  new StorageClassV1(scope, "gp3", { metadata: { name: "gp3" }, storageProvisioner: "ebs.csi.aws.com", parameters });
 
 const FIXTURES: Record<RuleId, RuleFixture> = {
   "AWS-0178": {
@@ -352,6 +398,52 @@ const FIXTURES: Record<RuleId, RuleFixture> = {
     },
     good: (s) => secureBucket(s),
   },
+  "PIPEOPS-0002": {
+    bad: {
+      "principal typed as an ARN nothing creates": (s) => accessEntry(s, "arn:aws:iam::111111111111:role/platform-admin"),
+      "principal referencing a role of another stack": (s) => accessEntry(s, "${aws_iam_role.elsewhere.arn}"),
+    },
+    good: (s) => {
+      const created = new IamRole(s, "admin", { assumeRolePolicy: TRUST });
+      new EksAccessEntry(s, "created", { clusterName: "fixture", principalArn: created.arn });
+      new EksAccessEntry(s, "looked-up", { clusterName: "fixture", principalArn: new DataAwsIamRole(s, "sso", { name: "AWSReservedSSO_Admin" }).arn });
+    },
+  },
+  "PIPEOPS-0003": {
+    bad: {
+      "key policy without the logs service": (s) => logGroupWithKey(s, undefined),
+      "logs service of another region": (s) => logGroupWithKey(s, logsService("us-east-1", ["arn:aws:logs:us-east-1:111111111111:log-group:/aws/fixture/app"])),
+      "encryption context naming another log group": (s) => logGroupWithKey(s, logsService("us-west-2", ["arn:aws:logs:us-west-2:111111111111:log-group:/aws/other"])),
+      "key from outside the stack": (s) => new CloudwatchLogGroup(s, "group", { name: "/aws/fixture/app", kmsKeyId: "arn:aws:kms:us-west-2:111111111111:key/abc" }),
+    },
+    good: (s) => logGroupWithKey(s, logsService("us-west-2", ["arn:aws:logs:us-west-2:${data.aws_caller_identity.me.account_id}:log-group:/aws/fixture/app"])),
+  },
+  "PIPEOPS-0004": {
+    bad: { "flow log not waiting for its role policy": (s) => flowLogWithRole(s, false) },
+    good: (s) => flowLogWithRole(s, true),
+  },
+  "PIPEOPS-0005": {
+    bad: {
+      "EKS version past the catalog's": (s) => cluster(s, { endpointPublicAccess: false }, { version: "1.33", upgradePolicy: { supportType: "STANDARD" } }),
+      "EKS cluster left on extended support": (s) => cluster(s, { endpointPublicAccess: false }, { version: KUBERNETES.version }),
+      "PostgreSQL minor typed in": (s) => db(s, { engineVersion: "16.8" }),
+      "parameter group of another major": (s) => new DbParameterGroup(s, "pg", { family: "postgres16", name: "fixture" }),
+      "chart version that is not the catalog's": (s) => release(s, "9.5.4"),
+    },
+    good: (s) => {
+      cluster(s, { endpointPublicAccess: false }, { version: KUBERNETES.version, upgradePolicy: { supportType: "STANDARD" } });
+      db(s, { engineVersion: POSTGRES.majorVersion });
+      new DbParameterGroup(s, "pg", { family: POSTGRES.parameterGroupFamily, name: "fixture" });
+      release(s, CHART_SOURCES.argoCd.version);
+    },
+  },
+  "PIPEOPS-0006": {
+    bad: {
+      "EBS StorageClass without kmsKeyId": (s) => storageClass(s, { type: "gp3", encrypted: "true" }),
+      "EBS StorageClass unencrypted": (s) => storageClass(s, { type: "gp3" }),
+    },
+    good: (s) => storageClass(s, { type: "gp3", encrypted: "true", kmsKeyId: "${aws_kms_key.ebs.arn}" }),
+  },
   "PIPEOPS-0001": {
     bad: {
       "Environment tag overridden with another environment": (s) => new S3Bucket(s, "data", { bucket: "fixture", tags: { Environment: "prod" } }),
@@ -400,7 +492,7 @@ describe("guardrail rules: each fires on a bad construct and stays quiet on the 
       for (const v of violations) {
         expect(v.rule).toBe(id);
         expect(v.stack).toMatch(/-fixture$/);
-        expect(v.resource).toMatch(/^aws_[a-z0-9_]+\.\S+$/);
+        expect(v.resource).toMatch(/^(aws|helm|kubernetes)_[a-z0-9_]+\.\S+$/);
         expect(v.remediation).toBe(RULE_CATALOG[id].remediation);
         expect(v.message.length).toBeGreaterThan(10);
       }

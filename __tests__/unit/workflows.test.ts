@@ -58,8 +58,8 @@ function blockOf(job: Job, key: string): string[] {
 }
 
 describe("workflow files", () => {
-  it("are the pull-request, deploy and drift-detection workflows", () => {
-    expect(files).toEqual(["deploy.yml", "drift.yml", "pull-request.yml"]);
+  it("are the pull-request, deploy, drift-detection and versions-check workflows", () => {
+    expect(files).toEqual(["deploy.yml", "drift.yml", "pull-request.yml", "versions.yml"]);
   });
 
   it("are checked by a working actionlint (a broken workflow is caught)", async () => {

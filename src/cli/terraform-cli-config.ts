@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { PROVIDERS } from "../config/versions";
 
 /**
  * Terraform CLI configuration for machines without access to the Terraform registry: when a
@@ -10,7 +11,8 @@ import { dirname, join, resolve } from "node:path";
  * failing that, by searching the local filesystem once; the result is cached in the written file.
  */
 
-export const AWS_PROVIDER_VERSION = "5.100.0";
+/** The hashicorp/aws version the stacks need (the versions catalog), as the mirror must hold it. */
+export const AWS_PROVIDER_VERSION = PROVIDERS.aws.version;
 const PROVIDER_PATH_SUFFIX = join("registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION);
 
 function mirrorRootFromBinary(binaryPath: string): string {

@@ -106,7 +106,10 @@ export const POSTGRES = {
    */
   // renovate: datasource=endoflife-date depName=amazon-rds-postgresql
   majorVersion: "17",
-  parameterGroupFamily: "postgres17",
+  /** The parameter group family of that major (`postgres<major>`); follows majorVersion. */
+  get parameterGroupFamily(): string {
+    return `postgres${this.majorVersion}`;
+  },
   standardSupportEnds: "2030-02-28",
   reference:
     "Amazon RDS for PostgreSQL release calendar via endoflife-date/endoflife.date products/amazon-rds-postgresql.md (c86378a1, 2026-08-16: 14-18 in standard support, 17 until 2030-02-28); family and major-only version as in terraform-aws-modules/terraform-aws-rds examples/complete-postgres (fa183b6b, 2026-03-26)",
@@ -153,3 +156,21 @@ export const CHART_SOURCES = {
     verifiedOn: "2026-12-01",
   },
 } as const satisfies Record<string, ChartSource>;
+
+// ---------------------------------------------------------------- Tools of the weekly versions check
+
+/** What .github/workflows/versions.yml installs to check the catalog (it reads these values from here). */
+export const CHECK_TOOLS = {
+  helm: {
+    // renovate: datasource=github-releases depName=helm/helm
+    version: "v4.2.4",
+    reference: "helm/helm tag v4.2.4 (3900f434, 2026-08-13)",
+    verifiedOn: "2026-12-01",
+  },
+  kubeconform: {
+    // renovate: datasource=github-releases depName=yannh/kubeconform
+    version: "v0.7.0",
+    reference: "yannh/kubeconform tag v0.7.0 (e65429b1, 2025-05-12); release assets kubeconform-linux-amd64.tar.gz and CHECKSUMS; CRD schemas from datreeio/CRDs-catalog as its Readme shows",
+    verifiedOn: "2026-12-01",
+  },
+} as const;

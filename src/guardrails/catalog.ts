@@ -331,6 +331,37 @@ export const RULE_CATALOG = {
     scope: "all-stacks",
     remediation: "let the tagging aspect (src/aspects/tags.ts) tag the stack's resources, and do not override these three tags with empty or foreign values.",
   },
+  // --- What real AWS checks and the local emulator does not -------------------------------------
+  "PIPEOPS-0002": {
+    title: "Every EKS access-entry principal is created or looked up in its stack",
+    severity: "HIGH",
+    scope: "all-stacks",
+    remediation: "reference an aws_iam_role / aws_iam_user of the stack, or a data.aws_iam_role / data.aws_iam_user lookup, for principal_arn: EKS refuses an access entry whose principal does not exist, and a typed ARN only fails at apply.",
+  },
+  "PIPEOPS-0003": {
+    title: "Every KMS-encrypted log group's key lets the CloudWatch Logs service of its region use it for that group",
+    severity: "HIGH",
+    scope: "all-stacks",
+    remediation: "encrypt the group with a key of this stack whose policy allows Service logs.<region>.amazonaws.com kms:Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe*, with kms:EncryptionContext:aws:logs:arn covering the group (CloudWatch Logs user guide, encrypt-log-data-kms).",
+  },
+  "PIPEOPS-0004": {
+    title: "Every flow log is created after the policy that lets its role write",
+    severity: "MEDIUM",
+    scope: "all-stacks",
+    remediation: "add depends_on from the aws_flow_log to the aws_iam_role_policy (or attachment) of its iam_role_arn's role; created first, the flow log can stay in \"access error\".",
+  },
+  "PIPEOPS-0005": {
+    title: "Kubernetes, PostgreSQL and Helm chart versions are the versions catalog's",
+    severity: "HIGH",
+    scope: "all-stacks",
+    remediation: "take the version from src/config/versions.ts (verified upstream, with its support window) instead of writing it; EKS clusters also need upgrade_policy.support_type = \"STANDARD\".",
+  },
+  "PIPEOPS-0006": {
+    title: "Every EBS StorageClass encrypts its volumes with a named customer managed key",
+    severity: "MEDIUM",
+    scope: "all-stacks",
+    remediation: "set parameters encrypted = \"true\" and kmsKeyId = <the environment's EBS key ARN>; without kmsKeyId the volumes use the account's aws/ebs key.",
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULE_CATALOG;

@@ -150,6 +150,21 @@ export class StackView {
     return this.byAddress.get(address);
   }
 
+  /** A data source's arguments by address (`data.<type>.<name>`), if it lives in this stack. */
+  dataSource(address: string): JsonObject | undefined {
+    const match = /^data\.([a-z][a-z0-9_]*)\.(.+)$/.exec(address);
+    if (!match) return undefined;
+    const body = this.json.data?.[match[1]!]?.[match[2]!];
+    return isObject(body) ? body : undefined;
+  }
+
+  /** The region of the AWS provider a resource uses (`provider = "aws.<alias>"` or the default one). */
+  providerRegion(resource: TerraformResourceJson): string | undefined {
+    const wanted = typeof resource.body.provider === "string" ? resource.body.provider.replace(/^aws\.?/, "") : "";
+    const provider = (this.json.provider?.aws ?? []).find((p) => (typeof p.alias === "string" ? p.alias : "") === wanted);
+    return typeof provider?.region === "string" ? provider.region : undefined;
+  }
+
   /** The resource a whole-value reference points at, if it lives in this stack. */
   referenced(value: unknown, ...types: string[]): TerraformResourceJson | undefined {
     const ref = parseReference(value);

@@ -3,6 +3,7 @@ import { encryptionRules } from "./encryption";
 import { eksRules } from "./eks";
 import { networkRules } from "./network";
 import { rdsRules } from "./rds";
+import { realAwsRules } from "./real-aws";
 import { s3Rules } from "./s3";
 import { tagRules } from "./tags";
 import type { Rule } from "./rule";
@@ -11,7 +12,7 @@ export type { Finding, Rule } from "./rule";
 
 /** Every rule, once each, in catalog order. */
 export const ALL_RULES: readonly Rule[] = (() => {
-  const rules = [...networkRules, ...eksRules, ...rdsRules, ...encryptionRules, ...s3Rules, ...tagRules];
+  const rules = [...networkRules, ...eksRules, ...rdsRules, ...encryptionRules, ...s3Rules, ...tagRules, ...realAwsRules];
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
   const missing = RULE_IDS.filter((id) => !byId.has(id));
   if (missing.length > 0 || byId.size !== rules.length) {

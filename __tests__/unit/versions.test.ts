@@ -1,0 +1,169 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CHART_SOURCES, CHECK_TOOLS, EKS_ADDON_VERSIONS, EKS_UNSUPPORTED_ZONE_IDS, KUBERNETES, POSTGRES, PROVIDERS, TERRAFORM, type Verification } from "../../src/config/versions";
+import { AWS, buildTestApp, resourcesOf, synthStack } from "../support/synth";
+
+/**
+ * The versions catalog is the only place an external version appears, every entry says where and
+ * when it was verified, the synthesized stacks use exactly its values, and Renovate's managers
+ * find every entry marked for updates.
+ */
+
+const ROOT = join(__dirname, "..", "..");
+const CATALOG = "src/config/versions.ts";
+const catalogText = readFileSync(join(ROOT, CATALOG), "utf8");
+
+/** The project's own TypeScript outside the tests (the tests quote versions to prove rules fire). */
+function sourceFiles(dir = ROOT): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    const rel = relative(ROOT, path);
+    if (/^(node_modules|cdktf\.out|\.git|\.local|__tests__|state)$/.test(rel)) return [];
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.ts$/.test(name) ? [rel] : [];
+  });
+}
+
+/** What a hand-written external version looks like, by kind. */
+const VERSION_LITERALS: Record<string, RegExp> = {
+  "exact version (chart, tool, provider)": /["'`]v?\d+\.\d+\.\d+(?:-[\w.]+)?["'`]/,
+  "Kubernetes minor": /["'`]1\.(?:2\d|3\d|4\d)["'`]/,
+  "PostgreSQL parameter group family": /\bpostgres\d{1,2}\b/,
+  "engine or Kubernetes version property": /\b(?:engineVersion|kubernetesVersion|addonVersion)\s*:\s*["'`]/,
+};
+
+/** Finds version-like literals in a file's text; comments are skipped (they may cite versions). */
+function versionLiterals(text: string): string[] {
+  return text
+    .split("\n")
+    .map((line) => line.replace(/\/\*.*?\*\//g, "").replace(/\/\/.*$/, "").replace(/^\s*\*.*$/, ""))
+    .flatMap((line, i) =>
+      Object.entries(VERSION_LITERALS)
+        .filter(([, pattern]) => pattern.test(line))
+        .map(([kind]) => `line ${i + 1} (${kind}): ${line.trim()}`),
+    );
+}
+
+describe("versions catalog: one place for every external version", () => {
+  it("finds a version literal when one is written (the scan can fail)", () => {
+    expect(versionLiterals('const chart = { version: "93.3.1" };')).toHaveLength(1);
+    expect(versionLiterals('kubernetesVersion: "1.33",')).toHaveLength(2);
+    expect(versionLiterals('family: "postgres16"')).toHaveLength(1);
+    expect(versionLiterals('// verified at "1.2.3"\nconst cidr = "10.0.0.0/16";')).toEqual([]);
+  });
+
+  it("has no version literal in any source file outside the catalog", () => {
+    const files = sourceFiles().filter((file) => file !== CATALOG);
+    expect(files.length).toBeGreaterThan(40);
+    const found = files.flatMap((file) => versionLiterals(readFileSync(join(ROOT, file), "utf8")).map((hit) => `${file} ${hit}`));
+    expect(found).toEqual([]);
+  });
+
+  it("records for every entry the upstream reference and the date it was verified", () => {
+    const entries: [string, Verification][] = [
+      ["terraform", TERRAFORM],
+      ...Object.entries(PROVIDERS),
+      ["kubernetes", KUBERNETES],
+      ["eks add-ons", EKS_ADDON_VERSIONS],
+      ["eks zones", EKS_UNSUPPORTED_ZONE_IDS],
+      ["postgres", POSTGRES],
+      ...Object.entries(CHART_SOURCES),
+      ...Object.entries(CHECK_TOOLS),
+    ];
+    for (const [name, entry] of entries) {
+      expect(entry.reference.length, name).toBeGreaterThan(20);
+      expect(entry.verifiedOn, name).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(Date.parse(entry.verifiedOn), name).toBeLessThanOrEqual(Date.now());
+    }
+  });
+
+  it("pins every chart to an exact version that names its appVersion", () => {
+    for (const [name, chart] of Object.entries(CHART_SOURCES)) {
+      expect(chart.version, name).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(chart.appVersion, name).toMatch(/^v?\d+\.\d+\.\d+$/);
+      expect(chart.repository, name).toMatch(/^https:\/\//);
+    }
+  });
+
+  // These fail when the date passes: the fix is a catalog update, which Renovate proposes.
+  it(`keeps Kubernetes ${KUBERNETES.version} inside EKS standard support (until ${KUBERNETES.standardSupportEnds})`, () => {
+    expect(Date.parse(KUBERNETES.standardSupportEnds)).toBeGreaterThan(Date.now());
+    expect(KUBERNETES.supportType).toBe("STANDARD");
+  });
+
+  it(`keeps PostgreSQL ${POSTGRES.majorVersion} inside RDS standard support (until ${POSTGRES.standardSupportEnds}), pinned by major only`, () => {
+    expect(Date.parse(POSTGRES.standardSupportEnds)).toBeGreaterThan(Date.now());
+    expect(POSTGRES.majorVersion).toMatch(/^\d+$/);
+    expect(POSTGRES.parameterGroupFamily).toBe(`postgres${POSTGRES.majorVersion}`);
+  });
+
+  it("names the provider versions the installed cdktf bindings were generated for", () => {
+    for (const provider of Object.values(PROVIDERS)) {
+      const binding = readFileSync(join(ROOT, "node_modules", provider.binding, "lib", "provider", "index.js"), "utf8");
+      expect(binding, provider.binding).toContain(`providerVersion: '${provider.version}'`);
+    }
+  });
+
+  it("runs the catalog's Terraform in every workflow", () => {
+    const workflows = readdirSync(join(ROOT, ".github", "workflows")).filter((name) => name.endsWith(".yml"));
+    for (const name of workflows) {
+      const pins = [...readFileSync(join(ROOT, ".github", "workflows", name), "utf8").matchAll(/TERRAFORM_VERSION: "([^"]+)"/g)].map((m) => m[1]);
+      expect(pins, name).toEqual([TERRAFORM.version]);
+    }
+  });
+});
+
+describe("synthesized stacks use exactly the catalog's versions", () => {
+  const built = buildTestApp(AWS);
+  const stacks = built.app.node.children.map((child) => child.node.id);
+  const synthesized = new Map(stacks.map((name) => [name, synthStack(built, name)]));
+
+  it.each(stacks)("%s declares required_version and the catalog's provider versions", (name) => {
+    const json = synthesized.get(name)!.json as { terraform: { required_version?: string; required_providers?: Record<string, { version: string }> } };
+    expect(json.terraform.required_version).toBe(TERRAFORM.requiredVersion);
+    for (const [provider, spec] of Object.entries(json.terraform.required_providers ?? {})) {
+      expect(spec.version, `${name}: ${provider}`).toBe(PROVIDERS[provider as keyof typeof PROVIDERS].version);
+    }
+  });
+
+  it.each(["dev", "staging", "prod", "dr"])("%s runs the catalog's Kubernetes on standard support and PostgreSQL by major", (name) => {
+    const stack = synthesized.get(name)!;
+    for (const [, cluster] of resourcesOf(stack, "aws_eks_cluster")) {
+      expect(cluster).toMatchObject({ version: KUBERNETES.version, upgrade_policy: { support_type: "STANDARD" } });
+    }
+    for (const [, group] of resourcesOf(stack, "aws_db_parameter_group")) expect(group.family).toBe(POSTGRES.parameterGroupFamily);
+    for (const [, db] of resourcesOf(stack, "aws_db_instance")) {
+      // Replicas inherit the version; only a primary names it.
+      if (db.engine_version !== undefined) expect(db.engine_version).toBe(POSTGRES.majorVersion);
+    }
+  });
+});
+
+describe("Renovate keeps the catalog current", () => {
+  const renovate = JSON.parse(readFileSync(join(ROOT, "renovate.json"), "utf8")) as {
+    customManagers: { managerFilePatterns: string[]; matchStrings: string[] }[];
+  };
+  const catalogManagers = renovate.customManagers.filter((manager) => manager.managerFilePatterns.some((p) => new RegExp(p.slice(1, -1)).test(CATALOG)));
+  const annotated = [...catalogText.matchAll(/\/\/ renovate: .*depName=(\S+)/g)].map((m) => m[1]!);
+
+  it("marks every version entry of the catalog for Renovate", () => {
+    expect(annotated.sort()).toEqual(
+      ["amazon-eks", "amazon-rds-postgresql", "hashicorp/terraform", "helm/helm", "yannh/kubeconform", ...Object.values(CHART_SOURCES).map((c) => c.chart)].sort(),
+    );
+  });
+
+  it("has a custom manager that extracts each marked entry with its current value", () => {
+    const extracted = new Map<string, string>();
+    for (const manager of catalogManagers) {
+      for (const source of manager.matchStrings) {
+        for (const match of catalogText.matchAll(new RegExp(source, "g"))) extracted.set(match.groups!.depName!, match.groups!.currentValue!);
+      }
+    }
+    expect([...extracted.keys()].sort()).toEqual([...annotated].sort());
+    expect(extracted.get("amazon-eks")).toBe(KUBERNETES.version);
+    expect(extracted.get("amazon-rds-postgresql")).toBe(POSTGRES.majorVersion);
+    expect(extracted.get("hashicorp/terraform")).toBe(TERRAFORM.version);
+    for (const chart of Object.values(CHART_SOURCES)) expect(extracted.get(chart.chart), chart.chart).toBe(chart.version);
+  });
+});

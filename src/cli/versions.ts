@@ -1,0 +1,170 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { buildApp } from "../app";
+import { allEnvironments } from "../environments";
+import { CHART_SOURCES, CHECK_TOOLS, EKS_ADDON_VERSIONS, KUBERNETES, POSTGRES } from "../config/versions";
+import { EKS_ADDONS } from "../../modules/eks/addons";
+
+/**
+ * Checks the versions catalog with the real tools (run by .github/workflows/versions.yml, where
+ * the chart repositories and AWS are reachable):
+ *
+ *   tools                 print the catalog's tool and Kubernetes versions as `name=value` lines (for $GITHUB_OUTPUT)
+ *   export-releases DIR   write every platform stack's helm_release (chart, repository, version,
+ *                         namespace and exactly the values synthesized) to DIR
+ *   check-charts DIR      `helm show chart` of every catalog chart (the version exists; appVersion
+ *                         matches), then `helm template` of every exported release piped to
+ *                         `kubeconform -strict` at the catalog's Kubernetes version
+ *   check-aws             `aws eks describe-cluster-versions`, `aws eks describe-addon-versions` and
+ *                         `aws rds describe-db-engine-versions` / `describe-orderable-db-instance-options`
+ *                         for the catalog's versions and every configured instance class
+ */
+
+/** A Helm release as the platform stacks synthesize it. */
+export interface ExportedRelease {
+  readonly stack: string;
+  readonly name: string;
+  readonly chart: string;
+  readonly repository: string;
+  readonly version: string;
+  readonly namespace: string;
+  /** File (relative to the export folder) holding the release's values. */
+  readonly valuesFile: string;
+}
+
+type Json = Record<string, unknown>;
+
+/** Terraform expressions in values resolve only in a plan; rendering gets a placeholder of the same type (a string). */
+export function withoutTerraformExpressions(values: string): string {
+  return values.replace(/\$\{(?:[^{}]|\{[^{}]*\})*\}/g, "tf-value-known-after-apply");
+}
+
+/** Synthesizes the app for real AWS and collects the helm_release resources of every platform stack. */
+export function exportReleases(dir: string): ExportedRelease[] {
+  const outdir = mkdtempSync(join(tmpdir(), "pipeops-releases-"));
+  try {
+    const { app } = buildApp({ environments: allEnvironments, target: { kind: "aws" }, localStateDir: join(outdir, "state"), outdir });
+    app.synth();
+    const stacksDir = join(outdir, "stacks");
+    const releases: ExportedRelease[] = [];
+    for (const stack of readdirSync(stacksDir).filter((name) => name.endsWith("-platform")).sort()) {
+      const json = JSON.parse(readFileSync(join(stacksDir, stack, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, Json>> };
+      const namespaces = json.resource?.kubernetes_namespace_v1 ?? {};
+      for (const body of Object.values(json.resource?.helm_release ?? {})) {
+        const namespaceRef = /^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/.exec(String(body.namespace));
+        const namespace = namespaceRef ? String((namespaces[namespaceRef[1]!]?.metadata as Json).name) : String(body.namespace);
+        const valuesFile = join(stack, `${String(body.name)}.values.json`);
+        mkdirSync(join(dir, stack), { recursive: true });
+        writeFileSync(join(dir, valuesFile), withoutTerraformExpressions(((body.values as string[] | undefined) ?? ["{}"]).join("\n")));
+        releases.push({ stack, name: String(body.name), chart: String(body.chart), repository: String(body.repository), version: String(body.version), namespace, valuesFile });
+      }
+    }
+    writeFileSync(join(dir, "releases.json"), JSON.stringify(releases, null, 2));
+    return releases;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+const run = (command: string, args: string[], input?: string) =>
+  execFileSync(command, args, { encoding: "utf8", input, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "inherit"], maxBuffer: 256 * 1024 * 1024 });
+
+/** kubeconform's schema locations: Kubernetes' own, then the CRD catalog its Readme points to. */
+const KUBECONFORM_SCHEMAS = [
+  "default",
+  "https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json",
+];
+
+function checkCharts(dir: string): string[] {
+  const problems: string[] = [];
+  for (const source of Object.values(CHART_SOURCES)) {
+    const chartYaml = run("helm", ["show", "chart", source.chart, "--repo", source.repository, "--version", source.version]);
+    const appVersion = /^appVersion:\s*"?([^"\n]+)"?\s*$/m.exec(chartYaml)?.[1];
+    console.log(`${source.chart} ${source.version}: exists, appVersion ${appVersion}`);
+    if (appVersion !== source.appVersion) problems.push(`${source.chart} ${source.version} ships appVersion ${appVersion}, the catalog says ${source.appVersion}`);
+  }
+  const releases = JSON.parse(readFileSync(join(dir, "releases.json"), "utf8")) as ExportedRelease[];
+  for (const release of releases) {
+    const rendered = run("helm", [
+      "template", release.name, release.chart,
+      "--repo", release.repository, "--version", release.version,
+      "--namespace", release.namespace, "--values", join(dir, release.valuesFile),
+      "--kube-version", KUBERNETES.version, "--include-crds",
+    ]);
+    try {
+      const summary = run("kubeconform", ["-strict", "-summary", "-kubernetes-version", `${KUBERNETES.version}.0`, ...KUBECONFORM_SCHEMAS.flatMap((s) => ["-schema-location", s])], rendered);
+      console.log(`${release.stack}/${release.name}: ${summary.trim().split("\n").at(-1)}`);
+    } catch (error) {
+      problems.push(`${release.stack}/${release.name}: kubeconform rejected the rendered manifests\n${(error as { stdout?: string }).stdout ?? error}`);
+    }
+  }
+  return problems;
+}
+
+function checkAws(): string[] {
+  const problems: string[] = [];
+  const aws = (args: string[]) => JSON.parse(run("aws", [...args, "--output", "json"])) as Json;
+
+  const [version] = (aws(["eks", "describe-cluster-versions", "--cluster-versions", KUBERNETES.version]).clusterVersions ?? []) as Json[];
+  const status = version?.versionStatus ?? version?.status;
+  console.log(`EKS ${KUBERNETES.version}: ${status}, standard support until ${version?.endOfStandardSupportDate}`);
+  if (status !== "STANDARD_SUPPORT") problems.push(`EKS ${KUBERNETES.version} is ${status ?? "not offered"}; pick a version in standard support`);
+  if (version && !String(version.endOfStandardSupportDate).startsWith(KUBERNETES.standardSupportEnds)) {
+    problems.push(`EKS ${KUBERNETES.version} standard support ends ${version.endOfStandardSupportDate}, the catalog says ${KUBERNETES.standardSupportEnds}`);
+  }
+
+  for (const addon of EKS_ADDONS) {
+    const [found] = (aws(["eks", "describe-addon-versions", "--addon-name", addon, "--kubernetes-version", KUBERNETES.version]).addons ?? []) as Json[];
+    const versions = ((found?.addonVersions ?? []) as Json[]).map((v) => v.addonVersion);
+    console.log(`add-on ${addon} for ${KUBERNETES.version} (${EKS_ADDON_VERSIONS.resolution}): ${versions[0] ?? "none"}`);
+    if (versions.length === 0) problems.push(`EKS publishes no ${addon} version for Kubernetes ${KUBERNETES.version}`);
+  }
+
+  const [engine] = (aws(["rds", "describe-db-engine-versions", "--engine", "postgres", "--engine-version", POSTGRES.majorVersion, "--default-only"]).DBEngineVersions ?? []) as Json[];
+  console.log(`RDS PostgreSQL ${POSTGRES.majorVersion}: default ${engine?.EngineVersion}, family ${engine?.DBParameterGroupFamily}`);
+  if (!engine) problems.push(`RDS offers no PostgreSQL ${POSTGRES.majorVersion} for new instances`);
+  else if (engine.DBParameterGroupFamily !== POSTGRES.parameterGroupFamily) problems.push(`PostgreSQL ${POSTGRES.majorVersion}'s family is ${engine.DBParameterGroupFamily}, not ${POSTGRES.parameterGroupFamily}`);
+
+  const classes = [...new Set(allEnvironments.map((env) => `${env.region} ${env.database.instanceClass}`))];
+  for (const entry of classes) {
+    const [region, instanceClass] = entry.split(" ") as [string, string];
+    const options = aws(["rds", "describe-orderable-db-instance-options", "--region", region, "--engine", "postgres",
+      "--engine-version", String(engine?.EngineVersion ?? POSTGRES.majorVersion), "--db-instance-class", instanceClass, "--max-items", "1"]);
+    const orderable = ((options.OrderableDBInstanceOptions ?? []) as Json[]).length > 0;
+    console.log(`${instanceClass} with PostgreSQL ${engine?.EngineVersion} in ${region}: ${orderable ? "orderable" : "NOT orderable"}`);
+    if (!orderable) problems.push(`${instanceClass} cannot run PostgreSQL ${engine?.EngineVersion} in ${region}`);
+  }
+  return problems;
+}
+
+function main(argv: string[]): number {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true });
+  const [command, dir] = positionals;
+  let problems: string[] = [];
+  switch (command) {
+    case "tools":
+      console.log(`helm=${CHECK_TOOLS.helm.version}\nkubeconform=${CHECK_TOOLS.kubeconform.version}\nkubernetes=${KUBERNETES.version}`);
+      return 0;
+    case "export-releases":
+      if (!dir) throw new Error("usage: versions export-releases DIR");
+      console.log(`${exportReleases(dir).length} releases written to ${dir}`);
+      return 0;
+    case "check-charts":
+      if (!dir) throw new Error("usage: versions check-charts DIR (after export-releases DIR)");
+      problems = checkCharts(dir);
+      break;
+    case "check-aws":
+      problems = checkAws();
+      break;
+    default:
+      console.error("usage: versions tools | export-releases DIR | check-charts DIR | check-aws");
+      return 2;
+  }
+  for (const problem of problems) console.error(`::error::${problem}`);
+  return problems.length === 0 ? 0 : 1;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
