@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { Testing, type TerraformStack } from "cdktf";
 import { buildApp } from "../../src/app";
 import { ConfigError } from "../../src/config/validate";
 import type { EnvironmentInput } from "../../src/config/types";
@@ -36,6 +37,23 @@ describe("environment config validation", () => {
     for (const stack of ["dev", "dev-bootstrap", "staging", "staging-bootstrap", "prod", "prod-bootstrap"]) {
       expect(written).toContain(join("stacks", stack, "cdk.tf.json"));
     }
+  });
+
+  it("refuses a cluster-admin principal of another account (EKS refuses it, and the lookup would miss it)", () => {
+    expectRefused(
+      withDev((e) => ({ ...e, eks: { ...e.eks, adminPrincipalArns: ["arn:aws:iam::999999999999:role/platform-admin"] } })),
+      /dev: eks\.adminPrincipalArns\[0\]: arn:aws:iam::999999999999:role\/platform-admin is in account 999999999999, not this environment's account 111111111111\. Fix: use a role or user of account 111111111111/,
+    );
+  });
+
+  it("looks every cluster-admin principal up by name in the environment's account, the CI deploy role included", () => {
+    const sso = "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123";
+    const built = buildApp({ environments: withDev((e) => ({ ...e, eks: { ...e.eks, adminPrincipalArns: [sso, "arn:aws:iam::111111111111:user/alice"] } })), target: AWS, localStateDir: "/project/state", outdir: tempDir("admins") });
+    const json = JSON.parse(Testing.synth(built.app.node.findChild("dev") as TerraformStack)) as { data: Record<string, Record<string, Record<string, unknown>>>; resource: Record<string, Record<string, Record<string, unknown>>> };
+    expect(Object.values(json.data.aws_iam_role!).map((r) => r.name).sort()).toEqual(["AWSReservedSSO_Admin_0123", "pipeops-dev-github-deploy"]);
+    expect(Object.values(json.data.aws_iam_user!).map((u) => u.user_name)).toEqual(["alice"]);
+    expect(Object.values(json.resource.aws_eks_access_entry!)).toHaveLength(4);
+    expect(JSON.stringify(json.resource.aws_eks_access_entry)).not.toMatch(/arn:aws:iam::/);
   });
 
   it("refuses a malformed VPC CIDR", () => {
