@@ -82,6 +82,13 @@ describe("emulator quirks: resources and attributes moto cannot serve", () => {
     expect(counted(LOCAL, "prod", "aws_db_instance_automated_backups_replication")).toEqual([0]);
   });
 
+  it("emulator quirk: moto has no DescribeAddonVersions, so the add-on version lookups are read zero times there only", () => {
+    const lookups = (target: typeof AWS) => Object.values(synthStack(buildTestApp(target), "dev").json.data?.aws_eks_addon_version ?? {}).map((d) => d.count);
+    expect(lookups(AWS).length).toBe(6);
+    expect(lookups(AWS).every((count) => count === undefined)).toBe(true);
+    expect(lookups(LOCAL)).toEqual(Array(6).fill(0));
+  });
+
   it("the database's ingress from the cluster security group exists on AWS only", () => {
     const ingress = (target: typeof AWS) =>
       Object.values(synthStack(buildTestApp(target), "dev").json.resource?.aws_vpc_security_group_ingress_rule ?? {}).filter((r) =>
@@ -95,7 +102,7 @@ describe("emulator quirks: resources and attributes moto cannot serve", () => {
     const lifecycles = (target: typeof AWS, type: string) =>
       Object.values(synthStack(buildTestApp(target), "dev").json.resource?.[type] ?? {}).map((r) => (r.lifecycle as { ignore_changes?: string[] } | undefined)?.ignore_changes ?? []);
     expect(lifecycles(AWS, "aws_eks_cluster")).toEqual([[]]);
-    expect(lifecycles(LOCAL, "aws_eks_cluster")).toEqual([["access_config"]]);
+    expect(lifecycles(LOCAL, "aws_eks_cluster")).toEqual([["access_config", "upgrade_policy"]]);
     expect(lifecycles(AWS, "aws_eks_node_group")).toEqual([["scaling_config[0].desired_size"]]);
     expect(lifecycles(AWS, "aws_launch_template")).toEqual([[]]);
     expect(lifecycles(LOCAL, "aws_launch_template")).toEqual([["tag_specifications"]]);
