@@ -19,6 +19,20 @@ export function buildTestApp(target: DeploymentTarget = AWS, environments: reado
   return buildApp({ environments, target, localStateDir: "/project/state", outdir: tempDir("synth") });
 }
 
+const sharedApps = new Map<string, ReturnType<typeof buildTestApp>>();
+
+/**
+ * The app of the shipped environments for one target, built once per test worker and shared by
+ * every test file that only reads it (the unit project runs files in one module graph per worker).
+ * Never change it; build your own with buildTestApp for a variant.
+ */
+export function sharedTestApp(target: DeploymentTarget = AWS): ReturnType<typeof buildTestApp> {
+  const key = JSON.stringify(target);
+  let built = sharedApps.get(key);
+  if (!built) sharedApps.set(key, (built = buildTestApp(target)));
+  return built;
+}
+
 export function stackOf(built: ReturnType<typeof buildTestApp>, name: string): TerraformStack {
   const stack = built.app.node.tryFindChild(name);
   if (!stack) throw new Error(`no stack named ${name}`);
@@ -39,8 +53,14 @@ export interface TerraformJson {
   output?: Record<string, { value: unknown; sensitive?: boolean; description?: string }>;
 }
 
+const synthesized = new WeakMap<object, Map<string, string>>();
+
+/** Synthesizes one stack of an app, once per app and stack; each call gets its own parsed copy. */
 export function synthStack(built: ReturnType<typeof buildTestApp>, name: string): SynthesizedStack {
-  const text = Testing.synth(stackOf(built, name));
+  let texts = synthesized.get(built.app);
+  if (!texts) synthesized.set(built.app, (texts = new Map()));
+  let text = texts.get(name);
+  if (text === undefined) texts.set(name, (text = Testing.synth(stackOf(built, name))));
   return { text, json: JSON.parse(text) as TerraformJson };
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { AWS, LOCAL, buildTestApp, synthStack } from "../support/synth";
+import { AWS, LOCAL, synthStack, sharedTestApp } from "../support/synth";
 
 /** Every stack that is not a bootstrap stack keeps its state in its environment's bucket. */
-const built = buildTestApp(AWS);
+const built = sharedTestApp(AWS);
 const wiredStacks = built.app.node.children
   .map((child) => child.node.id)
   .filter((name) => !name.endsWith("-bootstrap"));
@@ -39,7 +39,7 @@ describe("S3 backend of every non-bootstrap stack", () => {
 });
 
 describe("local emulator target", () => {
-  const local = buildTestApp(LOCAL);
+  const local = sharedTestApp(LOCAL);
 
   it("points the backend at the emulator with dummy credentials and the skip flags", () => {
     const s3 = synthStack(local, "dev").json.terraform.backend!.s3!;

@@ -5,9 +5,9 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { dev } from "../../environments";
-import { AWS, buildTestApp, resourcesOf, synthStack, type SynthesizedStack } from "../support/synth";
+import { AWS, buildTestApp, resourcesOf, synthStack, type SynthesizedStack, sharedTestApp } from "../support/synth";
 
-const built = buildTestApp(AWS);
+const built = sharedTestApp(AWS);
 const environments = built.environments.map((env) => env.name);
 
 function referenceTo(stack: SynthesizedStack, type: string, predicate: (body: Record<string, unknown>) => boolean): string {

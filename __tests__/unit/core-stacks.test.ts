@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { AWS, buildTestApp, resourcesOf, synthStack, type SynthesizedStack } from "../support/synth";
+import { AWS, resourcesOf, synthStack, type SynthesizedStack, sharedTestApp } from "../support/synth";
 import { CORE_OUTPUT } from "../../src/stacks/core-outputs";
 
 /** Each environment's core stack at exactly the sizes of the design table. */
-const built = buildTestApp(AWS);
+const built = sharedTestApp(AWS);
 
 const expected = {
   dev: { region: "us-west-2", cidr: "10.0.0.0/16", nodes: [2, 2, 4], types: ["t3.medium"], dbClass: "db.t3.medium", multiAz: false, replicas: 0, backups: 7, nat: 1 },

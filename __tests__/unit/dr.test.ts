@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { AWS, buildTestApp, resourcesOf, synthStack } from "../support/synth";
+import { AWS, buildTestApp, resourcesOf, synthStack, sharedTestApp } from "../support/synth";
 import { dev, prod, staging } from "../../environments";
 import { dr } from "../../dr/config";
 import { ConfigError } from "../../src/config/validate";
 import type { EnvironmentInput } from "../../src/config/types";
 
 /** The DR stack: a cross-region read replica of prod fed by prod's remote state, and its promotion. */
-const replicating = synthStack(buildTestApp(AWS), "dr");
+const replicating = synthStack(sharedTestApp(AWS), "dr");
 const promoted = synthStack(buildTestApp(AWS, [dev, staging, prod, { ...dr, replication: { sourceEnvironment: "prod", promoted: true } }]), "dr");
 const primaryOf = (stack: typeof replicating) => resourcesOf(stack, "aws_db_instance").map(([, db]) => db)[0]!;
 

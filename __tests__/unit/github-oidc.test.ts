@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { AWS, buildTestApp, resourcesOf, synthStack, type SynthesizedStack } from "../support/synth";
+import { AWS, buildTestApp, resourcesOf, synthStack, type SynthesizedStack, sharedTestApp } from "../support/synth";
 import { GithubOidc, githubRoleNames } from "../../backend/github-oidc";
 import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES, GITHUB_REPOSITORY } from "../../environments/common";
 import { prod, staging } from "../../environments";
@@ -21,7 +21,7 @@ type Statement = {
   condition?: { test: string; variable: string; values: string[] }[];
 };
 
-const built = buildTestApp(AWS);
+const built = sharedTestApp(AWS);
 
 /** IAM's resource matching: `*` is any run of characters, `?` one character. */
 function matchesIamPattern(pattern: string, value: string): boolean {

@@ -2,12 +2,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ciStacks, environmentOf, planRoleSecretOf } from "../../src/plan-comment/ci-stacks";
-import { AWS, buildTestApp, tempDir } from "../support/synth";
+import { AWS, tempDir, sharedTestApp } from "../support/synth";
 
 /** Which stacks the workflows plan: every synthesized stack but the bootstrap stacks, with its environment's details. */
 
 describe("stacks CI plans", () => {
-  const built = buildTestApp(AWS);
+  const built = sharedTestApp(AWS);
   built.app.synth();
   const outdir = built.app.outdir;
 

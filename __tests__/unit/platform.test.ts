@@ -16,7 +16,7 @@ import { dev, prod, staging } from "../../environments";
 import { PlatformStack } from "../../src/stacks/platform-stack";
 import { PLATFORM_SERVICE_ACCOUNTS } from "../../modules/eks/platform-roles";
 import { CHART_SOURCES, PROVIDERS } from "../../src/config/versions";
-import { AWS, buildTestApp, resourcesOf, synthStack, tempDir, type SynthesizedStack } from "../support/synth";
+import { AWS, buildTestApp, resourcesOf, synthStack, tempDir, type SynthesizedStack, sharedTestApp } from "../support/synth";
 
 type Body = Record<string, any>;
 
@@ -81,7 +81,7 @@ function onlyManifest(stack: SynthesizedStack, kind: string): [string, Body] {
   return found[0]!;
 }
 
-const built = buildTestApp(AWS);
+const built = sharedTestApp(AWS);
 const environments = built.environments.filter((env) => env.name in EXPECTED_SIZES);
 
 describe("platform stacks exist for every environment", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AWS, LOCAL, buildTestApp, synthStack } from "../support/synth";
+import { AWS, LOCAL, synthStack, sharedTestApp } from "../support/synth";
 import { assertLoopbackEndpoint, deploymentTargetFromEnv } from "../../src/target";
 
 describe("deployment target switch", () => {
@@ -30,12 +30,12 @@ describe("deployment target switch", () => {
 
 describe("AWS provider per target", () => {
   it("on AWS: region of the environment and only its account allowed", () => {
-    const provider = synthStack(buildTestApp(AWS), "prod").json.provider!.aws![0];
+    const provider = synthStack(sharedTestApp(AWS), "prod").json.provider!.aws![0];
     expect(provider).toEqual({ region: "us-west-2", allowed_account_ids: ["333333333333"] });
   });
 
   it("locally: every service endpoint at the emulator, dummy credentials, skip flags", () => {
-    const provider = synthStack(buildTestApp(LOCAL), "dev").json.provider!.aws![0]!;
+    const provider = synthStack(sharedTestApp(LOCAL), "dev").json.provider!.aws![0]!;
     expect(provider).toMatchObject({
       region: "us-west-2",
       access_key: "test",
@@ -55,7 +55,7 @@ describe("AWS provider per target", () => {
 
 describe("emulator quirk: moto applies conditional Deny statements unconditionally", () => {
   const transportDenies = (target: typeof AWS) =>
-    Object.values(synthStack(buildTestApp(target), "dev-bootstrap").json.data?.aws_iam_policy_document ?? {}).flatMap((doc) =>
+    Object.values(synthStack(sharedTestApp(target), "dev-bootstrap").json.data?.aws_iam_policy_document ?? {}).flatMap((doc) =>
       (doc.statement as { sid?: string }[]).filter((s) => s.sid === "DenyInsecureTransport"),
     );
 
@@ -70,7 +70,7 @@ describe("emulator quirk: moto applies conditional Deny statements unconditional
 
 describe("emulator quirks: resources and attributes moto cannot serve", () => {
   const counted = (target: typeof AWS, stack: string, type: string) =>
-    Object.values(synthStack(buildTestApp(target), stack).json.resource?.[type] ?? {}).map((r) => r.count);
+    Object.values(synthStack(sharedTestApp(target), stack).json.resource?.[type] ?? {}).map((r) => r.count);
 
   it("EKS add-ons, access entries and RDS backup replication exist on AWS and are created zero times on the emulator", () => {
     for (const type of ["aws_eks_addon", "aws_eks_access_entry", "aws_eks_access_policy_association"]) {
@@ -83,7 +83,7 @@ describe("emulator quirks: resources and attributes moto cannot serve", () => {
   });
 
   it("emulator quirk: moto has no DescribeAddonVersions, so the add-on version lookups are read zero times there only", () => {
-    const lookups = (target: typeof AWS) => Object.values(synthStack(buildTestApp(target), "dev").json.data?.aws_eks_addon_version ?? {}).map((d) => d.count);
+    const lookups = (target: typeof AWS) => Object.values(synthStack(sharedTestApp(target), "dev").json.data?.aws_eks_addon_version ?? {}).map((d) => d.count);
     expect(lookups(AWS).length).toBe(6);
     expect(lookups(AWS).every((count) => count === undefined)).toBe(true);
     expect(lookups(LOCAL)).toEqual(Array(6).fill(0));
@@ -91,7 +91,7 @@ describe("emulator quirks: resources and attributes moto cannot serve", () => {
 
   it("the database's ingress from the cluster security group exists on AWS only", () => {
     const ingress = (target: typeof AWS) =>
-      Object.values(synthStack(buildTestApp(target), "dev").json.resource?.aws_vpc_security_group_ingress_rule ?? {}).filter((r) =>
+      Object.values(synthStack(sharedTestApp(target), "dev").json.resource?.aws_vpc_security_group_ingress_rule ?? {}).filter((r) =>
         String(r.referenced_security_group_id).includes("cluster_security_group_id"),
       );
     expect(ingress(AWS).map((r) => r.count)).toEqual([undefined]);
@@ -100,7 +100,7 @@ describe("emulator quirks: resources and attributes moto cannot serve", () => {
 
   it("EKS attributes moto does not read back are ignored on the emulator only", () => {
     const lifecycles = (target: typeof AWS, type: string) =>
-      Object.values(synthStack(buildTestApp(target), "dev").json.resource?.[type] ?? {}).map((r) => (r.lifecycle as { ignore_changes?: string[] } | undefined)?.ignore_changes ?? []);
+      Object.values(synthStack(sharedTestApp(target), "dev").json.resource?.[type] ?? {}).map((r) => (r.lifecycle as { ignore_changes?: string[] } | undefined)?.ignore_changes ?? []);
     expect(lifecycles(AWS, "aws_eks_cluster")).toEqual([[]]);
     expect(lifecycles(LOCAL, "aws_eks_cluster")).toEqual([["access_config", "upgrade_policy"]]);
     expect(lifecycles(AWS, "aws_eks_node_group")).toEqual([["scaling_config[0].desired_size"]]);

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CHART_SOURCES, CHECK_TOOLS, EKS_ADDON_VERSIONS, EKS_UNSUPPORTED_ZONE_IDS, KUBERNETES, POSTGRES, PROVIDERS, TERRAFORM, type Verification } from "../../src/config/versions";
-import { AWS, buildTestApp, resourcesOf, synthStack } from "../support/synth";
+import { AWS, resourcesOf, synthStack, sharedTestApp } from "../support/synth";
 
 /**
  * The versions catalog is the only place an external version appears, every entry says where and
@@ -115,7 +115,7 @@ describe("versions catalog: one place for every external version", () => {
 });
 
 describe("synthesized stacks use exactly the catalog's versions", () => {
-  const built = buildTestApp(AWS);
+  const built = sharedTestApp(AWS);
   const stacks = built.app.node.children.map((child) => child.node.id);
   const synthesized = new Map(stacks.map((name) => [name, synthStack(built, name)]));
 
