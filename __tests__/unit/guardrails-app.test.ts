@@ -8,7 +8,7 @@ import { allEnvironments } from "../../src/environments";
 import { dev } from "../../environments";
 import { waivers } from "../../environments/waivers";
 import { GuardrailError, Guardrails, REPORT_FILE_NAME, RULE_IDS, environmentContext, type GuardrailReport, type Waiver } from "../../src/guardrails";
-import { AWS, LOCAL, buildTestApp, stackOf, tempDir } from "../support/synth";
+import { AWS, LOCAL, buildTestApp, sharedTestApp, stackOf, tempDir } from "../support/synth";
 
 const describeViolation = (v: GuardrailReport["violations"][number]) => `${v.stack}: ${v.resource} ${v.rule}: ${v.message}`;
 
@@ -16,7 +16,7 @@ describe.each([
   ["real AWS", AWS],
   ["local emulator", LOCAL],
 ])("every real stack of every environment, %s target", (_, target) => {
-  const built = buildTestApp(target);
+  const built = sharedTestApp(target);
   const report = built.guardrails.check();
   const stackNames = built.app.node.children.filter((child) => TerraformStack.isStack(child)).map((stack) => stack.node.id);
 
@@ -43,7 +43,7 @@ describe.each([
 });
 
 describe("recorded waivers of the bootstrap access-log bucket", () => {
-  const built = buildTestApp(AWS);
+  const built = sharedTestApp(AWS);
   const report = built.guardrails.check();
 
   it.each(built.environments.map((env) => env.name))("%s: exempts only the log target from AWS-0089 and AWS-0132, with its reason in the report", (name) => {
@@ -118,7 +118,7 @@ describe("waivers against the real app", () => {
   };
 
   it("refuses a waiver that matches no finding (a stale exemption)", () => {
-    const built = buildTestApp(AWS);
+    const built = buildTestApp(AWS, [dev]);
     const guardrails = new Guardrails(built.app, { waivers: [...waivers, stale], contextOf: environmentContext, failureReportDir: tempDir("guardrail-failures") });
     expect(() => guardrails.enforce()).toThrow(/stale waiver \(dev-bootstrap dev-bootstrap\/state\/bucket AWS-0089\): it matches no finding\. Fix: remove it/);
     expect(guardrails.lastReport!.waivers.find((w) => w.resource === stale.resource)?.status).toBe("stale");

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { LOCAL_EMULATOR_STATE_FILE } from "../target";
 import { isRunning, startEmulator, stopEmulator, type RunningEmulator } from "./emulator";
 import { ensureTerraformCliConfig, terraformEnv } from "./terraform-cli-config";
@@ -75,7 +76,8 @@ async function deploy(environments: string[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const [command, ...rest] = process.argv.slice(2);
+  const { positionals } = parseArgs({ args: process.argv.slice(2), allowPositionals: true, strict: true });
+  const [command, ...rest] = positionals;
   switch (command) {
     case "up":
       await up();

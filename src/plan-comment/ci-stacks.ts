@@ -1,3 +1,4 @@
+import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES } from "../../environments/common";
@@ -92,15 +93,12 @@ export function ciStacks(outdir: string, branch?: string): CiStack[] {
 }
 
 function main(argv: readonly string[]): void {
-  let outdir = "cdktf.out";
-  let branch: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--outdir") outdir = argv[++i] ?? outdir;
-    else if (arg === "--branch") branch = argv[++i];
-    else throw new Error(`unknown argument ${arg}. Use: [--outdir cdktf.out] [--branch <branch>]`);
-  }
-  process.stdout.write(`${JSON.stringify(ciStacks(outdir, branch || undefined))}\n`);
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: { outdir: { type: "string", default: "cdktf.out" }, branch: { type: "string" } },
+  });
+  process.stdout.write(`${JSON.stringify(ciStacks(values.outdir, values.branch || undefined))}\n`);
 }
 
 if (require.main === module) {

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
+import { parseArgs } from "node:util";
 import { analysePlan, type TerraformPlan } from "./plan";
 import { redactPlan } from "./redact";
 import { renderComment, type StackEntry } from "./render";
@@ -34,45 +35,53 @@ export interface CommandOptions {
 
 export class UsageError extends Error {}
 
-const VALUE_FLAGS = new Set(["--out", "--title", "--marker", "--commit", "--run-url", "--expect", "--max-length"]);
-
 export function parseArguments(argv: readonly string[]): CommandOptions {
-  const values = new Map<string, string>();
-  const plans: { stack: string; file: string }[] = [];
-  let redact = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--redact") {
-      redact = true;
-    } else if (VALUE_FLAGS.has(arg)) {
-      const value = argv[++i];
-      if (value === undefined) throw new UsageError(`${arg} needs a value`);
-      values.set(arg, value);
-    } else if (arg.startsWith("--") && VALUE_FLAGS.has(arg.split("=")[0]!)) {
-      values.set(arg.split("=")[0]!, arg.slice(arg.indexOf("=") + 1));
-    } else if (arg.startsWith("--")) {
-      throw new UsageError(`unknown option ${arg}`);
-    } else {
-      const named = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(arg);
-      plans.push(named ? { stack: named[1]!, file: named[2]! } : { stack: basename(arg).replace(/\.json$/i, ""), file: arg });
-    }
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    // node:util names the option and the problem ("Unknown option '--x'", "Option '--out <value>' argument missing").
+    throw new UsageError((error as Error).message);
   }
-  if (plans.length === 0 && !values.has("--expect")) throw new UsageError("give at least one plan file (terraform show -json output)");
-  const maxLength = values.has("--max-length") ? Number(values.get("--max-length")) : undefined;
+  const { values, positionals } = parsed;
+  const plans = positionals.map((arg) => {
+    const named = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(arg);
+    return named ? { stack: named[1]!, file: named[2]! } : { stack: basename(arg).replace(/\.json$/i, ""), file: arg };
+  });
+  if (plans.length === 0 && values.expect === undefined) throw new UsageError("give at least one plan file (terraform show -json output)");
+  const maxLength = values["max-length"] !== undefined ? Number(values["max-length"]) : undefined;
   if (maxLength !== undefined && (!Number.isInteger(maxLength) || maxLength < 1000)) throw new UsageError("--max-length must be a whole number of at least 1000");
   const duplicate = plans.find((p, i) => plans.findIndex((q) => q.stack === p.stack) !== i);
   if (duplicate) throw new UsageError(`two plans for stack ${duplicate.stack}`);
   return {
     plans,
-    out: values.get("--out"),
-    title: values.get("--title"),
-    marker: values.get("--marker"),
-    commit: values.get("--commit"),
-    runUrl: values.get("--run-url"),
-    expect: (values.get("--expect") ?? "").split(/[\s,]+/).filter(Boolean),
+    out: values.out,
+    title: values.title,
+    marker: values.marker,
+    commit: values.commit,
+    runUrl: values["run-url"],
+    expect: (values.expect ?? "").split(/[\s,]+/).filter(Boolean),
     maxLength,
-    redact,
+    redact: values.redact ?? false,
   };
+}
+
+function parseCommandLine(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: "string" },
+      title: { type: "string" },
+      marker: { type: "string" },
+      commit: { type: "string" },
+      "run-url": { type: "string" },
+      expect: { type: "string" },
+      "max-length": { type: "string" },
+      redact: { type: "boolean" },
+    },
+  });
 }
 
 function readPlan(file: string): TerraformPlan {
