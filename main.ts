@@ -1,22 +1,41 @@
+/**
+ * The composition root: which environments exist, with which guardrail waivers, built into one
+ * cdktf app. `cdktf synth` runs this file (cdktf.json); everything else receives what it needs from
+ * here: main.ts → src/app (stacks per environment) → src/stacks → backend/, dr/, modules/.
+ */
 import { join } from "node:path";
+import { dev, prod, staging } from "./environments";
+import { dr } from "./dr/config";
+import { waivers } from "./environments/waivers";
 import { buildApp } from "./src/app";
+import type { EnvironmentInput } from "./src/config/types";
 import { ConfigError } from "./src/config/validate";
-import { GuardrailError } from "./src/guardrails";
+import { GuardrailError, type Waiver } from "./src/guardrails";
 import { deploymentTargetFromEnv } from "./src/target";
-import { allEnvironments } from "./src/environments";
 
-try {
-  const { app, guardrails } = buildApp({
-    environments: allEnvironments,
-    target: deploymentTargetFromEnv(),
-    localStateDir: join(__dirname, "state"),
-  });
-  app.synth();
-  console.log(guardrails.summary());
-} catch (error) {
-  if (error instanceof ConfigError || error instanceof GuardrailError) {
-    console.error(error.message);
-    process.exit(1);
+/** Every environment, in deployment order: dev, staging, prod, then DR (which replicates prod). */
+export const ENVIRONMENTS: readonly EnvironmentInput[] = [dev, staging, prod, dr];
+
+/** Recorded exemptions from the guardrails, each with its reason. */
+export const WAIVERS: readonly Waiver[] = waivers;
+
+function synthesize(): void {
+  try {
+    const { app, guardrails } = buildApp({
+      environments: ENVIRONMENTS,
+      waivers: WAIVERS,
+      target: deploymentTargetFromEnv(),
+      localStateDir: join(__dirname, "state"),
+    });
+    app.synth();
+    console.log(guardrails.summary());
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof GuardrailError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
   }
-  throw error;
 }
+
+if (require.main === module) synthesize();

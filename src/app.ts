@@ -6,11 +6,12 @@ import { stackNames } from "./stacks/names";
 import { BootstrapStack } from "../backend/bootstrap-stack";
 import { CoreStack } from "./stacks/core-stack";
 import { PlatformStack } from "./stacks/platform-stack";
-import { enableGuardrails, environmentContext, type Guardrails } from "./guardrails";
-import { waivers } from "../environments/waivers";
+import { enableGuardrails, environmentContext, type Guardrails, type Waiver } from "./guardrails";
 
 export interface BuildAppOptions {
   readonly environments: readonly EnvironmentInput[];
+  /** Recorded guardrail exemptions (main.ts passes environments/waivers.ts). @default [] */
+  readonly waivers?: readonly Waiver[];
   readonly target: DeploymentTarget;
   /** Folder where bootstrap stacks keep their local state before migration. */
   readonly localStateDir: string;
@@ -32,7 +33,7 @@ export interface BuiltApp {
 export function buildApp(options: BuildAppOptions): BuiltApp {
   const environments = validateEnvironments(options.environments, (env) => Object.values(stackNames(env.name)));
   const app = new App({ outdir: options.outdir });
-  const guardrails = enableGuardrails(app, { waivers, contextOf: environmentContext });
+  const guardrails = enableGuardrails(app, { waivers: options.waivers ?? [], contextOf: environmentContext });
   for (const env of environments) {
     const names = stackNames(env.name);
     const props = { env, target: options.target };

@@ -5,7 +5,7 @@ import { Testing, type TerraformStack } from "cdktf";
 import { buildApp } from "../../src/app";
 import type { EnvironmentInput } from "../../src/config/types";
 import type { DeploymentTarget } from "../../src/target";
-import { allEnvironments } from "../../src/environments";
+import { ENVIRONMENTS, WAIVERS } from "../../main";
 
 export const AWS: DeploymentTarget = { kind: "aws" };
 export const LOCAL: DeploymentTarget = { kind: "local", endpoint: "https://127.0.0.1:4566" };
@@ -15,8 +15,8 @@ export function tempDir(prefix: string): string {
 }
 
 /** Builds the whole app in memory (nothing written) for one target. */
-export function buildTestApp(target: DeploymentTarget = AWS, environments: readonly EnvironmentInput[] = allEnvironments) {
-  return buildApp({ environments, target, localStateDir: "/project/state", outdir: tempDir("synth") });
+export function buildTestApp(target: DeploymentTarget = AWS, environments: readonly EnvironmentInput[] = ENVIRONMENTS) {
+  return buildApp({ environments, waivers: WAIVERS, target, localStateDir: "/project/state", outdir: tempDir("synth") });
 }
 
 const sharedApps = new Map<string, ReturnType<typeof buildTestApp>>();

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { TerraformStack } from "cdktf";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { buildApp } from "../../src/app";
-import { allEnvironments } from "../../src/environments";
+import { ENVIRONMENTS } from "../../main";
 import { dev } from "../../environments";
 import { waivers } from "../../environments/waivers";
 import { GuardrailError, Guardrails, REPORT_FILE_NAME, RULE_IDS, environmentContext, type GuardrailReport, type Waiver } from "../../src/guardrails";
@@ -61,7 +61,7 @@ describe("recorded waivers of the bootstrap access-log bucket", () => {
 describe("synth with guardrails", () => {
   it("writes every stack and the JSON report when all stacks pass, and prints a short table", () => {
     const outdir = join(tempDir("guarded-synth"), "cdktf.out");
-    const built = buildApp({ environments: allEnvironments, target: AWS, localStateDir: "/project/state", outdir });
+    const built = buildApp({ environments: ENVIRONMENTS, waivers, target: AWS, localStateDir: "/project/state", outdir });
     built.app.synth();
 
     const report = JSON.parse(readFileSync(join(outdir, REPORT_FILE_NAME), "utf8")) as GuardrailReport;
@@ -80,7 +80,7 @@ describe("synth with guardrails", () => {
 
   it("stops on a violation before any stack is written, naming stack, resource, rule and fix", () => {
     const outdir = join(tempDir("guarded-synth"), "cdktf.out");
-    const built = buildApp({ environments: allEnvironments, target: AWS, localStateDir: "/project/state", outdir });
+    const built = buildApp({ environments: ENVIRONMENTS, waivers, target: AWS, localStateDir: "/project/state", outdir });
     // The last stack cdktf would write: an unversioned, unencrypted, unlogged bucket.
     new S3Bucket(stackOf(built, "prod"), "unguarded", { bucket: "pipeops-unguarded" });
 

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CHART_SOURCES, CHECK_TOOLS, EKS_ADDON_VERSIONS, EKS_UNSUPPORTED_ZONE_IDS, KUBERNETES, POSTGRES, PROVIDERS, TERRAFORM, type Verification } from "../../src/config/versions";
-import { AWS, resourcesOf, synthStack, sharedTestApp } from "../support/synth";
+import { AWS, resourcesOf, synthStack, sharedTestApp, tempDir } from "../support/synth";
+import { databaseClasses, exportReleases, withoutTerraformExpressions, type ExportedRelease } from "../../src/cli/versions";
 
 /**
  * The versions catalog is the only place an external version appears, every entry says where and
@@ -165,5 +166,47 @@ describe("Renovate keeps the catalog current", () => {
     expect(extracted.get("amazon-rds-postgresql")).toBe(POSTGRES.majorVersion);
     expect(extracted.get("hashicorp/terraform")).toBe(TERRAFORM.version);
     for (const chart of Object.values(CHART_SOURCES)) expect(extracted.get(chart.chart), chart.chart).toBe(chart.version);
+  });
+});
+
+describe("the weekly versions check renders exactly what the platform stacks synthesize", () => {
+  const built = sharedTestApp(AWS);
+  const outdir = tempDir("versions-outdir");
+  for (const child of built.app.node.children) {
+    mkdirSync(join(outdir, "stacks", child.node.id), { recursive: true });
+    writeFileSync(join(outdir, "stacks", child.node.id, "cdk.tf.json"), synthStack(built, child.node.id).text);
+  }
+  const dir = tempDir("versions-releases");
+  const releases = exportReleases(outdir, dir);
+
+  it("exports every release of every platform stack with its chart, version, namespace and values", () => {
+    expect(releases.map((r) => `${r.stack}/${r.name}`)).toContain("prod-platform/kube-prometheus-stack");
+    const listed = JSON.parse(readFileSync(join(dir, "releases.json"), "utf8")) as ExportedRelease[];
+    expect(listed).toEqual(releases);
+    for (const release of releases) {
+      const source = Object.values(CHART_SOURCES).find((c) => c.chart === release.chart)!;
+      expect(release).toMatchObject({ repository: source.repository, version: source.version });
+      expect(release.namespace).toMatch(/^[a-z-]+$/);
+      const values = readFileSync(join(dir, release.valuesFile), "utf8");
+      expect(() => JSON.parse(values)).not.toThrow();
+      expect(values).not.toContain("${");
+    }
+    const prodMonitoring = JSON.parse(readFileSync(join(dir, "prod-platform", "kube-prometheus-stack.values.json"), "utf8"));
+    expect(prodMonitoring.prometheus.prometheusSpec.replicas).toBe(2);
+  });
+
+  it("replaces Terraform expressions (known only at plan time) with a placeholder string", () => {
+    expect(withoutTerraformExpressions('{"a": "${try(data.x[0].outputs.y, null)}", "b": "${aws_iam_role.r.arn}"}')).toBe('{"a": "tf-value-known-after-apply", "b": "tf-value-known-after-apply"}');
+  });
+
+  it("asks AWS about every database instance class the stacks create, in its region", () => {
+    expect(databaseClasses(outdir)).toEqual(
+      expect.arrayContaining([
+        { region: "us-west-2", instanceClass: "db.t3.medium" },
+        { region: "us-west-2", instanceClass: "db.r6g.large" },
+        { region: "us-west-2", instanceClass: "db.r6g.xlarge" },
+        { region: "us-east-1", instanceClass: "db.r6g.xlarge" },
+      ]),
+    );
   });
 });

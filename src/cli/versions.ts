@@ -1,10 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { buildApp } from "../app";
-import { allEnvironments } from "../environments";
 import { CHART_SOURCES, CHECK_TOOLS, EKS_ADDON_VERSIONS, KUBERNETES, POSTGRES } from "../config/versions";
 import { EKS_ADDONS } from "../../modules/eks/addons";
 
@@ -13,15 +10,27 @@ import { EKS_ADDONS } from "../../modules/eks/addons";
  * the chart repositories and AWS are reachable):
  *
  *   tools                 print the catalog's tool and Kubernetes versions as `name=value` lines (for $GITHUB_OUTPUT)
- *   export-releases DIR   write every platform stack's helm_release (chart, repository, version,
- *                         namespace and exactly the values synthesized) to DIR
+ *   export-releases DIR   from the synthesized stacks (--outdir, default cdktf.out), write every
+ *                         platform stack's helm_release (chart, repository, version, namespace and
+ *                         exactly the values synthesized) to DIR
  *   check-charts DIR      `helm show chart` of every catalog chart (the version exists; appVersion
  *                         matches), then `helm template` of every exported release piped to
  *                         `kubeconform -strict` at the catalog's Kubernetes version
  *   check-aws             `aws eks describe-cluster-versions`, `aws eks describe-addon-versions` and
  *                         `aws rds describe-db-engine-versions` / `describe-orderable-db-instance-options`
- *                         for the catalog's versions and every configured instance class
+ *                         for the catalog's versions and every instance class the synthesized
+ *                         core stacks (--outdir) ask for
  */
+
+type StackJson = { resource?: Record<string, Record<string, Json>>; provider?: { aws?: Json[] } };
+
+/** The synthesized stacks of an output folder (`cdktf synth`), by name. */
+function synthesizedStacks(outdir: string): [string, StackJson][] {
+  const stacksDir = join(outdir, "stacks");
+  return readdirSync(stacksDir)
+    .sort()
+    .map((stack) => [stack, JSON.parse(readFileSync(join(stacksDir, stack, "cdk.tf.json"), "utf8")) as StackJson]);
+}
 
 /** A Helm release as the platform stacks synthesize it. */
 export interface ExportedRelease {
@@ -42,31 +51,36 @@ export function withoutTerraformExpressions(values: string): string {
   return values.replace(/\$\{(?:[^{}]|\{[^{}]*\})*\}/g, "tf-value-known-after-apply");
 }
 
-/** Synthesizes the app for real AWS and collects the helm_release resources of every platform stack. */
-export function exportReleases(dir: string): ExportedRelease[] {
-  const outdir = mkdtempSync(join(tmpdir(), "pipeops-releases-"));
-  try {
-    const { app } = buildApp({ environments: allEnvironments, target: { kind: "aws" }, localStateDir: join(outdir, "state"), outdir });
-    app.synth();
-    const stacksDir = join(outdir, "stacks");
-    const releases: ExportedRelease[] = [];
-    for (const stack of readdirSync(stacksDir).filter((name) => name.endsWith("-platform")).sort()) {
-      const json = JSON.parse(readFileSync(join(stacksDir, stack, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, Json>> };
-      const namespaces = json.resource?.kubernetes_namespace_v1 ?? {};
-      for (const body of Object.values(json.resource?.helm_release ?? {})) {
-        const namespaceRef = /^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/.exec(String(body.namespace));
-        const namespace = namespaceRef ? String((namespaces[namespaceRef[1]!]?.metadata as Json).name) : String(body.namespace);
-        const valuesFile = join(stack, `${String(body.name)}.values.json`);
-        mkdirSync(join(dir, stack), { recursive: true });
-        writeFileSync(join(dir, valuesFile), withoutTerraformExpressions(((body.values as string[] | undefined) ?? ["{}"]).join("\n")));
-        releases.push({ stack, name: String(body.name), chart: String(body.chart), repository: String(body.repository), version: String(body.version), namespace, valuesFile });
-      }
+/** Collects the helm_release resources of every synthesized platform stack and writes them to `dir`. */
+export function exportReleases(outdir: string, dir: string): ExportedRelease[] {
+  const releases: ExportedRelease[] = [];
+  for (const [stack, json] of synthesizedStacks(outdir).filter(([name]) => name.endsWith("-platform"))) {
+    const namespaces = json.resource?.kubernetes_namespace_v1 ?? {};
+    for (const body of Object.values(json.resource?.helm_release ?? {})) {
+      const namespaceRef = /^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/.exec(String(body.namespace));
+      const namespace = namespaceRef ? String((namespaces[namespaceRef[1]!]?.metadata as Json).name) : String(body.namespace);
+      const valuesFile = join(stack, `${String(body.name)}.values.json`);
+      mkdirSync(join(dir, stack), { recursive: true });
+      writeFileSync(join(dir, valuesFile), withoutTerraformExpressions(((body.values as string[] | undefined) ?? ["{}"]).join("\n")));
+      releases.push({ stack, name: String(body.name), chart: String(body.chart), repository: String(body.repository), version: String(body.version), namespace, valuesFile });
     }
-    writeFileSync(join(dir, "releases.json"), JSON.stringify(releases, null, 2));
-    return releases;
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
   }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "releases.json"), JSON.stringify(releases, null, 2));
+  return releases;
+}
+
+/** Region and instance class of every database the synthesized stacks create. */
+export function databaseClasses(outdir: string): { region: string; instanceClass: string }[] {
+  const found = new Map<string, { region: string; instanceClass: string }>();
+  for (const [, json] of synthesizedStacks(outdir)) {
+    const region = String(json.provider?.aws?.find((p) => p.alias === undefined)?.region);
+    for (const db of Object.values(json.resource?.aws_db_instance ?? {})) {
+      const entry = { region, instanceClass: String(db.instance_class) };
+      found.set(`${entry.region} ${entry.instanceClass}`, entry);
+    }
+  }
+  return [...found.values()];
 }
 
 const run = (command: string, args: string[], input?: string) =>
@@ -104,7 +118,7 @@ function checkCharts(dir: string): string[] {
   return problems;
 }
 
-function checkAws(): string[] {
+function checkAws(outdir: string): string[] {
   const problems: string[] = [];
   const aws = (args: string[]) => JSON.parse(run("aws", [...args, "--output", "json"])) as Json;
 
@@ -128,9 +142,7 @@ function checkAws(): string[] {
   if (!engine) problems.push(`RDS offers no PostgreSQL ${POSTGRES.majorVersion} for new instances`);
   else if (engine.DBParameterGroupFamily !== POSTGRES.parameterGroupFamily) problems.push(`PostgreSQL ${POSTGRES.majorVersion}'s family is ${engine.DBParameterGroupFamily}, not ${POSTGRES.parameterGroupFamily}`);
 
-  const classes = [...new Set(allEnvironments.map((env) => `${env.region} ${env.database.instanceClass}`))];
-  for (const entry of classes) {
-    const [region, instanceClass] = entry.split(" ") as [string, string];
+  for (const { region, instanceClass } of databaseClasses(outdir)) {
     const options = aws(["rds", "describe-orderable-db-instance-options", "--region", region, "--engine", "postgres",
       "--engine-version", String(engine?.EngineVersion ?? POSTGRES.majorVersion), "--db-instance-class", instanceClass, "--max-items", "1"]);
     const orderable = ((options.OrderableDBInstanceOptions ?? []) as Json[]).length > 0;
@@ -141,7 +153,7 @@ function checkAws(): string[] {
 }
 
 function main(argv: string[]): number {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true });
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { outdir: { type: "string", default: "cdktf.out" } } });
   const [command, dir] = positionals;
   let problems: string[] = [];
   switch (command) {
@@ -149,18 +161,18 @@ function main(argv: string[]): number {
       console.log(`helm=${CHECK_TOOLS.helm.version}\nkubeconform=${CHECK_TOOLS.kubeconform.version}\nkubernetes=${KUBERNETES.version}`);
       return 0;
     case "export-releases":
-      if (!dir) throw new Error("usage: versions export-releases DIR");
-      console.log(`${exportReleases(dir).length} releases written to ${dir}`);
+      if (!dir) throw new Error("usage: versions export-releases DIR [--outdir cdktf.out]");
+      console.log(`${exportReleases(values.outdir, dir).length} releases written to ${dir}`);
       return 0;
     case "check-charts":
       if (!dir) throw new Error("usage: versions check-charts DIR (after export-releases DIR)");
       problems = checkCharts(dir);
       break;
     case "check-aws":
-      problems = checkAws();
+      problems = checkAws(values.outdir);
       break;
     default:
-      console.error("usage: versions tools | export-releases DIR | check-charts DIR | check-aws");
+      console.error("usage: versions tools | export-releases DIR [--outdir cdktf.out] | check-charts DIR | check-aws [--outdir cdktf.out]");
       return 2;
   }
   for (const problem of problems) console.error(`::error::${problem}`);
