@@ -61,6 +61,11 @@ describe("versions catalog: one place for every external version", () => {
     expect(found).toEqual([]);
   });
 
+  it("imports no internal cdktf path outside the one documented wrapper", () => {
+    const internal = sourceFiles().filter((file) => file !== "src/guardrails/cdktf-internals.ts" && /from "cdktf\/lib\//.test(readFileSync(join(ROOT, file), "utf8")));
+    expect(internal).toEqual([]);
+  });
+
   it("records for every entry the upstream reference and the date it was verified", () => {
     const entries: [string, Verification][] = [
       ["terraform", TERRAFORM],

@@ -2,7 +2,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { TerraformResource, TerraformStack, type App } from "cdktf";
-import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { invokeAspects } from "./cdktf-internals";
 import { RULE_CATALOG, type RuleInfo } from "./catalog";
 import { GuardrailError } from "./errors";
 import { formatFailure, formatSummary, REPORT_FILE_NAME, writeReport, type FindingRecord, type GuardrailReport, type WaivedFindingRecord, type WaiverRecord } from "./report";
