@@ -7,7 +7,6 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { EnvironmentConfig } from "../src/config/types";
-import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES, GITHUB_REPOSITORY } from "../environments/common";
 
 /**
  * GitHub Actions' way into one environment's AWS account, without long-lived keys: the account's
@@ -69,11 +68,11 @@ export interface GithubOidcProps {
   /** The environment's state backend, which both roles use. */
   readonly state: StateBackendArns;
   /** `owner/name` of the repository whose workflows may assume the roles. */
-  readonly repository?: string;
+  readonly repository: string;
   /** Branch whose pushes deploy the environment. */
-  readonly deployBranch?: string;
+  readonly deployBranch: string;
   /** Branch scheduled workflows run on (GitHub's default branch). */
-  readonly defaultBranch?: string;
+  readonly defaultBranch: string;
   /** GitHub environment whose jobs may deploy; the environment's own name by default. */
   readonly environmentName?: string;
   /**
@@ -94,13 +93,7 @@ export class GithubOidc extends Construct {
     super(scope, id);
     const { env, accountId, state } = props;
     const names = githubRoleNames(env);
-    const repository = props.repository ?? GITHUB_REPOSITORY;
-    const subjects = githubSubjects(
-      repository,
-      props.deployBranch ?? GITHUB_DEPLOY_BRANCHES[env.name] ?? GITHUB_DEFAULT_BRANCH,
-      props.defaultBranch ?? GITHUB_DEFAULT_BRANCH,
-      props.environmentName ?? env.name,
-    );
+    const subjects = githubSubjects(props.repository, props.deployBranch, props.defaultBranch, props.environmentName ?? env.name);
     this.subjects = subjects;
 
     this.providerArn =

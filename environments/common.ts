@@ -16,21 +16,3 @@ export const PROJECT_NAME = "pipeops";
 
 /** Interface endpoints each VPC gets so private nodes reach AWS APIs without the NAT. */
 export const DEFAULT_INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "sts", "secretsmanager", "logs"] as const;
-
-/** The GitHub repository (`owner/name`) whose workflows may assume the CI roles of every environment. */
-export const GITHUB_REPOSITORY = "pipeops/infrastructure";
-
-/** GitHub's default branch: scheduled workflows (drift detection) run there. */
-export const GITHUB_DEFAULT_BRANCH = "main";
-
-/**
- * The branch whose pushes deploy each environment (.github/workflows/deploy.yml). Each environment
- * deploys from the GitHub environment of the same name; an environment not listed deploys from the
- * default branch.
- */
-export const GITHUB_DEPLOY_BRANCHES: Readonly<Record<string, string>> = {
-  dev: "develop",
-  staging: "main",
-  prod: "main",
-  dr: "main",
-};

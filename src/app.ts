@@ -3,7 +3,7 @@ import type { EnvironmentConfig, EnvironmentInput } from "./config/types";
 import { validateEnvironments } from "./config/validate";
 import type { DeploymentTarget } from "./target";
 import { stackNames } from "./stacks/names";
-import { BootstrapStack } from "../backend/bootstrap-stack";
+import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { CoreStack } from "./stacks/core-stack";
 import { PlatformStack } from "./stacks/platform-stack";
 import { enableGuardrails, environmentContext, type Guardrails, type Waiver } from "./guardrails";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { BootstrapStack } from "../../backend/bootstrap-stack";
+import { BootstrapStack } from "../../src/stacks/bootstrap-stack";
 import { stateBackendNames, useEnvironmentStateBackend } from "../../backend/state-backend";
 import { EnvironmentStack, type EnvironmentStackProps } from "../../src/stacks/environment-stack";
 import { validateEnvironments } from "../../src/config/validate";

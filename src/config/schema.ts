@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { availabilityZonesOf, isKnownRegion, KNOWN_REGIONS, type AwsRegion } from "./regions";
-import { cidrsOverlap, isPrivateCidr, parseCidr } from "./cidr";
+import { cidrsOverlap, isPrivateCidr, parseCidr } from "../../modules/network/cidr";
 
 /**
  * The typed shape of one environment, and every rule a config must pass before anything is

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES } from "../../environments/common";
+import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES } from "../config/github";
 import { stackNames, type StackLayer } from "../stacks/names";
 
 /**

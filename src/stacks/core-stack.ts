@@ -10,7 +10,8 @@ import { awsProviderConfig } from "../target";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import { CORE_OUTPUT } from "./core-outputs";
 import { stackNames } from "./names";
-import { GuardedRemoteState, useEnvironmentStateBackend } from "../../backend/state-backend";
+import { useEnvironmentStateBackend } from "../../backend/state-backend";
+import { replicationOf } from "../../dr/replication";
 import { Network } from "../../modules/network/network";
 import { EksCluster } from "../../modules/eks/eks-cluster";
 import { PlatformIrsaRoles } from "../../modules/eks/platform-roles";
@@ -70,7 +71,8 @@ export class CoreStack extends EnvironmentStack {
       nodeGroups: env.eks.nodeGroups,
     });
 
-    const replication = this.replicationOf(env, props.replicationSource);
+    const source = props.replicationSource;
+    const replication = replicationOf(this, env, target, this.accountId, source && { env: source, stackName: stackNames(source.name).core, arnOutput: CORE_OUTPUT.databaseArn });
     this.database = new Database(this, "database", {
       identifier: name,
       region: env.region,
@@ -126,29 +128,6 @@ export class CoreStack extends EnvironmentStack {
     if (!region) return {};
     const provider = new AwsProvider(this, "aws-backup-region", awsProviderConfig(this.target, region, this.accountId, "backup_region"));
     return { backupReplicationRegion: region, backupReplicationProvider: provider };
-  }
-
-  /**
-   * DR: the database is a cross-region replica of the source environment's primary, whose ARN is
-   * read from the source's core state; a precondition stops the plan with a clear message when
-   * that output is missing. Once promoted, the source's state is not read at all, so the stack
-   * plans and applies with the source region dark.
-   */
-  private replicationOf(env: EnvironmentConfig, source: EnvironmentConfig | undefined) {
-    if (!env.replication) return undefined;
-    if (env.replication.promoted) return { replicaOf: { sourceArn: "", promote: true } };
-    if (!source) throw new Error(`${env.name}: replication.sourceEnvironment "${env.replication.sourceEnvironment}" was not passed to the stack.`);
-    const sourceStack = stackNames(source.name).core;
-    // The source's state bucket lives in the source's region.
-    const sourceRegion = new AwsProvider(this, "aws-replication-source", awsProviderConfig(this.target, source.region, this.accountId, "replication_source"));
-    const sourceState = new GuardedRemoteState(this, "replication-source", source, this.target, sourceStack, sourceRegion);
-    return {
-      replicaOf: { sourceArn: sourceState.output(CORE_OUTPUT.databaseArn) },
-      sourceCheck: {
-        condition: sourceState.present(CORE_OUTPUT.databaseArn),
-        error_message: `${source.name}'s state has no ${CORE_OUTPUT.databaseArn} output. Apply ${source.name}'s core stack first: cdktf deploy ${sourceStack}`,
-      },
-    };
   }
 
   private grafanaAdminSecret(env: EnvironmentConfig, key: CustomerManagedKey): SecretsmanagerSecret {

@@ -1,12 +1,13 @@
 import { LocalBackend, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { EnvironmentStack, type EnvironmentStackProps } from "../src/stacks/environment-stack";
-import { bootstrapLocalStatePath } from "../src/target";
-import { CustomerManagedKey } from "../modules/kms/customer-managed-key";
-import { SecureBucket } from "../modules/storage/secure-bucket";
-import { stateBackendNames, useEnvironmentStateBackend } from "./state-backend";
-import { GithubOidc } from "./github-oidc";
+import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+import { bootstrapLocalStatePath } from "../target";
+import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES, GITHUB_REPOSITORY } from "../config/github";
+import { CustomerManagedKey } from "../../modules/kms/customer-managed-key";
+import { SecureBucket } from "../../modules/storage/secure-bucket";
+import { stateBackendNames, useEnvironmentStateBackend } from "../../backend/state-backend";
+import { GithubOidc } from "../../backend/github-oidc";
 
 export interface BootstrapStackProps extends EnvironmentStackProps {
   /** Folder for the bootstrap's own local state until it is migrated into its bucket. */
@@ -85,6 +86,9 @@ export class BootstrapStack extends EnvironmentStack {
       accountId: this.accountId,
       state: { bucketArn: this.stateBucket.bucket.arn, lockTableArn: this.lockTable.arn, kmsKeyArn: this.stateKey.arn },
       provider: sharesAccount ? "existing" : "create",
+      repository: GITHUB_REPOSITORY,
+      deployBranch: GITHUB_DEPLOY_BRANCHES[env.name] ?? GITHUB_DEFAULT_BRANCH,
+      defaultBranch: GITHUB_DEFAULT_BRANCH,
     });
 
     new TerraformOutput(this, "state_bucket_name", { value: this.stateBucket.bucket.bucket });

@@ -1,4 +1,4 @@
-/** Small, dependency-free IPv4 CIDR arithmetic used by validation and the network module. */
+/** Small, dependency-free IPv4 CIDR arithmetic: the network module's subnet layout, and the config rules that check VPC ranges. */
 
 export interface Ipv4Cidr {
   readonly network: number; // unsigned 32-bit network address

@@ -1,0 +1,43 @@
+import type { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { EnvironmentConfig } from "../src/config/types";
+import { awsProviderConfig, type DeploymentTarget } from "../src/target";
+import { GuardedRemoteState } from "../backend/state-backend";
+
+/** Where a DR database's source is published: the source's core stack and the output with its primary's ARN. */
+export interface ReplicationSource {
+  readonly env: EnvironmentConfig;
+  /** The source's core stack, whose state holds the ARN. */
+  readonly stackName: string;
+  /** Name of the output carrying the primary database's ARN. */
+  readonly arnOutput: string;
+}
+
+export interface Replication {
+  /** What the database module needs: the source ARN (a Terraform reference), or promotion. */
+  readonly replicaOf: { readonly sourceArn: string; readonly promote?: boolean };
+  /** A precondition for the database: the source's state exists and publishes the ARN. */
+  readonly sourceCheck?: { readonly condition: string; readonly error_message: string };
+}
+
+/**
+ * What makes a core stack a replica of another environment (DR of prod): the source primary's ARN
+ * read from the source's core state in the source's region, with a precondition that says "apply
+ * the source first" when that state or output is missing. Once `replication.promoted` is set the
+ * source's state is not read at all, so the stack plans and applies with the source region dark.
+ */
+export function replicationOf(scope: Construct, env: EnvironmentConfig, target: DeploymentTarget, accountId: string, source: ReplicationSource | undefined): Replication | undefined {
+  if (!env.replication) return undefined;
+  if (env.replication.promoted) return { replicaOf: { sourceArn: "", promote: true } };
+  if (!source) throw new Error(`${env.name}: replication.sourceEnvironment "${env.replication.sourceEnvironment}" was not passed to the stack.`);
+  // The source's state bucket lives in the source's region.
+  const sourceRegion = new AwsProvider(scope, "aws-replication-source", awsProviderConfig(target, source.env.region, accountId, "replication_source"));
+  const sourceState = new GuardedRemoteState(scope, "replication-source", source.env, target, source.stackName, sourceRegion);
+  return {
+    replicaOf: { sourceArn: sourceState.output(source.arnOutput) },
+    sourceCheck: {
+      condition: sourceState.present(source.arnOutput),
+      error_message: `${source.env.name}'s state has no ${source.arnOutput} output. Apply ${source.env.name}'s core stack first: cdktf deploy ${source.stackName}`,
+    },
+  };
+}
