@@ -32,12 +32,12 @@ const region = z.string().refine(isKnownRegion, {
     `unknown AWS region ${JSON.stringify(issue.input)}.` + fix(`use one of ${KNOWN_REGIONS.join(", ")}.`),
 }) as unknown as z.ZodType<AwsRegion>;
 
-const cidr = (what: string) =>
-  z.string().refine((value) => parseCidr(value) !== undefined, {
-    error: (issue) =>
-      `${JSON.stringify(issue.input)} is not a valid IPv4 CIDR block.` +
-      fix(`write ${what} as a.b.c.d/n with no host bits set, e.g. 10.0.0.0/16.`),
-  });
+/** An IPv4 CIDR block (zod's format check) with no host bits set (10.0.0.1/16 names no network). */
+const cidr = (what: string) => {
+  const error = (issue: { input?: unknown }) =>
+    `${JSON.stringify(issue.input)} is not a valid IPv4 CIDR block.` + fix(`write ${what} as a.b.c.d/n with no host bits set, e.g. 10.0.0.0/16.`);
+  return z.cidrv4({ error }).refine((value) => parseCidr(value) !== undefined, { error });
+};
 
 const logRetention = z
   .number()
