@@ -22,6 +22,7 @@ const baseProps: NetworkProps = {
   flowLogRetentionDays: 90,
   clusterName: "pipeops-test-eks",
   region: "us-west-2",
+  databasePort: 5432,
 };
 
 function synthNetwork(overrides: Partial<NetworkProps> = {}): { stack: SynthesizedStack; network: Network } {

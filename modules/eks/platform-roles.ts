@@ -2,11 +2,15 @@ import { Construct } from "constructs";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IrsaRole } from "../iam/irsa-role";
 import { AWS_LOAD_BALANCER_CONTROLLER_POLICY } from "../iam/policies/aws-load-balancer-controller";
+import { IRSA_SERVICE_ACCOUNTS } from "../platform/charts";
 
-/** Where each platform service runs; the Helm releases must use these service accounts. */
+/**
+ * Where each platform service runs: the service accounts the Helm releases create (one owner, the
+ * platform module), which these roles' trust policies name.
+ */
 export const PLATFORM_SERVICE_ACCOUNTS = {
-  externalSecrets: { namespace: "external-secrets", serviceAccount: "external-secrets" },
-  loadBalancerController: { namespace: "kube-system", serviceAccount: "aws-load-balancer-controller" },
+  externalSecrets: { namespace: IRSA_SERVICE_ACCOUNTS.externalSecrets.namespace, serviceAccount: IRSA_SERVICE_ACCOUNTS.externalSecrets.name },
+  loadBalancerController: { namespace: IRSA_SERVICE_ACCOUNTS.awsLoadBalancerController.namespace, serviceAccount: IRSA_SERVICE_ACCOUNTS.awsLoadBalancerController.name },
 } as const;
 
 export interface PlatformIrsaRolesProps {

@@ -17,12 +17,10 @@ import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-avail
 import { subnetLayout, type AzSubnets } from "./subnet-layout";
 import { VpcFlowLogs } from "./flow-logs";
 
-/** AWS APIs the private subnets can reach through an interface endpoint. */
-export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "sts", "secretsmanager", "logs"] as const;
-export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
+import { INTERFACE_ENDPOINT_SERVICES, type InterfaceEndpointService } from "./endpoints";
 
-/** PostgreSQL's port: the only one the database subnets' network ACL admits. */
-export const POSTGRES_PORT = 5432;
+export { INTERFACE_ENDPOINT_SERVICES, type InterfaceEndpointService };
+
 /** Client ports the database's replies go back to (Linux and AWS NAT ephemeral range). */
 export const EPHEMERAL_PORTS = { from: 1024, to: 65535 } as const;
 
@@ -43,6 +41,8 @@ export interface NetworkProps {
   readonly clusterName: string;
   /** Region of the VPC (endpoint service names, the flow-log key policy). */
   readonly region: string;
+  /** The database's port: the only one the database subnets' network ACL admits from the private subnets. */
+  readonly databasePort: number;
   /**
    * Zone IDs no subnet may use (EKS refuses some). AZ names map to different zone IDs in each
    * account, so the plan checks the given names against the account's own mapping and stops
@@ -202,8 +202,8 @@ export class Network extends Construct {
       action: "allow",
       protocol: "tcp",
       cidrBlock,
-      fromPort: POSTGRES_PORT,
-      toPort: POSTGRES_PORT,
+      fromPort: props.databasePort,
+      toPort: props.databasePort,
     }));
     const egress: NetworkAclEgress[] = this.privateSubnetCidrs.map((cidrBlock, i) => ({
       ruleNo: 100 + i,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { availabilityZonesOf, isKnownRegion, KNOWN_REGIONS, type AwsRegion } from "./regions";
 import { cidrsOverlap, isPrivateCidr, parseCidr } from "../../modules/network/cidr";
+import { INTERFACE_ENDPOINT_SERVICES } from "../../modules/network/endpoints";
 
 /**
  * The typed shape of one environment, and every rule a config must pass before anything is
@@ -23,7 +24,6 @@ export const MIN_AZS_BY_TIER: Record<Tier, number> = {
   "disaster-recovery": 2,
 };
 
-export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "sts", "secretsmanager", "logs"] as const;
 
 const fix = (text: string) => ` Fix: ${text}`;
 

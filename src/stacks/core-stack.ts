@@ -15,7 +15,7 @@ import { replicationOf } from "../../dr/replication";
 import { Network } from "../../modules/network/network";
 import { EksCluster } from "../../modules/eks/eks-cluster";
 import { PlatformIrsaRoles } from "../../modules/eks/platform-roles";
-import { Database } from "../../modules/database/database";
+import { Database, POSTGRES_PORT } from "../../modules/database/database";
 import { CustomerManagedKey } from "../../modules/kms/customer-managed-key";
 import { githubRoleNames } from "../../backend/github-oidc";
 
@@ -53,6 +53,7 @@ export class CoreStack extends EnvironmentStack {
       interfaceEndpoints: env.network.interfaceEndpoints,
       flowLogRetentionDays: env.network.flowLogRetentionDays,
       clusterName: name,
+      databasePort: POSTGRES_PORT,
       // EKS refuses cluster subnets in these zones; the plan checks this account's AZ mapping.
       excludedZoneIds: EKS_UNSUPPORTED_ZONE_IDS.zoneIds,
     });
