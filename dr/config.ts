@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../src/config/types";
-import { COMMON_TAGS, DEFAULT_INTERFACE_ENDPOINTS, PROJECT_NAME, STATE_BUCKET_PREFIX } from "../environments/common";
+import { API_ACCESS_CIDRS, COMMON_TAGS, PROJECT_NAME, STATE_BACKEND } from "../environments/common";
 import { prod } from "../environments/prod";
 
 /**
@@ -18,30 +18,19 @@ export const dr: EnvironmentInput = {
     // Failover: set to true, then `cdktf deploy dr` — the plan no longer reads prod's state.
     promoted: false,
   },
-  stateBackend: {
-    bucketPrefix: STATE_BUCKET_PREFIX,
-    protectFromDestroy: true,
-    bootstrapStateInBucket: false,
-    noncurrentVersionRetentionDays: 365,
-  },
+  stateBackend: STATE_BACKEND,
   network: {
     vpcCidr: "10.1.0.0/16",
     availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
     natGateways: "single",
-    interfaceEndpoints: [...DEFAULT_INTERFACE_ENDPOINTS],
-    flowLogRetentionDays: 365,
     mustNotOverlapWith: ["prod"],
   },
   eks: {
-    computeMode: "managed-node-groups",
     nodeGroups: [
       // Standby capacity; scale up during a failover (runbook step 4).
       { name: "standby", instanceTypes: ["t3.medium", "t3.large"], minSize: 2, desiredSize: 2, maxSize: 6, diskSizeGib: 50, capacityType: "ON_DEMAND" },
     ],
-    publicAccessCidrs: ["203.0.113.0/24"],
-    // Besides the stack's own cluster-admin role and the CI deploy role: existing roles of the account (SSO).
-    adminPrincipalArns: [],
-    logRetentionDays: 365,
+    publicAccessCidrs: [...API_ACCESS_CIDRS],
   },
   database: {
     instanceClass: "db.r6g.xlarge",
@@ -51,10 +40,6 @@ export const dr: EnvironmentInput = {
     maxAllocatedStorageGib: 1000,
     // Kept on the replica so a promoted primary has point-in-time recovery from its first minute.
     backupRetentionDays: 30,
-    backupWindow: "03:00-04:00",
-    maintenanceWindow: "sun:04:30-sun:05:30",
-    deletionProtection: true,
-    logRetentionDays: 365,
   },
   platform: {
     // Installed and ready, nothing deployed until a failover (runbook step 5).
@@ -68,8 +53,6 @@ export const dr: EnvironmentInput = {
       alertmanagerReplicas: 1,
       grafanaStorageGib: 10,
     },
-    externalSecrets: { enabled: true },
-    loadBalancerController: { enabled: true },
   },
   tags: { ...COMMON_TAGS },
 };

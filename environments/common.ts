@@ -14,5 +14,22 @@ export const COMMON_TAGS = {
 
 export const PROJECT_NAME = "pipeops";
 
-/** Interface endpoints each VPC gets so private nodes reach AWS APIs without the NAT. */
-export const DEFAULT_INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "sts", "secretsmanager", "logs"] as const;
+
+/** Every environment's state backend settings beyond the tier's defaults. */
+export const STATE_BACKEND = { bucketPrefix: STATE_BUCKET_PREFIX } as const;
+
+/**
+ * The network of the us-west-2 environments (dev, staging, prod): the same range in each (they
+ * live in separate accounts and are never peered), one subnet tier per AZ.
+ */
+export const PRIMARY_REGION_NETWORK = {
+  vpcCidr: "10.0.0.0/16",
+  availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"],
+  natGateways: "single",
+} as const;
+
+/**
+ * Ranges that may reach the clusters' public API endpoints (operators' office/VPN and the CI
+ * runners). 203.0.113.0/24 is a documentation range: replace it with your own before deploying.
+ */
+export const API_ACCESS_CIDRS: readonly string[] = ["203.0.113.0/24"];

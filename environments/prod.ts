@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../src/config/types";
-import { COMMON_TAGS, PROJECT_NAME, DEFAULT_INTERFACE_ENDPOINTS, STATE_BUCKET_PREFIX } from "./common";
+import { API_ACCESS_CIDRS, COMMON_TAGS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND } from "./common";
 
 export const prod: EnvironmentInput = {
   name: "prod",
@@ -7,30 +7,14 @@ export const prod: EnvironmentInput = {
   tier: "production",
   region: "us-west-2",
   accountId: "333333333333",
-  stateBackend: {
-    bucketPrefix: STATE_BUCKET_PREFIX,
-    protectFromDestroy: true,
-    bootstrapStateInBucket: false,
-    noncurrentVersionRetentionDays: 365,
-  },
-  network: {
-    vpcCidr: "10.0.0.0/16",
-    availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"],
-    // One shared NAT as in the seed sizing; "one-per-az" removes the single-AZ egress dependency.
-    natGateways: "single",
-    interfaceEndpoints: [...DEFAULT_INTERFACE_ENDPOINTS],
-    flowLogRetentionDays: 365,
-    mustNotOverlapWith: [],
-  },
+  stateBackend: STATE_BACKEND,
+  // One shared NAT as in the seed sizing; natGateways "one-per-az" removes the single-AZ egress dependency.
+  network: { ...PRIMARY_REGION_NETWORK, availabilityZones: [...PRIMARY_REGION_NETWORK.availabilityZones] },
   eks: {
-    computeMode: "managed-node-groups",
     nodeGroups: [
       { name: "general", instanceTypes: ["m5.large", "m5.xlarge"], minSize: 3, desiredSize: 3, maxSize: 10, diskSizeGib: 100, capacityType: "ON_DEMAND" },
     ],
-    publicAccessCidrs: ["203.0.113.0/24"],
-    // Besides the stack's own cluster-admin role and the CI deploy role: existing roles of the account (SSO).
-    adminPrincipalArns: [],
-    logRetentionDays: 365,
+    publicAccessCidrs: [...API_ACCESS_CIDRS],
   },
   database: {
     instanceClass: "db.r6g.xlarge",
@@ -39,11 +23,7 @@ export const prod: EnvironmentInput = {
     allocatedStorageGib: 100,
     maxAllocatedStorageGib: 1000,
     backupRetentionDays: 30,
-    backupWindow: "03:00-04:00",
-    maintenanceWindow: "sun:04:30-sun:05:30",
-    deletionProtection: true,
     backupReplicationRegion: "us-east-1",
-    logRetentionDays: 365,
   },
   platform: {
     // In-cluster services (prod-platform stack): highly available; a month of metrics.
@@ -64,8 +44,6 @@ export const prod: EnvironmentInput = {
       alertmanagerReplicas: 3,
       grafanaStorageGib: 20,
     },
-    externalSecrets: { enabled: true },
-    loadBalancerController: { enabled: true },
   },
   tags: { ...COMMON_TAGS },
 };

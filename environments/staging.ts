@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../src/config/types";
-import { COMMON_TAGS, PROJECT_NAME, DEFAULT_INTERFACE_ENDPOINTS, STATE_BUCKET_PREFIX } from "./common";
+import { API_ACCESS_CIDRS, COMMON_TAGS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND } from "./common";
 
 export const staging: EnvironmentInput = {
   name: "staging",
@@ -7,29 +7,13 @@ export const staging: EnvironmentInput = {
   tier: "staging",
   region: "us-west-2",
   accountId: "222222222222",
-  stateBackend: {
-    bucketPrefix: STATE_BUCKET_PREFIX,
-    protectFromDestroy: true,
-    bootstrapStateInBucket: false,
-    noncurrentVersionRetentionDays: 90,
-  },
-  network: {
-    vpcCidr: "10.0.0.0/16",
-    availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"],
-    natGateways: "single",
-    interfaceEndpoints: [...DEFAULT_INTERFACE_ENDPOINTS],
-    flowLogRetentionDays: 90,
-    mustNotOverlapWith: [],
-  },
+  stateBackend: STATE_BACKEND,
+  network: { ...PRIMARY_REGION_NETWORK, availabilityZones: [...PRIMARY_REGION_NETWORK.availabilityZones] },
   eks: {
-    computeMode: "managed-node-groups",
     nodeGroups: [
       { name: "general", instanceTypes: ["t3.large"], minSize: 2, desiredSize: 2, maxSize: 6, diskSizeGib: 50, capacityType: "ON_DEMAND" },
     ],
-    publicAccessCidrs: ["203.0.113.0/24"],
-    // Besides the stack's own cluster-admin role and the CI deploy role: existing roles of the account (SSO).
-    adminPrincipalArns: [],
-    logRetentionDays: 90,
+    publicAccessCidrs: [...API_ACCESS_CIDRS],
   },
   database: {
     instanceClass: "db.r6g.large",
@@ -38,10 +22,6 @@ export const staging: EnvironmentInput = {
     allocatedStorageGib: 50,
     maxAllocatedStorageGib: 200,
     backupRetentionDays: 7,
-    backupWindow: "03:00-04:00",
-    maintenanceWindow: "sun:04:30-sun:05:30",
-    deletionProtection: true,
-    logRetentionDays: 90,
   },
   platform: {
     // In-cluster services (staging-platform stack): prod-like services, single replicas.
@@ -62,8 +42,6 @@ export const staging: EnvironmentInput = {
       alertmanagerReplicas: 1,
       grafanaStorageGib: 10,
     },
-    externalSecrets: { enabled: true },
-    loadBalancerController: { enabled: true },
   },
   tags: { ...COMMON_TAGS },
 };

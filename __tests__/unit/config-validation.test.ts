@@ -3,7 +3,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Testing, type TerraformStack } from "cdktf";
 import { buildApp } from "../../src/app";
-import { ConfigError } from "../../src/config/validate";
+import { ConfigError, validateEnvironments } from "../../src/config/validate";
+import { TIER_SETTINGS } from "../../src/config/schema";
+import { INTERFACE_ENDPOINT_SERVICES } from "../../modules/network/endpoints";
 import type { EnvironmentInput } from "../../src/config/types";
 import { dev, prod, staging } from "../../environments";
 import { AWS, tempDir } from "../support/synth";
@@ -38,6 +40,22 @@ describe("environment config validation", () => {
     for (const stack of ["dev", "dev-bootstrap", "staging", "staging-bootstrap", "prod", "prod-bootstrap"]) {
       expect(written).toContain(join("stacks", stack, "cdk.tf.json"));
     }
+  });
+
+  it("fills what an environment file leaves out from its tier, and lets the file override it", () => {
+    const [devConfig, prodConfig] = validateEnvironments([dev, prod], () => []);
+    expect(devConfig!.stateBackend).toMatchObject({ protectFromDestroy: TIER_SETTINGS.development.protectFromDestroy, noncurrentVersionRetentionDays: 30, bootstrapStateInBucket: false });
+    expect(prodConfig!.stateBackend).toMatchObject({ protectFromDestroy: true, noncurrentVersionRetentionDays: 365 });
+    for (const [config, tier] of [[devConfig!, "development"], [prodConfig!, "production"]] as const) {
+      const retention = TIER_SETTINGS[tier].logRetentionDays;
+      expect([config.network.flowLogRetentionDays, config.eks.logRetentionDays, config.database.logRetentionDays]).toEqual([retention, retention, retention]);
+      expect(config.database.deletionProtection).toBe(TIER_SETTINGS[tier].databaseDeletionProtection);
+      expect(config.network.interfaceEndpoints).toEqual([...INTERFACE_ENDPOINT_SERVICES]);
+    }
+    const [overridden] = validateEnvironments([{ ...dev, eks: { ...dev.eks, logRetentionDays: 7 } }], () => []);
+    expect(overridden!.eks.logRetentionDays).toBe(7);
+    // The tier's rules still hold for what the defaults fill in: production may not turn deletion protection off.
+    expectRefused([dev, staging, { ...prod, database: { ...prod.database, deletionProtection: false } }], /prod: database\.deletionProtection: false: a production database must have deletion protection/);
   });
 
   it("refuses a cluster-admin principal of another account (EKS refuses it, and the lookup would miss it)", () => {

@@ -56,7 +56,7 @@ describe("platform config validation", () => {
   });
 
   it("refuses monitoring without External Secrets (Grafana's admin password comes through it)", () => {
-    expectRefused(dev, (p) => void (p.externalSecrets.enabled = false), /platform\.externalSecrets\.enabled: false, but monitoring needs External Secrets/);
+    expectRefused(dev, (p) => void (p.externalSecrets = { enabled: false }), /platform\.externalSecrets\.enabled: false, but monitoring needs External Secrets/);
   });
 
   it("refuses zero, fractional and oversized monitoring sizes", () => {

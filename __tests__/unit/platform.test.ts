@@ -321,13 +321,13 @@ function devPlatform(env: EnvironmentInput): SynthesizedStack {
 }
 
 const autoMode = (platform: Platform, env: EnvironmentInput) => {
-  platform.loadBalancerController.enabled = false;
+  platform.loadBalancerController = { enabled: false };
   return { eks: { ...env.eks, computeMode: "auto-mode" as const, nodeGroups: [] } };
 };
 
 describe("no release on a cluster where its config turns it off", () => {
   it("leaves the load balancer controller out when platform.loadBalancerController.enabled is false", () => {
-    const stack = devPlatform(devWith((p) => void (p.loadBalancerController.enabled = false)));
+    const stack = devPlatform(devWith((p) => void (p.loadBalancerController = { enabled: false })));
     expect(releases(stack).map((r) => r.chart)).not.toContain("aws-load-balancer-controller");
     for (const release of releases(stack)) expect(JSON.stringify(release.depends_on ?? [])).not.toMatch(/load-balancer/);
   });
@@ -368,7 +368,7 @@ describe("no release on a cluster where its config turns it off", () => {
   });
 
   it("leaves External Secrets and its ClusterSecretStore out when platform.externalSecrets.enabled is false (monitoring off too)", () => {
-    const stack = devPlatform(devWith((p) => void ((p.externalSecrets.enabled = false), (p.monitoring.enabled = false))));
+    const stack = devPlatform(devWith((p) => void ((p.externalSecrets = { enabled: false }), (p.monitoring.enabled = false))));
     expect(releases(stack).map((r) => r.chart).sort()).toEqual(["argo-cd", "aws-load-balancer-controller"]);
     expect(manifests(stack, "ClusterSecretStore")).toEqual([]);
   });

@@ -25,6 +25,33 @@ export const MIN_AZS_BY_TIER: Record<Tier, number> = {
 };
 
 
+/** What an environment gets from its tier unless its file says otherwise, and the tier rules the stacks apply. */
+export interface TierSettings {
+  /** `prevent_destroy` on the state buckets and deletion protection on the lock table. */
+  readonly protectFromDestroy: boolean;
+  /** Days old state versions are kept. */
+  readonly noncurrentVersionRetentionDays: number;
+  /** Retention of the VPC flow logs, EKS control-plane logs and PostgreSQL logs. */
+  readonly logRetentionDays: (typeof LOG_RETENTION_DAYS)[number];
+  readonly databaseDeletionProtection: boolean;
+  /** Destroying the database skips the final snapshot (throw-away environments only). */
+  readonly skipFinalSnapshot: boolean;
+  /** Performance Insights retention: 7 days is free; 731 keeps two years for production. */
+  readonly performanceInsightsRetentionDays: number;
+  /** Days a deleted secret can be restored; 0 deletes at once. */
+  readonly secretRecoveryWindowDays: number;
+}
+
+export const TIER_SETTINGS: Readonly<Record<Tier, TierSettings>> = {
+  development: { protectFromDestroy: false, noncurrentVersionRetentionDays: 30, logRetentionDays: 30, databaseDeletionProtection: false, skipFinalSnapshot: true, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 0 },
+  staging: { protectFromDestroy: true, noncurrentVersionRetentionDays: 90, logRetentionDays: 90, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 30 },
+  production: { protectFromDestroy: true, noncurrentVersionRetentionDays: 365, logRetentionDays: 365, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 731, secretRecoveryWindowDays: 30 },
+  "disaster-recovery": { protectFromDestroy: true, noncurrentVersionRetentionDays: 365, logRetentionDays: 365, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 30 },
+};
+
+/** Backup and maintenance windows (UTC) every environment uses unless its file names others. */
+export const DEFAULT_WINDOWS = { backup: "03:00-04:00", maintenance: "sun:04:30-sun:05:30" } as const;
+
 const fix = (text: string) => ` Fix: ${text}`;
 
 const region = z.string().refine(isKnownRegion, {
@@ -115,9 +142,9 @@ export const platformSchema = z.object({
     alertmanagerReplicas: boundedInt("alertmanagerReplicas", 1, 5, "3"),
     grafanaStorageGib: boundedInt("grafanaStorageGib", 1, 1024, "10"),
   }),
-  externalSecrets: z.object({ enabled: z.boolean() }),
+  externalSecrets: z.object({ enabled: z.boolean() }).default({ enabled: true }),
   /** Must be false on an EKS Auto Mode cluster, which brings its own controller (a config rule enforces it). */
-  loadBalancerController: z.object({ enabled: z.boolean() }),
+  loadBalancerController: z.object({ enabled: z.boolean() }).default({ enabled: true }),
 });
 
 export type PlatformConfig = z.infer<typeof platformSchema>;
@@ -180,6 +207,34 @@ function platformIssues(
   }
 }
 
+/** Fills what an environment file left out from its tier's settings (TIER_SETTINGS). */
+function withTierDefaults<
+  T extends {
+    tier: Tier;
+    stateBackend: { protectFromDestroy?: boolean; noncurrentVersionRetentionDays?: number };
+    network: { flowLogRetentionDays?: number };
+    eks: { logRetentionDays?: number };
+    database: { deletionProtection?: boolean; logRetentionDays?: number };
+  },
+>(env: T) {
+  const tier = TIER_SETTINGS[env.tier];
+  return {
+    ...env,
+    stateBackend: {
+      ...env.stateBackend,
+      protectFromDestroy: env.stateBackend.protectFromDestroy ?? tier.protectFromDestroy,
+      noncurrentVersionRetentionDays: env.stateBackend.noncurrentVersionRetentionDays ?? tier.noncurrentVersionRetentionDays,
+    },
+    network: { ...env.network, flowLogRetentionDays: env.network.flowLogRetentionDays ?? tier.logRetentionDays },
+    eks: { ...env.eks, logRetentionDays: env.eks.logRetentionDays ?? tier.logRetentionDays },
+    database: {
+      ...env.database,
+      deletionProtection: env.database.deletionProtection ?? tier.databaseDeletionProtection,
+      logRetentionDays: env.database.logRetentionDays ?? tier.logRetentionDays,
+    },
+  };
+}
+
 export const environmentSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9]{1,11}$/, {
@@ -200,21 +255,25 @@ export const environmentSchema = z
           "must be 3-32 lowercase letters, digits or dashes, not starting or ending with a dash (it becomes part of a global S3 bucket name)." +
           fix("use a prefix such as \"acme-tfstate\"."),
       }),
-      protectFromDestroy: z.boolean(),
-      bootstrapStateInBucket: z.boolean(),
-      noncurrentVersionRetentionDays: z.number().int().min(1).max(3650),
+      /** @default the tier's (TIER_SETTINGS) */
+      protectFromDestroy: z.boolean().optional(),
+      bootstrapStateInBucket: z.boolean().default(false),
+      /** @default the tier's (TIER_SETTINGS) */
+      noncurrentVersionRetentionDays: z.number().int().min(1).max(3650).optional(),
     }),
     network: z.object({
       vpcCidr: cidr("network.vpcCidr"),
       availabilityZones: z.array(z.string()).min(1, { error: "needs at least one Availability Zone." + fix("list the AZs to use.") }),
       natGateways: z.enum(["single", "one-per-az"]),
-      interfaceEndpoints: z.array(z.enum(INTERFACE_ENDPOINT_SERVICES)),
-      flowLogRetentionDays: logRetention,
+      /** @default every service of INTERFACE_ENDPOINT_SERVICES */
+      interfaceEndpoints: z.array(z.enum(INTERFACE_ENDPOINT_SERVICES)).default([...INTERFACE_ENDPOINT_SERVICES]),
+      /** @default the tier's log retention */
+      flowLogRetentionDays: logRetention.optional(),
       /** Environments whose VPC ranges must stay disjoint from this one (peering, replication). */
-      mustNotOverlapWith: z.array(z.string()),
+      mustNotOverlapWith: z.array(z.string()).default([]),
     }),
     eks: z.object({
-      computeMode: z.enum(["managed-node-groups", "auto-mode"]),
+      computeMode: z.enum(["managed-node-groups", "auto-mode"]).default("managed-node-groups"),
       nodeGroups: z.array(nodeGroupSchema),
       publicAccessCidrs: z.array(cidr("eks.publicAccessCidrs entries")),
       /**
@@ -225,8 +284,9 @@ export const environmentSchema = z
         z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/, {
           error: "is not an IAM role or user ARN." + fix("use arn:aws:iam::<account>:role/<name>."),
         }),
-      ),
-      logRetentionDays: logRetention,
+      ).default([]),
+      /** @default the tier's log retention */
+      logRetentionDays: logRetention.optional(),
     }),
     database: z.object({
       instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "is not an RDS instance class." + fix("use a class such as db.t3.medium.") }),
@@ -237,14 +297,16 @@ export const environmentSchema = z
       backupRetentionDays: z.number().int({ error: "must be a whole number of days." }).min(1, {
         error: "turning backups off or a negative retention is not allowed." + fix("set backupRetentionDays between 1 and 35."),
       }).max(35, { error: "RDS keeps automated backups for at most 35 days." + fix("set backupRetentionDays between 1 and 35.") }),
-      backupWindow: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, { error: "must be hh:mm-hh:mm (UTC)." + fix("e.g. \"03:00-04:00\".") }),
+      backupWindow: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, { error: "must be hh:mm-hh:mm (UTC)." + fix("e.g. \"03:00-04:00\".") }).default(DEFAULT_WINDOWS.backup),
       maintenanceWindow: z.string().regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, {
         error: "must be ddd:hh:mm-ddd:hh:mm (UTC)." + fix("e.g. \"sun:04:30-sun:05:30\"."),
-      }),
-      deletionProtection: z.boolean(),
+      }).default(DEFAULT_WINDOWS.maintenance),
+      /** @default the tier's (TIER_SETTINGS) */
+      deletionProtection: z.boolean().optional(),
       /** Region that receives copies of automated backups (cross-region backup replication). */
       backupReplicationRegion: region.optional(),
-      logRetentionDays: logRetention,
+      /** @default the tier's log retention */
+      logRetentionDays: logRetention.optional(),
     }),
     platform: platformSchema,
     /**
@@ -257,8 +319,9 @@ export const environmentSchema = z
         promoted: z.boolean(),
       })
       .optional(),
-    tags: z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/), z.string().max(256)),
+    tags: z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/), z.string().max(256)).default({}),
   })
+  .transform(withTierDefaults)
   .superRefine((env, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
 
