@@ -34,12 +34,9 @@ function expectRefused(environments: EnvironmentInput[], ...patterns: RegExp[]):
 const withDev = (patch: (env: EnvironmentInput) => EnvironmentInput) => [patch(structuredClone(dev)), staging, prod];
 
 describe("environment config validation", () => {
-  it("accepts the shipped environments and writes every stack", () => {
-    const { error, written } = synthWith([dev, staging, prod]);
-    expect(error).toBeUndefined();
-    for (const stack of ["dev", "dev-bootstrap", "staging", "staging-bootstrap", "prod", "prod-bootstrap"]) {
-      expect(written).toContain(join("stacks", stack, "cdk.tf.json"));
-    }
+  it("accepts the shipped environments", () => {
+    // Writing every stack is proven once, with the guardrails, in guardrails-app.test.ts.
+    expect(validateEnvironments([dev, staging, prod], () => []).map((env) => env.name)).toEqual(["dev", "staging", "prod"]);
   });
 
   it("fills what an environment file leaves out from its tier, and lets the file override it", () => {
