@@ -5,6 +5,8 @@ import { Testing, type TerraformStack } from "cdktf";
 import { buildApp } from "../../src/app";
 import { ConfigError, validateEnvironments } from "../../src/config/validate";
 import { TIER_SETTINGS } from "../../src/config/schema";
+import { environmentReference, withReference } from "../../src/config/reference";
+import { readFileSync } from "node:fs";
 import { INTERFACE_ENDPOINT_SERVICES } from "../../modules/network/endpoints";
 import type { EnvironmentInput } from "../../src/config/types";
 import { dev, prod, staging } from "../../environments";
@@ -34,6 +36,14 @@ function expectRefused(environments: EnvironmentInput[], ...patterns: RegExp[]):
 const withDev = (patch: (env: EnvironmentInput) => EnvironmentInput) => [patch(structuredClone(dev)), staging, prod];
 
 describe("environment config validation", () => {
+  it("documents every field in environments/README.md exactly as the schema describes it (npm run docs:environments)", () => {
+    const readme = readFileSync(join(__dirname, "..", "..", "environments", "README.md"), "utf8");
+    expect(readme).toBe(withReference(readme));
+    const table = environmentReference();
+    for (const field of ["`tier`", "`network.availabilityZones`", "`eks.nodeGroups[].maxSize`", "`database.backupWindow`", "`replication`"]) expect(table).toContain(field);
+    expect(table).toContain('| `database.backupWindow` | Daily backup window (UTC). | `"03:00-04:00"` | string |');
+  });
+
   it("accepts the shipped environments", () => {
     // Writing every stack is proven once, with the guardrails, in guardrails-app.test.ts.
     expect(validateEnvironments([dev, staging, prod], () => []).map((env) => env.name)).toEqual(["dev", "staging", "prod"]);

@@ -80,15 +80,15 @@ const positiveInt = (what: string) =>
 export const nodeGroupSchema = z.object({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, {
     error: "must be lowercase letters, digits and dashes, starting with a letter." + fix("rename the node group, e.g. \"general\"."),
-  }),
+  }).describe("Node group name (suffix of its AWS name)."),
   instanceTypes: z
     .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "is not an EC2 instance type." + fix("use a type such as t3.medium.") }))
-    .min(1, { error: "needs at least one instance type." + fix("list instance types, e.g. [\"t3.medium\"].") }),
-  minSize: positiveInt("minSize"),
-  desiredSize: positiveInt("desiredSize"),
-  maxSize: positiveInt("maxSize").min(1, { error: "maxSize must be at least 1." + fix("raise maxSize.") }),
-  diskSizeGib: z.number().int().min(20).max(16384),
-  capacityType: z.enum(["ON_DEMAND", "SPOT"]),
+    .min(1, { error: "needs at least one instance type." + fix("list instance types, e.g. [\"t3.medium\"].") }).describe("EC2 instance types; one CPU architecture per group."),
+  minSize: positiveInt("minSize").describe("Fewest nodes."),
+  desiredSize: positiveInt("desiredSize").describe("Nodes at creation; an autoscaler owns it afterwards (ignore_changes)."),
+  maxSize: positiveInt("maxSize").min(1, { error: "maxSize must be at least 1." + fix("raise maxSize.") }).describe("Most nodes; minSize \u2264 desiredSize \u2264 maxSize."),
+  diskSizeGib: z.number().int().min(20).max(16384).describe("Root volume (gp3, encrypted with the cluster's EBS key), GiB."),
+  capacityType: z.enum(["ON_DEMAND", "SPOT"]).describe("ON_DEMAND or SPOT."),
 });
 
 // ---------------------------------------------------------------- platform (in-cluster services)
@@ -132,7 +132,7 @@ export const platformSchema = z.object({
       .string()
       .regex(/^(?!\/)(?!.*\.\.)[\w./-]{1,200}$/, { error: "must be a relative folder inside the repository, without \"..\"." + fix("e.g. \"apps/dev\".") })
       .optional(),
-  }),
+  }).describe("Argo CD (docs/platform.md)."),
   monitoring: z.object({
     enabled: z.boolean(),
     prometheusRetentionDays: boundedInt("prometheusRetentionDays", 1, 3650, "15"),
@@ -141,10 +141,10 @@ export const platformSchema = z.object({
     alertmanagerStorageGib: boundedInt("alertmanagerStorageGib", 1, 1024, "5"),
     alertmanagerReplicas: boundedInt("alertmanagerReplicas", 1, 5, "3"),
     grafanaStorageGib: boundedInt("grafanaStorageGib", 1, 1024, "10"),
-  }),
-  externalSecrets: z.object({ enabled: z.boolean() }).default({ enabled: true }),
+  }).describe("kube-prometheus-stack: Prometheus, Alertmanager, Grafana (docs/platform.md)."),
+  externalSecrets: z.object({ enabled: z.boolean() }).default({ enabled: true }).describe("External Secrets Operator and a ClusterSecretStore for Secrets Manager; monitoring needs it."),
   /** Must be false on an EKS Auto Mode cluster, which brings its own controller (a config rule enforces it). */
-  loadBalancerController: z.object({ enabled: z.boolean() }).default({ enabled: true }),
+  loadBalancerController: z.object({ enabled: z.boolean() }).default({ enabled: true }).describe("AWS Load Balancer Controller; must be off on EKS Auto Mode."),
 });
 
 export type PlatformConfig = z.infer<typeof platformSchema>;
@@ -239,43 +239,43 @@ export const environmentSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9]{1,11}$/, {
       error: "must be 2-12 lowercase letters or digits, starting with a letter." + fix("use a short name such as \"dev\"."),
-    }),
+    }).describe("Short name; stacks are <name>-bootstrap, <name>, <name>-platform. Unique across environments."),
     /** Goes into every resource's Project tag and into resource names. */
     project: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, {
       error: "must be 2-21 lowercase letters, digits or dashes." + fix("use a short project name such as \"pipeops\"."),
-    }),
-    tier: z.enum(TIERS),
-    region,
+    }).describe("Project tag and resource-name prefix."),
+    tier: z.enum(TIERS).describe("development, staging, production or disaster-recovery: the defaults of TIER_SETTINGS, the minimum AZs (3 in production, 2 otherwise) and the production-only rules."),
+    region: region.describe("AWS region; must be a known one."),
     accountId: z.string().regex(/^\d{12}$/, {
       error: "must be a 12-digit AWS account id." + fix("set accountId to the account this environment deploys into."),
-    }),
+    }).describe("Account the environment deploys into (guarded by allowed_account_ids)."),
     stateBackend: z.object({
       bucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/, {
         error:
           "must be 3-32 lowercase letters, digits or dashes, not starting or ending with a dash (it becomes part of a global S3 bucket name)." +
           fix("use a prefix such as \"acme-tfstate\"."),
-      }),
+      }).describe("The state bucket is <prefix>-<name>-<accountId>."),
       /** @default the tier's (TIER_SETTINGS) */
-      protectFromDestroy: z.boolean().optional(),
-      bootstrapStateInBucket: z.boolean().default(false),
+      protectFromDestroy: z.boolean().optional().describe("prevent_destroy on the state buckets, deletion protection on the lock table. Default: the tier's."),
+      bootstrapStateInBucket: z.boolean().default(false).describe("Move the bootstrap stack's own state into its bucket (README)."),
       /** @default the tier's (TIER_SETTINGS) */
-      noncurrentVersionRetentionDays: z.number().int().min(1).max(3650).optional(),
+      noncurrentVersionRetentionDays: z.number().int().min(1).max(3650).optional().describe("Days old state versions are kept. Default: the tier's."),
     }),
     network: z.object({
-      vpcCidr: cidr("network.vpcCidr"),
-      availabilityZones: z.array(z.string()).min(1, { error: "needs at least one Availability Zone." + fix("list the AZs to use.") }),
-      natGateways: z.enum(["single", "one-per-az"]),
+      vpcCidr: cidr("network.vpcCidr").describe("VPC range: RFC 1918, /16 to /20."),
+      availabilityZones: z.array(z.string()).min(1, { error: "needs at least one Availability Zone." + fix("list the AZs to use.") }).describe("AZs of the subnets: in the region, unique, enough for the tier; at plan time also available to the account and not a zone ID EKS refuses."),
+      natGateways: z.enum(["single", "one-per-az"]).describe("single, or one-per-az."),
       /** @default every service of INTERFACE_ENDPOINT_SERVICES */
-      interfaceEndpoints: z.array(z.enum(INTERFACE_ENDPOINT_SERVICES)).default([...INTERFACE_ENDPOINT_SERVICES]),
+      interfaceEndpoints: z.array(z.enum(INTERFACE_ENDPOINT_SERVICES)).default([...INTERFACE_ENDPOINT_SERVICES]).describe("Interface endpoints of the private subnets."),
       /** @default the tier's log retention */
-      flowLogRetentionDays: logRetention.optional(),
+      flowLogRetentionDays: logRetention.optional().describe("VPC flow log retention (a CloudWatch Logs value). Default: the tier's."),
       /** Environments whose VPC ranges must stay disjoint from this one (peering, replication). */
-      mustNotOverlapWith: z.array(z.string()).default([]),
+      mustNotOverlapWith: z.array(z.string()).default([]).describe("Environments whose VPCs must stay disjoint from this one."),
     }),
     eks: z.object({
-      computeMode: z.enum(["managed-node-groups", "auto-mode"]).default("managed-node-groups"),
-      nodeGroups: z.array(nodeGroupSchema),
-      publicAccessCidrs: z.array(cidr("eks.publicAccessCidrs entries")),
+      computeMode: z.enum(["managed-node-groups", "auto-mode"]).default("managed-node-groups").describe("managed-node-groups, or auto-mode (no node groups, no load balancer controller)."),
+      nodeGroups: z.array(nodeGroupSchema).describe("Managed node groups (managed-node-groups mode)."),
+      publicAccessCidrs: z.array(cidr("eks.publicAccessCidrs entries")).describe("Ranges that may reach the public API endpoint; empty: private only. Never the whole internet."),
       /**
        * Existing IAM roles or users of this environment's account made cluster admins, besides the
        * cluster-admin role the stack creates and the CI deploy role. Looked up at plan time.
@@ -284,31 +284,31 @@ export const environmentSchema = z
         z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/, {
           error: "is not an IAM role or user ARN." + fix("use arn:aws:iam::<account>:role/<name>."),
         }),
-      ).default([]),
+      ).default([]).describe("Existing IAM roles/users of this account made cluster admins, besides the stack's <project>-<env>-cluster-admin role and the CI deploy role; looked up by name at plan time."),
       /** @default the tier's log retention */
-      logRetentionDays: logRetention.optional(),
+      logRetentionDays: logRetention.optional().describe("Control-plane and Container Insights log retention. Default: the tier's."),
     }),
     database: z.object({
-      instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "is not an RDS instance class." + fix("use a class such as db.t3.medium.") }),
-      multiAz: z.boolean(),
-      readReplicas: positiveInt("readReplicas"),
-      allocatedStorageGib: z.number().int().min(20).max(65536),
-      maxAllocatedStorageGib: z.number().int().min(20).max(65536),
+      instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "is not an RDS instance class." + fix("use a class such as db.t3.medium.") }).describe("RDS instance class."),
+      multiAz: z.boolean().describe("Synchronous standby in a second AZ; production must be Multi-AZ."),
+      readReplicas: positiveInt("readReplicas").describe("Same-region read replicas: need Multi-AZ and one AZ each beyond the primary's."),
+      allocatedStorageGib: z.number().int().min(20).max(65536).describe("gp3 storage, GiB."),
+      maxAllocatedStorageGib: z.number().int().min(20).max(65536).describe("Storage autoscaling ceiling, GiB (\u2265 allocatedStorageGib)."),
       backupRetentionDays: z.number().int({ error: "must be a whole number of days." }).min(1, {
         error: "turning backups off or a negative retention is not allowed." + fix("set backupRetentionDays between 1 and 35."),
-      }).max(35, { error: "RDS keeps automated backups for at most 35 days." + fix("set backupRetentionDays between 1 and 35.") }),
-      backupWindow: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, { error: "must be hh:mm-hh:mm (UTC)." + fix("e.g. \"03:00-04:00\".") }).default(DEFAULT_WINDOWS.backup),
+      }).max(35, { error: "RDS keeps automated backups for at most 35 days." + fix("set backupRetentionDays between 1 and 35.") }).describe("Automated backups, 1-35 days (\u2265 7 in production)."),
+      backupWindow: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, { error: "must be hh:mm-hh:mm (UTC)." + fix("e.g. \"03:00-04:00\".") }).default(DEFAULT_WINDOWS.backup).describe("Daily backup window (UTC)."),
       maintenanceWindow: z.string().regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, {
         error: "must be ddd:hh:mm-ddd:hh:mm (UTC)." + fix("e.g. \"sun:04:30-sun:05:30\"."),
-      }).default(DEFAULT_WINDOWS.maintenance),
+      }).default(DEFAULT_WINDOWS.maintenance).describe("Weekly maintenance window (UTC)."),
       /** @default the tier's (TIER_SETTINGS) */
-      deletionProtection: z.boolean().optional(),
+      deletionProtection: z.boolean().optional().describe("Required in production. Default: the tier's."),
       /** Region that receives copies of automated backups (cross-region backup replication). */
-      backupReplicationRegion: region.optional(),
+      backupReplicationRegion: region.optional().describe("Region receiving copies of automated backups; not the database's own."),
       /** @default the tier's log retention */
-      logRetentionDays: logRetention.optional(),
+      logRetentionDays: logRetention.optional().describe("PostgreSQL log retention. Default: the tier's."),
     }),
-    platform: platformSchema,
+    platform: platformSchema.describe("In-cluster services of the <env>-platform stack."),
     /**
      * Disaster recovery: this environment's database is a cross-region read replica of another
      * environment's primary, until `promoted` turns it into a standalone primary.
@@ -318,8 +318,8 @@ export const environmentSchema = z
         sourceEnvironment: z.string(),
         promoted: z.boolean(),
       })
-      .optional(),
-    tags: z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/), z.string().max(256)).default({}),
+      .optional().describe("DR only: { sourceEnvironment, promoted }. The source must exist, be in another region and the same account, with a disjoint VPC; promoted: true is the failover switch."),
+    tags: z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/), z.string().max(256)).default({}).describe("Extra tags; Project, Environment and ManagedBy come from the tagging aspect."),
   })
   .transform(withTierDefaults)
   .superRefine((env, ctx) => {
