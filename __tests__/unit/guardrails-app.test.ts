@@ -121,15 +121,18 @@ describe("waivers against the real app", () => {
     reason: "The state bucket was once unlogged while the log bucket was being created.",
   };
 
+  // One app of dev alone, shared: each test puts its own Guardrails (its own waivers) on it.
+  const devOnly = buildTestApp(AWS, [dev]);
+
   it("refuses a waiver that matches no finding (a stale exemption)", () => {
-    const built = buildTestApp(AWS, [dev]);
+    const built = devOnly;
     const guardrails = new Guardrails(built.app, { waivers: [...waivers, stale], contextOf: environmentContext, failureReportDir: tempDir("guardrail-failures") });
     expect(() => guardrails.enforce()).toThrow(/stale waiver \(dev-bootstrap dev-bootstrap\/state\/bucket AWS-0089\): it matches no finding\. Fix: remove it/);
     expect(guardrails.lastReport!.waivers.find((w) => w.resource === stale.resource)?.status).toBe("stale");
   });
 
   it("matches a resource by its JSON address, its construct path, or its path inside the stack", () => {
-    const built = buildTestApp(AWS, [dev]);
+    const built = devOnly;
     const address = built.guardrails.check().waived.find((w) => w.rule === "AWS-0089")!.resource;
     expect(address).toMatch(/^aws_s3_bucket\.access-logs_bucket_[0-9A-F]{8}$/);
     const reason = "S3 server access log targets cannot be SSE-KMS encrypted nor log into themselves.";
@@ -146,7 +149,7 @@ describe("waivers against the real app", () => {
   });
 
   it("lists, without refusing, waivers for stacks an app built for fewer environments does not have", () => {
-    const built = buildTestApp(AWS, [dev]);
+    const built = devOnly;
     const report = built.guardrails.enforce();
     expect(report.outcome).toBe("passed");
     const otherStacks = ["staging-bootstrap", "prod-bootstrap", "dr-bootstrap", "staging", "prod", "dr"];

