@@ -111,6 +111,19 @@ describe("versions catalog: one place for every external version", () => {
     }
   });
 
+  it("writes no tool version into a workflow: the workflows read them from the catalog", () => {
+    const workflows = readdirSync(join(ROOT, ".github", "workflows")).filter((name) => name.endsWith(".yml"));
+    const literals = workflows.flatMap((name) =>
+      readFileSync(join(ROOT, ".github", "workflows", name), "utf8")
+        .split("\n")
+        .map((line, i) => ({ line: line.replace(/#.*$/, ""), at: `${name}:${i + 1}` }))
+        // TERRAFORM_VERSION is the one pin a workflow holds; the next test keeps it equal to the catalog's.
+        .filter(({ line }) => /\bversion\s*:\s*["']?v?\d+\.\d+\.\d+/i.test(line) && !/TERRAFORM_VERSION:/.test(line))
+        .map(({ line, at }) => `${at}: ${line.trim()}`),
+    );
+    expect(literals).toEqual([]);
+  });
+
   it("runs the catalog's Terraform in every workflow", () => {
     const workflows = readdirSync(join(ROOT, ".github", "workflows")).filter((name) => name.endsWith(".yml"));
     for (const name of workflows) {
@@ -155,7 +168,7 @@ describe("Renovate keeps the catalog current", () => {
 
   it("marks every version entry of the catalog for Renovate", () => {
     expect(annotated.sort()).toEqual(
-      ["amazon-eks", "amazon-rds-postgresql", "hashicorp/terraform", "helm/helm", "yannh/kubeconform", ...Object.values(CHART_SOURCES).map((c) => c.chart)].sort(),
+      ["amazon-eks", "amazon-rds-postgresql", "hashicorp/terraform", "helm/helm", "yannh/kubeconform", "aquasecurity/tfsec", ...Object.values(CHART_SOURCES).map((c) => c.chart)].sort(),
     );
   });
 

@@ -158,7 +158,8 @@ function main(argv: string[]): number {
   let problems: string[] = [];
   switch (command) {
     case "tools":
-      console.log(`helm=${CHECK_TOOLS.helm.version}\nkubeconform=${CHECK_TOOLS.kubeconform.version}\nkubernetes=${KUBERNETES.version}`);
+      for (const [tool, { version }] of Object.entries(CHECK_TOOLS)) console.log(`${tool}=${version}`);
+      console.log(`kubernetes=${KUBERNETES.version}`);
       return 0;
     case "export-releases":
       if (!dir) throw new Error("usage: versions export-releases DIR [--outdir cdktf.out]");

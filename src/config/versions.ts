@@ -157,9 +157,13 @@ export const CHART_SOURCES = {
   },
 } as const satisfies Record<string, ChartSource>;
 
-// ---------------------------------------------------------------- Tools of the weekly versions check
+// ---------------------------------------------------------------- Tools the workflows install
 
-/** What .github/workflows/versions.yml installs to check the catalog (it reads these values from here). */
+/**
+ * Command-line tools the GitHub workflows install: helm and kubeconform for the versions check
+ * (versions.yml), tfsec for the pull-request scan. The workflows read these values from here
+ * (`npx tsx src/cli/versions.ts tools`).
+ */
 export const CHECK_TOOLS = {
   helm: {
     // renovate: datasource=github-releases depName=helm/helm
@@ -171,6 +175,12 @@ export const CHECK_TOOLS = {
     // renovate: datasource=github-releases depName=yannh/kubeconform
     version: "v0.7.0",
     reference: "yannh/kubeconform tag v0.7.0 (e65429b1, 2025-05-12); release assets kubeconform-linux-amd64.tar.gz and CHECKSUMS; CRD schemas from datreeio/CRDs-catalog as its Readme shows",
+    verifiedOn: "2026-12-01",
+  },
+  tfsec: {
+    // renovate: datasource=github-releases depName=aquasecurity/tfsec
+    version: "v1.28.13",
+    reference: "aquasecurity/tfsec tag v1.28.13 (1ade1215, 2025-01-10), the newest tag of the repository; v1.28.14 was pinned before, but only third-party evidence of it was found. tfsec is deprecated in favour of Trivy (its README)",
     verifiedOn: "2026-12-01",
   },
 } as const;
