@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../support/synth";
+import { projectTypeScript } from "../support/project-files";
 
 /**
  * The folder boundaries (README "Layout", rules in .dependency-cruiser.cjs): data flows one way,
@@ -14,15 +15,7 @@ const ROOT = join(__dirname, "..", "..");
 const config = createRequire(__filename)(join(ROOT, ".dependency-cruiser.cjs")) as { forbidden: unknown[]; options: Record<string, unknown> };
 
 /** The project's TypeScript, tests aside. (Listed explicitly: TypeScript 7 has no compiler API for directory scanning.) */
-function projectFiles(dir: string, base = dir): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    const rel = relative(base, path);
-    if (/^(node_modules|cdktf\.out|\.git|\.local|__tests__|state)$/.test(rel)) return [];
-    if (statSync(path).isDirectory()) return projectFiles(path, base);
-    return /\.m?ts$/.test(name) && name !== "vitest.config.mts" ? [rel] : [];
-  });
-}
+const projectFiles = (dir: string) => projectTypeScript(dir);
 
 interface Violation {
   readonly from: string;

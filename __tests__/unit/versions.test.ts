@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CHART_SOURCES, CHECK_TOOLS, EKS_ADDON_VERSIONS, EKS_UNSUPPORTED_ZONE_IDS, KUBERNETES, POSTGRES, PROVIDERS, TERRAFORM, type Verification } from "../../src/config/versions";
 import { AWS, resourcesOf, synthStack, sharedTestApp, tempDir } from "../support/synth";
+import { projectTypeScript } from "../support/project-files";
 import { databaseClasses, exportReleases, withoutTerraformExpressions, type ExportedRelease } from "../../src/cli/versions";
 
 /**
@@ -16,15 +17,7 @@ const CATALOG = "src/config/versions.ts";
 const catalogText = readFileSync(join(ROOT, CATALOG), "utf8");
 
 /** The project's own TypeScript outside the tests (the tests quote versions to prove rules fire). */
-function sourceFiles(dir = ROOT): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    const rel = relative(ROOT, path);
-    if (/^(node_modules|cdktf\.out|\.git|\.local|__tests__|state)$/.test(rel)) return [];
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return /\.ts$/.test(name) ? [rel] : [];
-  });
-}
+const sourceFiles = () => projectTypeScript(ROOT);
 
 /** What a hand-written external version looks like, by kind. */
 const VERSION_LITERALS: Record<string, RegExp> = {

@@ -406,10 +406,9 @@ export class EksCluster extends Construct {
       ],
     });
 
-    const insightsReady = insightsLogGroups;
     if (autoMode) {
       new IamRolePolicy(this, "cluster-role-ebs-key", { name: "ebs-volume-key", role: clusterRole.id, policy: ebsKeyUse.json });
-      for (const addonName of AUTO_MODE_ADDONS) addon(addonName, insightsReady);
+      for (const addonName of AUTO_MODE_ADDONS) addon(addonName, insightsLogGroups);
     } else {
       const vpcCni = irsa("vpc-cni", "kube-system", "aws-node", [AWS_MANAGED_POLICY.eksCni]);
       this.vpcCniRoleArn = vpcCni.arn;
@@ -435,7 +434,7 @@ export class EksCluster extends Construct {
       }
       const nodes = nodeGroups.map((group) => group.nodeGroup);
       for (const addonName of EKS_ADDONS.filter((a) => !ADDONS_BEFORE_NODES.includes(a))) {
-        addon(addonName, addonName === "amazon-cloudwatch-observability" ? [...nodes, ...insightsReady] : nodes);
+        addon(addonName, addonName === "amazon-cloudwatch-observability" ? [...nodes, ...insightsLogGroups] : nodes);
       }
     }
     this.nodeGroups = nodeGroups;

@@ -158,11 +158,16 @@ export class StackView {
     return isObject(body) ? body : undefined;
   }
 
-  /** The region of the AWS provider a resource uses (`provider = "aws.<alias>"` or the default one). */
-  providerRegion(resource: TerraformResourceJson): string | undefined {
+  /** The AWS provider block a resource uses (`provider = "aws.<alias>"`, or the default one). */
+  awsProviderOf(resource: TerraformResourceJson): JsonObject | undefined {
     const wanted = typeof resource.body.provider === "string" ? resource.body.provider.replace(/^aws\.?/, "") : "";
-    const provider = (this.json.provider?.aws ?? []).find((p) => (typeof p.alias === "string" ? p.alias : "") === wanted);
-    return typeof provider?.region === "string" ? provider.region : undefined;
+    return (this.json.provider?.aws ?? []).find((p) => (typeof p.alias === "string" ? p.alias : "") === wanted);
+  }
+
+  /** The region of the AWS provider a resource uses. */
+  providerRegion(resource: TerraformResourceJson): string | undefined {
+    const region = this.awsProviderOf(resource)?.region;
+    return typeof region === "string" ? region : undefined;
   }
 
   /** The resource a whole-value reference points at, if it lives in this stack. */
@@ -191,9 +196,7 @@ export class StackView {
 
   /** Default tags of the AWS provider a resource uses (`provider = "aws.<alias>"` or the default one). */
   providerDefaultTags(resource: TerraformResourceJson): Record<string, unknown> {
-    const wanted = typeof resource.body.provider === "string" ? resource.body.provider.replace(/^aws\.?/, "") : "";
-    const provider = (this.json.provider?.aws ?? []).find((p) => (typeof p.alias === "string" ? p.alias : "") === wanted);
-    const tags = block(provider?.default_tags)?.tags;
+    const tags = block(this.awsProviderOf(resource)?.default_tags)?.tags;
     return isObject(tags) ? tags : {};
   }
 }
