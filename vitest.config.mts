@@ -10,7 +10,7 @@ export default defineConfig({
   test: {
     // Two files at a time (the machines have two cores); each end-to-end file has its own emulator.
     maxWorkers: 2,
-    setupFiles: ["__tests__/support/cdktf-matchers.ts"],
+    setupFiles: ["__tests__/support/creation-stacks.ts", "__tests__/support/cdktf-matchers.ts"],
     // One temp folder per run, removed at the end: tests leave nothing in the system temp folder.
     globalSetup: ["__tests__/support/temp-root.ts"],
     projects: [
