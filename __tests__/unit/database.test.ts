@@ -258,8 +258,8 @@ describe("Database, production shape (Multi-AZ, two replicas, backups replicated
     expect(db).not.toHaveProperty("manage_master_user_password");
     expect(db).not.toHaveProperty("password");
     const ephemeral = (stack.json as unknown as { ephemeral: Record<string, Record<string, Record<string, unknown>>> }).ephemeral;
-    expect(ephemeral.aws_secretsmanager_random_password).toEqual({ pipeops_prod_master_password: { password_length: 40, exclude_punctuation: true } });
-    const password = "ephemeral.aws_secretsmanager_random_password.pipeops_prod_master_password.random_password";
+    expect(ephemeral.aws_secretsmanager_random_password).toEqual({ database_master_password: { password_length: 40, exclude_punctuation: true } });
+    const password = "ephemeral.aws_secretsmanager_random_password.database_master_password.random_password";
     expect(db).toMatchObject({ username: "dbadmin", password_wo: `\${${password}}`, password_wo_version: 1 });
     const secret = addressOf(stack, "aws_secretsmanager_secret");
     expect(body(stack, secret)).toMatchObject({ kms_key_id: ref(dataKey, "arn"), name_prefix: "pipeops-prod-master-" });

@@ -21,6 +21,8 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DynamodbTable, type DynamodbTableConfig } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { GeneratedLogin } from "../../modules/secrets/generated-login";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketAcl } from "@cdktf/provider-aws/lib/s3-bucket-acl";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -443,6 +445,16 @@ const FIXTURES: Record<RuleId, RuleFixture> = {
       "EBS StorageClass unencrypted": (s) => storageClass(s, { type: "gp3" }),
     },
     good: (s) => storageClass(s, { type: "gp3", encrypted: "true", kmsKeyId: "${aws_kms_key.ebs.arn}" }),
+  },
+  "PIPEOPS-0007": {
+    bad: {
+      "secret value in secret_string": (s) => new SecretsmanagerSecretVersion(s, "value", { secretId: "fixture", secretString: "hunter2" }),
+      "database password in password": (s) => db(s, { password: "hunter22hunter22" }),
+    },
+    good: (s) => {
+      const login = new GeneratedLogin(s, "login", { secret: { name: "fixture/login", kmsKeyId: "${aws_kms_key.secrets.arn}" }, username: "admin" });
+      db(s, { passwordWo: `\${${login.passwordExpression}}`, passwordWoVersion: 1 });
+    },
   },
   "PIPEOPS-0001": {
     bad: {

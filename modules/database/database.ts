@@ -1,5 +1,5 @@
 import { Construct, type IConstruct } from "constructs";
-import { TerraformDataSource, TerraformResource, TerraformStack, type TerraformProvider } from "cdktf";
+import { TerraformDataSource, TerraformResource, type TerraformProvider } from "cdktf";
 import { DbInstance, type DbInstanceConfig } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbInstanceAutomatedBackupsReplication } from "@cdktf/provider-aws/lib/db-instance-automated-backups-replication";
@@ -8,11 +8,10 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
-import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { CustomerManagedKey } from "../kms/customer-managed-key";
+import { GeneratedLogin } from "../secrets/generated-login";
 import { DatabaseAlarms, estimatedMaxConnections, ALARM_THRESHOLDS } from "./alarms";
 
 export const POSTGRES_PORT = 5432;
@@ -287,24 +286,23 @@ export class Database extends Construct {
 
     // Master credentials.
     let credentials: Partial<DbInstanceConfig> = {};
-    let secret: SecretsmanagerSecret | undefined;
+    let login: GeneratedLogin | undefined;
     this.masterPasswordMode = settings.passwordMode;
     if (settings.passwordMode === "rds-managed") {
       credentials = { username: settings.username, manageMasterUserPassword: true, masterUserSecretKmsKeyId: dataKey.arn };
     } else if (settings.passwordMode === "module-secret") {
-      const password = ephemeralRandomPassword(this, identifier);
-      secret = new SecretsmanagerSecret(this, "master-secret", {
-        namePrefix: `${identifier}-master-`,
-        description: `Master user of RDS ${identifier}`,
-        kmsKeyId: dataKey.arn,
-        replica: settings.backupReplication && backupKey ? [{ region: settings.backupReplication.region, kmsKeyId: backupKey.arn }] : undefined,
+      login = new GeneratedLogin(this, "master", {
+        secret: {
+          namePrefix: `${identifier}-master-`,
+          description: `Master user of RDS ${identifier}`,
+          kmsKeyId: dataKey.arn,
+          replica: settings.backupReplication && backupKey ? [{ region: settings.backupReplication.region, kmsKeyId: backupKey.arn }] : undefined,
+        },
+        username: settings.username,
+        version: props.masterPasswordVersion,
       });
-      const version = props.masterPasswordVersion ?? 1;
-      new SecretsmanagerSecretVersion(this, "master-secret-value", {
-        secretId: secret.id,
-        secretStringWo: `\${jsonencode({ username = ${JSON.stringify(settings.username)}, password = ${password} })}`,
-        secretStringWoVersion: version,
-      });
+      const password = login.passwordExpression;
+      const version = login.version;
       credentials = { username: settings.username, passwordWo: `\${${password}}`, passwordWoVersion: version };
     }
 
@@ -349,7 +347,7 @@ export class Database extends Construct {
     this.address = this.instance.address;
     this.port = POSTGRES_PORT;
     this.masterUserSecretArn =
-      settings.passwordMode === "rds-managed" || replicaOf?.promote ? this.instance.masterUserSecret.get(0).secretArn : secret?.arn;
+      settings.passwordMode === "rds-managed" || replicaOf?.promote ? this.instance.masterUserSecret.get(0).secretArn : login?.secret.arn;
 
     // Same-region read replicas, one per AZ; subnet group and encryption follow the source.
     this.replicas = replicaIds.map(
@@ -456,17 +454,3 @@ function onProvider(scope: IConstruct, provider: TerraformProvider): void {
   }
 }
 
-/**
- * Declares an ephemeral aws_secretsmanager_random_password (opened at each plan/apply, never stored)
- * and returns the expression of its value, for write-only arguments. cdktf has no ephemeral
- * constructs, so the block is added to the stack as an override.
- */
-function ephemeralRandomPassword(scope: Construct, identifier: string): string {
-  const name = `${identifier.replace(/[^A-Za-z0-9_]/g, "_")}_master_password`;
-  TerraformStack.of(scope).addOverride(`ephemeral.aws_secretsmanager_random_password.${name}`, {
-    password_length: 40,
-    // RDS refuses / " @ and spaces in master passwords; letters and digits alone give ~238 bits.
-    exclude_punctuation: true,
-  });
-  return `ephemeral.aws_secretsmanager_random_password.${name}.random_password`;
-}

@@ -42,8 +42,3 @@ export const IRSA_SERVICE_ACCOUNTS = {
 /** The annotation that binds a service account to an IAM role (IRSA). */
 export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
 
-/**
- * Shape of the Grafana admin secret in Secrets Manager (named by the core stack's
- * `grafana_admin_secret_name` output): a JSON object with these two keys.
- */
-export const GRAFANA_ADMIN_SECRET_PROPERTIES = { username: "username", password: "password" } as const;

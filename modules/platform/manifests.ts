@@ -1,4 +1,4 @@
-import { GRAFANA_ADMIN_SECRET_PROPERTIES } from "./charts";
+import { LOGIN_SECRET_PROPERTIES } from "../secrets/generated-login";
 import { GRAFANA_ADMIN_SECRET_KEYS } from "./values";
 
 /**
@@ -74,8 +74,8 @@ export function grafanaAdminExternalSecret(options: GrafanaAdminSecretOptions): 
       secretStoreRef: { kind: "ClusterSecretStore", name: options.storeName },
       target: { name: options.targetSecretName, creationPolicy: "Owner" },
       data: [
-        { secretKey: GRAFANA_ADMIN_SECRET_KEYS.user, remoteRef: { key: options.secretsManagerName, property: GRAFANA_ADMIN_SECRET_PROPERTIES.username } },
-        { secretKey: GRAFANA_ADMIN_SECRET_KEYS.password, remoteRef: { key: options.secretsManagerName, property: GRAFANA_ADMIN_SECRET_PROPERTIES.password } },
+        { secretKey: GRAFANA_ADMIN_SECRET_KEYS.user, remoteRef: { key: options.secretsManagerName, property: LOGIN_SECRET_PROPERTIES.username } },
+        { secretKey: GRAFANA_ADMIN_SECRET_KEYS.password, remoteRef: { key: options.secretsManagerName, property: LOGIN_SECRET_PROPERTIES.password } },
       ],
     },
   };

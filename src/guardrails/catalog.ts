@@ -362,6 +362,12 @@ export const RULE_CATALOG = {
     scope: "all-stacks",
     remediation: "set parameters encrypted = \"true\" and kmsKeyId = <the environment's EBS key ARN>; without kmsKeyId the volumes use the account's aws/ebs key.",
   },
+  "PIPEOPS-0007": {
+    title: "No secret value is written to the plan or the state",
+    severity: "CRITICAL",
+    scope: "all-stacks",
+    remediation: "generate the value with an ephemeral resource (ephemeral.aws_secretsmanager_random_password) and write it with write-only arguments (secret_string_wo, password_wo) — modules/secrets/generated-login.ts does both — or let the service manage it (manage_master_user_password).",
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULE_CATALOG;

@@ -127,6 +127,16 @@ function versionProblems(view: StackView): Finding[] {
   return findings;
 }
 
+/** Arguments that put a secret value into the plan and the state, and the write-only way instead. */
+const STORED_SECRET_ARGUMENTS: Record<string, Record<string, string>> = {
+  aws_secretsmanager_secret_version: { secret_string: "secret_string_wo", secret_binary: "secret_string_wo" },
+  aws_db_instance: { password: "password_wo (or manage_master_user_password)" },
+};
+function storedSecretProblem(resource: TerraformResourceJson): string | undefined {
+  const stored = Object.entries(STORED_SECRET_ARGUMENTS[resource.type] ?? {}).find(([argument]) => resource.body[argument] !== undefined);
+  return stored && `${stored[0]} is set: its value lands in the plan and the state. Use ${stored[1]}.`;
+}
+
 const EBS_PROVISIONERS = ["ebs.csi.aws.com", "ebs.csi.eks.amazonaws.com"];
 
 export const realAwsRules: Rule[] = [
@@ -138,6 +148,9 @@ export const realAwsRules: Rule[] = [
   ),
   defineRule("PIPEOPS-0004", ["aws_flow_log"], (view) => eachResource(view, ["aws_flow_log"], (flowLog) => flowLogOrderProblem(view, flowLog))),
   defineRule("PIPEOPS-0005", ["aws_eks_cluster", "aws_eks_node_group", "aws_db_instance", "aws_db_parameter_group", "helm_release"], versionProblems),
+  defineRule("PIPEOPS-0007", Object.keys(STORED_SECRET_ARGUMENTS), (view) =>
+    eachResource(view, Object.keys(STORED_SECRET_ARGUMENTS), storedSecretProblem),
+  ),
   defineRule("PIPEOPS-0006", ["kubernetes_storage_class_v1", "kubernetes_storage_class"], (view) =>
     eachResource(view, ["kubernetes_storage_class_v1", "kubernetes_storage_class"], (storageClass) => {
       if (!EBS_PROVISIONERS.includes(String(storageClass.body.storage_provisioner))) return undefined;
