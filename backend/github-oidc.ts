@@ -14,13 +14,18 @@ import type { EnvironmentConfig } from "../src/config/types";
  *
  * - plan role: AWS `ReadOnlyAccess`, plus what a plan needs of the state backend (read the state,
  *   write and delete only `*.tflock` lock files, the lock table's items, the state key; decrypt the
- *   other state of the account), and an explicit deny of secret values. Trusted for pull requests,
- *   for the branch that deploys the environment (the deploy workflow plans there) and for the
- *   default branch (scheduled drift detection runs there).
+ *   other state of the account), the refresh of the secrets Terraform writes (GetSecretValue and
+ *   Decrypt through Secrets Manager on exactly those) and an explicit deny of every other secret
+ *   value. Trusted for the branch that deploys the environment (the deploy workflow plans there),
+ *   the default branch (scheduled drift detection) and pull requests — directly, or, where
+ *   `pullRequestPlanEnvironment` is set (prod, DR), only for jobs in that GitHub environment, whose
+ *   required reviewers approve each pull-request plan.
  * - deploy role: `AdministratorAccess` bounded by a permissions boundary that keeps the role away
  *   from the CI identity itself, from long-lived IAM credentials and from destroying state
- *   backends. Trusted only for jobs that run in the environment's GitHub environment, which is
- *   where required reviewers gate it.
+ *   backends, and that it cannot step around: it creates roles only with this same boundary,
+ *   cannot remove or replace a role's boundary, and passes only the environment's own roles.
+ *   Trusted only for jobs that run in the environment's GitHub environment, which is where
+ *   required reviewers gate it.
  *
  * Both are trusted with StringEquals on the token's `aud` and `sub` claims (GitHub's default claim
  * format), never with wildcards. docs/ci.md says how the workflows use them.
@@ -50,9 +55,16 @@ export function githubRoleNames(env: Pick<EnvironmentConfig, "project" | "name">
 }
 
 /** The `sub` claims each role accepts (GitHub's default claim format). */
-export function githubSubjects(repository: string, deployBranch: string, defaultBranch: string, environmentName: string) {
-  const plan = [`repo:${repository}:pull_request`, ...new Set([deployBranch, defaultBranch].map((branch) => `repo:${repository}:ref:refs/heads/${branch}`))];
+export function githubSubjects(repository: string, deployBranch: string, defaultBranch: string, environmentName: string, pullRequestPlanEnvironment?: string) {
+  const pullRequests = pullRequestPlanEnvironment ? `repo:${repository}:environment:${pullRequestPlanEnvironment}` : `repo:${repository}:pull_request`;
+  const plan = [pullRequests, ...new Set([deployBranch, defaultBranch].map((branch) => `repo:${repository}:ref:refs/heads/${branch}`))];
   return { plan, deploy: [`repo:${repository}:environment:${environmentName}`] };
+}
+
+/** The secrets a core stack writes (name patterns) and the aliases of their keys: see src/stacks/names.ts. */
+export interface TerraformManagedSecrets {
+  readonly namePatterns: readonly string[];
+  readonly keyAliases: readonly string[];
 }
 
 export interface StateBackendArns {
@@ -76,6 +88,13 @@ export interface GithubOidcProps {
   /** GitHub environment whose jobs may deploy; the environment's own name by default. */
   readonly environmentName?: string;
   /**
+   * GitHub environment (with required reviewers) in which pull-request plans of this environment
+   * run; when set, the plan role trusts that environment's subject instead of every pull request.
+   */
+  readonly pullRequestPlanEnvironment?: string;
+  /** Secrets whose values the environment's stacks write: the plan role refreshes them. */
+  readonly managedSecrets: TerraformManagedSecrets;
+  /**
    * An account has one provider per URL: "existing" reads the provider another stack created
    * (when two environments share an account) instead of creating it.
    */
@@ -93,7 +112,7 @@ export class GithubOidc extends Construct {
     super(scope, id);
     const { env, accountId, state } = props;
     const names = githubRoleNames(env);
-    const subjects = githubSubjects(props.repository, props.deployBranch, props.defaultBranch, props.environmentName ?? env.name);
+    const subjects = githubSubjects(props.repository, props.deployBranch, props.defaultBranch, props.environmentName ?? env.name, props.pullRequestPlanEnvironment);
     this.subjects = subjects;
 
     this.providerArn =
@@ -129,7 +148,7 @@ export class GithubOidc extends Construct {
       name: "terraform-state-access",
       role: this.planRole.id,
       policy: new DataAwsIamPolicyDocument(this, "plan-state-access-document", {
-        statement: planStateStatements(state, { accountId, statePrefix: env.stateBackend.bucketPrefix }),
+        statement: planRoleStatements(state, { accountId, statePrefix: env.stateBackend.bucketPrefix }, props.managedSecrets),
       }).json,
     });
 
@@ -138,7 +157,7 @@ export class GithubOidc extends Construct {
       name: names.deployBoundary,
       description: `Permissions boundary of the GitHub Actions deploy role of ${env.project} ${env.name}`,
       policy: new DataAwsIamPolicyDocument(this, "deploy-boundary-document", {
-        statement: deployBoundaryStatements({ accountId, project: env.project, statePrefix: env.stateBackend.bucketPrefix }),
+        statement: deployBoundaryStatements({ accountId, project: env.project, environment: env.name, statePrefix: env.stateBackend.bucketPrefix }),
       }).json,
     });
     this.deployRole = new IamRole(this, "deploy-role", {
@@ -162,13 +181,22 @@ interface ProjectState {
 /** The condition that picks the project's state keys, by their aliases (`alias/<prefix>-<env>`). */
 const stateKeyAliases = (statePrefix: string) => ({ test: "ForAnyValue:StringLike", variable: "kms:ResourceAliases", values: [`alias/${statePrefix}-*`] });
 
+/** ARN patterns of the secrets Terraform writes, in any region of the account (DR replicates prod's). */
+const managedSecretArns = (accountId: string, secrets: TerraformManagedSecrets) =>
+  secrets.namePatterns.map((pattern) => `arn:aws:secretsmanager:*:${accountId}:secret:${pattern}`);
+
 /**
- * What a plan needs of its environment's state backend beyond ReadOnlyAccess, and the explicit deny
- * of secret values. ReadOnlyAccess already reads every bucket of the account but decrypts nothing:
- * the last Allow lets a stack read the state of another environment of the same account too (DR
- * reads prod's outputs), through the project's state keys only.
+ * The plan role's own policy, next to ReadOnlyAccess:
+ *  - the state backend: read the state, write only lock files and lock items, use the state key;
+ *    decrypt the other state of the account too (DR reads prod's outputs), through state keys only;
+ *  - the refresh reads of the resources Terraform manages that ReadOnlyAccess may not cover
+ *    (secret and key metadata);
+ *  - GetSecretValue only on the secrets Terraform writes (the provider refreshes a secret version
+ *    with it, write-only or not), decrypted only through Secrets Manager with their keys;
+ *  - an explicit deny of every other secret value: application secrets stay unreadable.
  */
-export function planStateStatements(state: StateBackendArns, project: ProjectState): DataAwsIamPolicyDocumentStatement[] {
+export function planRoleStatements(state: StateBackendArns, project: ProjectState, secrets: TerraformManagedSecrets): DataAwsIamPolicyDocumentStatement[] {
+  const refreshed = managedSecretArns(project.accountId, secrets);
   return [
     { sid: "ListStateBucket", effect: "Allow", actions: ["s3:ListBucket"], resources: [state.bucketArn] },
     { sid: "ReadState", effect: "Allow", actions: ["s3:GetObject"], resources: [`${state.bucketArn}/*`] },
@@ -182,7 +210,33 @@ export function planStateStatements(state: StateBackendArns, project: ProjectSta
       resources: [`arn:aws:kms:*:${project.accountId}:key/*`],
       condition: [stateKeyAliases(project.statePrefix)],
     },
-    { sid: "NoSecretValues", effect: "Deny", actions: ["secretsmanager:GetSecretValue"], resources: ["*"] },
+    {
+      sid: "RefreshSecretAndKeyMetadata",
+      effect: "Allow",
+      actions: [
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:GetResourcePolicy",
+        "secretsmanager:ListSecretVersionIds",
+        "kms:DescribeKey",
+        "kms:GetKeyPolicy",
+        "kms:GetKeyRotationStatus",
+        "kms:ListResourceTags",
+        "kms:ListAliases",
+      ],
+      resources: ["*"],
+    },
+    { sid: "RefreshTerraformWrittenSecrets", effect: "Allow", actions: ["secretsmanager:GetSecretValue"], resources: refreshed },
+    {
+      sid: "DecryptThemThroughSecretsManager",
+      effect: "Allow",
+      actions: ["kms:Decrypt"],
+      resources: [`arn:aws:kms:*:${project.accountId}:key/*`],
+      condition: [
+        { test: "StringLike", variable: "kms:ViaService", values: ["secretsmanager.*.amazonaws.com"] },
+        { test: "ForAnyValue:StringEquals", variable: "kms:ResourceAliases", values: secrets.keyAliases.map((alias) => `alias/${alias}`) },
+      ],
+    },
+    { sid: "NoOtherSecretValues", effect: "Deny", actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"], notResources: refreshed },
   ];
 }
 
@@ -193,11 +247,32 @@ export function planStateStatements(state: StateBackendArns, project: ProjectSta
  *  - creating IAM users, access keys or console passwords (no long-lived credentials);
  *  - deleting or loosening a state backend: the buckets, lock tables and state keys (and their aliases).
  */
-export function deployBoundaryStatements(project: ProjectState & { readonly project: string }): DataAwsIamPolicyDocumentStatement[] {
+export function deployBoundaryStatements(project: ProjectState & { readonly project: string; readonly environment: string }): DataAwsIamPolicyDocumentStatement[] {
   const { accountId, statePrefix } = project;
   const every = githubRoleNames({ project: project.project, name: "*" });
+  const boundaryArn = `arn:aws:iam::${accountId}:policy/${githubRoleNames({ project: project.project, name: project.environment }).deployBoundary}`;
   return [
     { sid: "AllowWhatTheStacksManage", effect: "Allow", actions: ["*"], resources: ["*"] },
+    {
+      sid: "NewRolesCarryThisBoundary",
+      effect: "Deny",
+      actions: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+      resources: ["*"],
+      condition: [{ test: "StringNotEquals", variable: "iam:PermissionsBoundary", values: [boundaryArn] }],
+    },
+    { sid: "NoBoundaryRemoval", effect: "Deny", actions: ["iam:DeleteRolePermissionsBoundary"], resources: ["*"] },
+    {
+      sid: "PassOnlyTheEnvironmentsRoles",
+      effect: "Deny",
+      actions: ["iam:PassRole"],
+      notResources: [`arn:aws:iam::${accountId}:role/${project.project}-${project.environment}-*`],
+    },
+    {
+      sid: "NeverPassTheCiRoles",
+      effect: "Deny",
+      actions: ["iam:PassRole"],
+      resources: [every.plan, every.deploy].map((name) => `arn:aws:iam::${accountId}:role/${name}`),
+    },
     {
       sid: "NoChangesToTheCiRoles",
       effect: "Deny",

@@ -72,13 +72,15 @@ describe("environment config validation", () => {
     );
   });
 
-  it("looks every cluster-admin principal up by name in the environment's account, the CI deploy role included", () => {
+  it("looks every cluster principal up by name in the environment's account: admins with the CI deploy role, the CI plan role as viewer", () => {
     const sso = "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123";
     const built = buildApp({ environments: withDev((e) => ({ ...e, eks: { ...e.eks, adminPrincipalArns: [sso, "arn:aws:iam::111111111111:user/alice"] } })), target: AWS, localStateDir: "/project/state", outdir: tempDir("admins") });
     const json = JSON.parse(Testing.synth(built.app.node.findChild("dev") as TerraformStack)) as { data: Record<string, Record<string, Record<string, unknown>>>; resource: Record<string, Record<string, Record<string, unknown>>> };
-    expect(Object.values(json.data.aws_iam_role!).map((r) => r.name).sort()).toEqual(["AWSReservedSSO_Admin_0123", "pipeops-dev-github-deploy"]);
+    expect(Object.values(json.data.aws_iam_role!).map((r) => r.name).sort()).toEqual(["AWSReservedSSO_Admin_0123", "pipeops-dev-github-deploy", "pipeops-dev-github-plan"]);
     expect(Object.values(json.data.aws_iam_user!).map((u) => u.user_name)).toEqual(["alice"]);
-    expect(Object.values(json.resource.aws_eks_access_entry!)).toHaveLength(4);
+    expect(Object.values(json.resource.aws_eks_access_entry!)).toHaveLength(5);
+    const policies = Object.values(json.resource.aws_eks_access_policy_association!).map((a) => String(a.policy_arn).split("/").pop());
+    expect(policies.sort()).toEqual([...Array(4).fill("AmazonEKSClusterAdminPolicy"), "AmazonEKSAdminViewPolicy"].sort());
     expect(JSON.stringify(json.resource.aws_eks_access_entry)).not.toMatch(/arn:aws:iam::/);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AWS, resourcesOf, synthStack, type SynthesizedStack, sharedTestApp } from "../support/synth";
 import { CORE_OUTPUT } from "../../src/stacks/core-outputs";
+import { ENVIRONMENTS } from "../../main";
 
 /** Each environment's core stack at exactly the sizes of the design table. */
 const built = sharedTestApp(AWS);
@@ -100,5 +101,16 @@ describe("secrets the platform reads", () => {
     expect(read).toHaveLength(1);
     expect(read[0]!.resources).toContain("arn:aws:secretsmanager:us-west-2:111111111111:secret:pipeops/dev/*");
     expect(read[0]!.resources!.every((arn) => arn !== "*")).toBe(true);
+  });
+});
+
+describe("every role a core stack creates carries the CI deploy role's permissions boundary", () => {
+  it.each(ENVIRONMENTS.map((env) => [env.name] as const))("%s", (name) => {
+    const stack = synthStack(sharedTestApp(AWS), name);
+    const lookups = Object.entries(stack.json.data?.aws_iam_policy ?? {});
+    expect(lookups.map(([, body]) => body.name)).toEqual([`pipeops-${name}-github-deploy-boundary`]);
+    const roles = Object.values(stack.json.resource?.aws_iam_role ?? {});
+    expect(roles.length).toBeGreaterThan(5);
+    for (const role of roles) expect(role.permissions_boundary, String(role.name)).toBe(`\${data.aws_iam_policy.${lookups[0]![0]}.arn}`);
   });
 });

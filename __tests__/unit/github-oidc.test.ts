@@ -3,7 +3,7 @@ import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AWS, buildTestApp, resourcesOf, synthStack, type SynthesizedStack, sharedTestApp } from "../support/synth";
 import { GithubOidc, githubRoleNames } from "../../backend/github-oidc";
-import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES, GITHUB_REPOSITORY } from "../../src/config/github";
+import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES, GITHUB_PULL_REQUEST_PLAN_ENVIRONMENTS, GITHUB_REPOSITORY } from "../../src/config/github";
 import { prod, staging } from "../../environments";
 
 /**
@@ -77,9 +77,11 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-bootstrap
     }
   });
 
-  it("trusts the plan role for pull requests, the deploying branch and the default branch only", () => {
+  const gate = GITHUB_PULL_REQUEST_PLAN_ENVIRONMENTS[name];
+  it(gate ? `trusts the plan role for pull requests only in the approved ${gate} environment, the deploying and the default branch` : "trusts the plan role for pull requests, the deploying branch and the default branch only", () => {
     const trust = documentOf(stack, roleNamed(stack, roles.plan).assume_role_policy);
     const expectedBranches = [...new Set([deployBranch, GITHUB_DEFAULT_BRANCH])];
+    const pullRequests = gate ? `repo:${repo}:environment:${gate}` : `repo:${repo}:pull_request`;
     expect(trust).toEqual([
       {
         sid: "GitHubActionsPlan",
@@ -91,7 +93,7 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-bootstrap
           {
             test: "StringEquals",
             variable: "token.actions.githubusercontent.com:sub",
-            values: [`repo:${repo}:pull_request`, ...expectedBranches.map((branch) => `repo:${repo}:ref:refs/heads/${branch}`)],
+            values: [pullRequests, ...expectedBranches.map((branch) => `repo:${repo}:ref:refs/heads/${branch}`)],
           },
         ],
       },
@@ -123,7 +125,8 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-bootstrap
     const bucket = `${referenceTo(stack, "aws_s3_bucket", `pipeops-tfstate-${name}-${env.accountId}`)}.arn}`;
     const table = `${referenceTo(stack, "aws_dynamodb_table")}.arn}`;
     const key = `${referenceTo(stack, "aws_kms_key")}.arn}`;
-    expect(statements).toEqual([
+    // The state statements exactly; what the secret statements allow is evaluated in iam-evaluation.test.ts.
+    expect(statements.slice(0, 6)).toEqual([
       { sid: "ListStateBucket", effect: "Allow", actions: ["s3:ListBucket"], resources: [bucket] },
       { sid: "ReadState", effect: "Allow", actions: ["s3:GetObject"], resources: [`${bucket}/*`] },
       { sid: "WriteLockFilesOnly", effect: "Allow", actions: ["s3:PutObject", "s3:DeleteObject"], resources: [`${bucket}/*.tflock`] },
@@ -136,9 +139,8 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-bootstrap
         resources: [`arn:aws:kms:*:${env.accountId}:key/*`],
         condition: [{ test: "ForAnyValue:StringLike", variable: "kms:ResourceAliases", values: ["alias/pipeops-tfstate-*"] }],
       },
-      { sid: "NoSecretValues", effect: "Deny", actions: ["secretsmanager:GetSecretValue"], resources: ["*"] },
     ]);
-    const writes = statements.filter((st) => st.effect === "Allow").flatMap((st) => st.actions!).filter((action) => !/^(s3:(List|Get)|dynamodb:GetItem|kms:Decrypt)/.test(action));
+    const writes = statements.filter((st) => st.effect === "Allow").flatMap((st) => st.actions!).filter((action) => !/^(s3:(List|Get)|dynamodb:GetItem|kms:(Decrypt|Describe|Get|List)|secretsmanager:(Describe|Get|List))/.test(action));
     expect(writes.sort()).toEqual(["dynamodb:DeleteItem", "dynamodb:PutItem", "kms:Encrypt", "kms:GenerateDataKey", "s3:DeleteObject", "s3:PutObject"]);
   });
 
@@ -232,6 +234,7 @@ describe("an account shared by two environments", () => {
       deployBranch: "main",
       defaultBranch: GITHUB_DEFAULT_BRANCH,
       provider: "existing",
+      managedSecrets: { namePatterns: ["pipeops/prod/grafana-admin-??????"], keyAliases: ["pipeops-prod-secrets"] },
       state: { bucketArn: "arn:aws:s3:::bucket", lockTableArn: "arn:aws:dynamodb:us-east-1:333333333333:table/locks", kmsKeyArn: "arn:aws:kms:us-east-1:333333333333:key/1" },
     });
     const json = JSON.parse(Testing.synth(stack)) as { resource: Record<string, unknown>; data: Record<string, Record<string, { url: string }>> };

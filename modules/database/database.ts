@@ -12,6 +12,7 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { CustomerManagedKey } from "../kms/customer-managed-key";
 import { GeneratedLogin } from "../secrets/generated-login";
+import { databaseNames } from "./names";
 import { DatabaseAlarms, estimatedMaxConnections, ALARM_THRESHOLDS } from "./alarms";
 
 export const POSTGRES_PORT = 5432;
@@ -155,8 +156,9 @@ export class Database extends Construct {
     const instanceIds = [identifier, ...replicaIds];
     const account = new DataAwsCallerIdentity(this, "caller").accountId;
 
+    const names = databaseNames(identifier);
     const dataKey = new CustomerManagedKey(this, "key", {
-      alias: `${identifier}-rds`,
+      alias: names.keyAlias,
       description: `Encrypts storage, Performance Insights and master credentials of RDS ${identifier}`,
     });
     const telemetryKey = new CustomerManagedKey(this, "telemetry-key", {
@@ -293,7 +295,7 @@ export class Database extends Construct {
     } else if (settings.passwordMode === "module-secret") {
       login = new GeneratedLogin(this, "master", {
         secret: {
-          namePrefix: `${identifier}-master-`,
+          namePrefix: names.masterSecretPrefix,
           description: `Master user of RDS ${identifier}`,
           kmsKeyId: dataKey.arn,
           replica: settings.backupReplication && backupKey ? [{ region: settings.backupReplication.region, kmsKeyId: backupKey.arn }] : undefined,

@@ -18,7 +18,7 @@ import { DataAwsEksAddonVersion } from "@cdktf/provider-aws/lib/data-aws-eks-add
 import { DataAwsIamUser } from "@cdktf/provider-aws/lib/data-aws-iam-user";
 import { CustomerManagedKey } from "../kms/customer-managed-key";
 import { IrsaRole, IRSA_AUDIENCE, stripHttps } from "../iam/irsa-role";
-import { AWS_MANAGED_POLICY, EKS_CLUSTER_ADMIN_ACCESS_POLICY } from "../iam/managed-policies";
+import { AWS_MANAGED_POLICY, EKS_CLUSTER_ADMIN_ACCESS_POLICY, EKS_ADMIN_VIEW_ACCESS_POLICY } from "../iam/managed-policies";
 import { EksManagedNodeGroup, type EksNodeGroupSpec } from "./managed-node-group";
 import { ADDONS_BEFORE_NODES, AUTO_MODE_ADDONS, CONTAINER_INSIGHTS_LOG_GROUPS, EKS_ADDONS, EKS_CONTROL_PLANE_LOG_TYPES, type EksAddonName } from "./addons";
 
@@ -35,6 +35,8 @@ export interface ClusterAdminsProps {
   readonly existingRoleNames?: readonly string[];
   /** Existing IAM users of the account, by name. */
   readonly existingUserNames?: readonly string[];
+  /** Existing IAM roles, by name, that get read-only cluster access (AmazonEKSAdminViewPolicy), e.g. the CI plan role. */
+  readonly viewerRoleNames?: readonly string[];
 }
 
 export interface EksClusterProps {
@@ -494,19 +496,29 @@ export class EksCluster extends Construct {
     for (const userName of admins.existingUserNames ?? []) {
       principals.push({ id: `user-${userName}`, arn: new DataAwsIamUser(this, `existing-user-${userName}`, { userName }).arn });
     }
+    const viewers = (admins.viewerRoleNames ?? []).map((roleName) => ({
+      id: `role-${roleName}`,
+      arn: new DataAwsIamRole(this, `existing-viewer-role-${roleName}`, { name: roleName }).arn,
+    }));
+    this.grantClusterAccess("admin", principals, EKS_CLUSTER_ADMIN_ACCESS_POLICY);
+    this.grantClusterAccess("viewer", viewers, EKS_ADMIN_VIEW_ACCESS_POLICY);
+    return adminRoleArn;
+  }
+
+  /** An access entry and a cluster-wide access policy association per principal. */
+  private grantClusterAccess(kind: string, principals: { id: string; arn: string }[], policyArn: string): void {
     for (const { id, arn: principalArn } of principals) {
       const resourceId = id.replace(/[^A-Za-z0-9-]/g, "-");
-      const entry = new EksAccessEntry(this, `admin-${resourceId}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD" });
+      const entry = new EksAccessEntry(this, `${kind}-${resourceId}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD" });
       // Ordered by depends_on rather than an attribute reference, so either resource can be
       // switched off (count = 0) on its own by an aspect without breaking the other.
-      new EksAccessPolicyAssociation(this, `admin-${resourceId}-policy`, {
+      new EksAccessPolicyAssociation(this, `${kind}-${resourceId}-policy`, {
         clusterName: this.cluster.name,
         principalArn,
-        policyArn: EKS_CLUSTER_ADMIN_ACCESS_POLICY,
+        policyArn,
         accessScope: { type: "cluster" },
         dependsOn: [entry],
       });
     }
-    return adminRoleArn;
   }
 }

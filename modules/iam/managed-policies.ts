@@ -24,3 +24,10 @@ export const AWS_MANAGED_POLICY = {
 
 /** EKS access policy that makes a principal cluster-admin (Kubernetes `cluster-admin`). */
 export const EKS_CLUSTER_ADMIN_ACCESS_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+
+/**
+ * EKS access policy for read-only cluster access: get/list/watch of every resource, Kubernetes
+ * Secrets included (the Helm provider reads its release Secrets to plan). EKS user guide,
+ * access-policy-reference ("AmazonEKSAdminViewPolicy"), read 2026-12-01.
+ */
+export const EKS_ADMIN_VIEW_ACCESS_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy";

@@ -1,6 +1,8 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataAwsIamPolicy } from "@cdktf/provider-aws/lib/data-aws-iam-policy";
+import { boundEveryRole } from "../aspects/permissions-boundary";
 import type { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import type { EnvironmentConfig } from "../config/types";
 import { EKS_UNSUPPORTED_ZONE_IDS, KUBERNETES, POSTGRES } from "../config/versions";
@@ -8,7 +10,7 @@ import { TIER_SETTINGS } from "../config/schema";
 import { awsProviderConfig } from "../target";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import { CORE_OUTPUT } from "./core-outputs";
-import { stackNames } from "./names";
+import { corePrefix, grafanaAdminSecretName, secretsKeyAlias, stackNames } from "./names";
 import { useEnvironmentStateBackend } from "../../backend/state-backend";
 import { replicationOf } from "../../dr/replication";
 import { Network } from "../../modules/network/network";
@@ -42,7 +44,10 @@ export class CoreStack extends EnvironmentStack {
     super(scope, stackName, props);
     const { env, target } = props;
     useEnvironmentStateBackend(this, env, target, stackName);
-    const name = `${env.project}-${env.name}`;
+    const name = corePrefix(env);
+    // The CI deploy role creates roles only with its own boundary, which its bootstrap stack made:
+    // looked up by name, so a missing bootstrap stops the plan instead of the apply.
+    boundEveryRole(this, new DataAwsIamPolicy(this, "deploy-boundary", { name: githubRoleNames(env).deployBoundary }).arn);
     const tier = TIER_SETTINGS[env.tier];
 
     this.network = new Network(this, "network", {
@@ -104,7 +109,7 @@ export class CoreStack extends EnvironmentStack {
 
     // Secrets of this environment live under <project>/<env>/, encrypted with their own key.
     const secretsKey = new CustomerManagedKey(this, "secrets-key", {
-      alias: `${name}-secrets`,
+      alias: secretsKeyAlias(env),
       description: `Encrypts the Secrets Manager secrets of ${name}`,
     });
     const grafanaAdmin = this.grafanaAdminSecret(env, secretsKey, tier.secretRecoveryWindowDays);
@@ -136,7 +141,7 @@ export class CoreStack extends EnvironmentStack {
   private grafanaAdminSecret(env: EnvironmentConfig, key: CustomerManagedKey, recoveryWindowInDays: number): SecretsmanagerSecret {
     return new GeneratedLogin(this, "grafana-admin", {
       secret: {
-        name: `${env.project}/${env.name}/grafana-admin`,
+        name: grafanaAdminSecretName(env),
         description: "Grafana admin login, synced into the monitoring namespace by External Secrets",
         kmsKeyId: key.arn,
         recoveryWindowInDays,
@@ -184,5 +189,7 @@ function clusterAdminsOf(env: EnvironmentConfig) {
     createAdminRole: true,
     existingRoleNames: [githubRoleNames(env).deploy, ...byKind("role")],
     existingUserNames: byKind("user"),
+    // The CI plan role reads the cluster to plan the platform stack.
+    viewerRoleNames: [githubRoleNames(env).plan],
   };
 }

@@ -1,3 +1,6 @@
+import { databaseNames } from "../../modules/database/names";
+import type { EnvironmentConfig } from "../config/types";
+
 /** Stack names per environment: one stack per layer, so each plans and applies on its own. */
 export const stackNames = (environment: string) => ({
   bootstrap: `${environment}-bootstrap`,
@@ -6,3 +9,25 @@ export const stackNames = (environment: string) => ({
 });
 
 export type StackLayer = keyof ReturnType<typeof stackNames>;
+
+/** Name of the Secrets Manager secret with Grafana's admin login (core stack). */
+export const grafanaAdminSecretName = (env: Pick<EnvironmentConfig, "project" | "name">) => `${env.project}/${env.name}/grafana-admin`;
+
+/** The core stack's resource prefix, `<project>-<env>`: RDS identifier, cluster name, key aliases. */
+export const corePrefix = (env: Pick<EnvironmentConfig, "project" | "name">) => `${env.project}-${env.name}`;
+
+/** Alias (without `alias/`) of the key that encrypts an environment's Secrets Manager secrets. */
+export const secretsKeyAlias = (env: Pick<EnvironmentConfig, "project" | "name">) => `${corePrefix(env)}-secrets`;
+
+/**
+ * The secrets whose values Terraform writes in a core stack (write-only, GeneratedLogin), as name
+ * patterns, and the aliases of the keys that encrypt them. A plan refreshes these with
+ * GetSecretValue, so the plan role may call it on them and on nothing else.
+ */
+export function terraformManagedSecrets(env: Pick<EnvironmentConfig, "project" | "name">) {
+  const database = databaseNames(corePrefix(env));
+  return {
+    namePatterns: [`${grafanaAdminSecretName(env)}-??????`, `${database.masterSecretPrefix}*`],
+    keyAliases: [secretsKeyAlias(env), database.keyAlias],
+  };
+}
