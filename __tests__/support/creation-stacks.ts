@@ -7,7 +7,7 @@
  * innermost CREATION_FRAMES frames (where the token was made; the rest is the test runner's own
  * stack); real errors (failed assertions, thrown exceptions) still get the source-mapped stack.
  */
-const CREATION_FRAMES = 16;
+const CREATION_FRAMES = 6;
 const WRAPPED = Symbol.for("pipeops.plainCreationStacks");
 
 type Prepare = NonNullable<ErrorConstructor["prepareStackTrace"]>;

@@ -1,4 +1,4 @@
-import { Aspects, DataResource, TerraformResource, TerraformStack, type IAspect } from "cdktf";
+import { Aspects, TerraformResource, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { Construct } from "constructs";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
@@ -35,7 +35,11 @@ export class PlatformStack extends EnvironmentStack {
     const core = new GuardedRemoteState(this, "core", env, target, coreName);
     const coreOutput = (name: string) => core.output(name);
     // Before anything touches the cluster: the core stack's state must exist, with its outputs.
-    const coreReady = new DataResource(this, "core-state-ready", {
+    // Terraform's built-in terraform_data, declared as a plain resource: cdktf's DataResource would
+    // spawn `terraform version` at every synth to check for >= 1.4, which required_version covers.
+    const coreReady = new TerraformResource(this, "core-state-ready", {
+      terraformResourceType: "terraform_data",
+      terraformGeneratorMetadata: { providerName: "terraform" },
       lifecycle: {
         precondition: [
           {
