@@ -5,8 +5,9 @@ import type { Waiver } from "../src/guardrails/waivers";
  * the resource (construct path, or `type.name` as in the synthesized JSON), the rule ID and why the
  * finding is acceptable; `expires` (YYYY-MM-DD) is optional. Every synth lists the waivers it
  * applied in its report, and refuses a waiver that has no real reason, names an unknown rule, has
- * expired, or no longer matches a finding (a stale exemption). Mirror each waiver in the tfsec
- * configuration CI uses, so both tools agree.
+ * expired, or no longer matches a finding (a stale exemption). Synth also writes the applied
+ * waivers of Trivy's checks to cdktf.out/trivyignore.yaml, the ignore file of CI's Trivy scan, so
+ * this list governs both.
  */
 
 /** Environments whose bootstrap stack has the S3 server-access-log bucket. Add an environment here when it gets one. */

@@ -20,7 +20,17 @@ describe("stacks CI plans", () => {
 
   it("carry the environment, its region, its deploying branch and its plan-role secret", () => {
     const dev = ciStacks(outdir).find((s) => s.stack === "dev-platform");
-    expect(dev).toEqual({ stack: "dev-platform", environment: "dev", layer: "platform", region: "us-west-2", branch: "develop", plan_role_secret: "AWS_PLAN_ROLE_ARN_DEV" });
+    expect(dev).toEqual({ stack: "dev-platform", environment: "dev", layer: "platform", region: "us-west-2", branch: "develop", plan_role_secret: "AWS_PLAN_ROLE_ARN_DEV", plan_environment: "" });
+  });
+
+  it("name the approval environment of prod's and DR's pull-request plans", () => {
+    const gated = ciStacks(outdir).filter((s) => s.plan_environment !== "");
+    expect(gated.map((s) => [s.stack, s.plan_environment])).toEqual([
+      ["prod", "prod-plan"],
+      ["prod-platform", "prod-plan"],
+      ["dr", "dr-plan"],
+      ["dr-platform", "dr-plan"],
+    ]);
   });
 
   it("for a pull request, are the stacks its base branch deploys", () => {
@@ -39,8 +49,8 @@ describe("stacks CI plans", () => {
       writeFileSync(join(out, "stacks", name, "cdk.tf.json"), JSON.stringify({ provider: { aws: [{ region, alias: "other" }, { region }] } }));
     }
     expect(ciStacks(out)).toEqual([
-      { stack: "dr", environment: "dr", layer: "core", region: "us-east-1", branch: "main", plan_role_secret: "AWS_PLAN_ROLE_ARN_DR" },
-      { stack: "dr-platform", environment: "dr", layer: "platform", region: "us-east-1", branch: "main", plan_role_secret: "AWS_PLAN_ROLE_ARN_DR" },
+      { stack: "dr", environment: "dr", layer: "core", region: "us-east-1", branch: "main", plan_role_secret: "AWS_PLAN_ROLE_ARN_DR", plan_environment: "dr-plan" },
+      { stack: "dr-platform", environment: "dr", layer: "platform", region: "us-east-1", branch: "main", plan_role_secret: "AWS_PLAN_ROLE_ARN_DR", plan_environment: "dr-plan" },
     ]);
   });
 

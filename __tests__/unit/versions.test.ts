@@ -161,7 +161,7 @@ describe("Renovate keeps the catalog current", () => {
 
   it("marks every version entry of the catalog for Renovate", () => {
     expect(annotated.sort()).toEqual(
-      ["amazon-eks", "amazon-rds-postgresql", "hashicorp/terraform", "helm/helm", "yannh/kubeconform", "aquasecurity/tfsec", ...Object.values(CHART_SOURCES).map((c) => c.chart)].sort(),
+      ["amazon-eks", "amazon-rds-postgresql", "hashicorp/terraform", "helm/helm", "yannh/kubeconform", "aquasecurity/trivy", "gitleaks/gitleaks", "go", ...Object.values(CHART_SOURCES).map((c) => c.chart)].sort(),
     );
   });
 

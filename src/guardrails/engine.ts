@@ -1,3 +1,4 @@
+import { TRIVY_IGNORE_FILE_NAME, writeTrivyIgnoreFile } from "./trivy-ignores";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -199,11 +200,12 @@ export class Guardrails {
     return report;
   }
 
-  /** Writes the latest report into the app's output folder. */
+  /** Writes the latest report, and the waivers as Trivy's ignore file, into the app's output folder. */
   writeReport(): string {
     if (!this.lastReport) throw new Error("guardrails: no report yet; run check() first.");
     const path = join(this.app.outdir, REPORT_FILE_NAME);
     writeReport(path, this.lastReport);
+    writeTrivyIgnoreFile(join(this.app.outdir, TRIVY_IGNORE_FILE_NAME), this.lastReport.waivers);
     this.lastReportPath = path;
     return path;
   }

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES } from "../config/github";
+import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES, GITHUB_PULL_REQUEST_PLAN_ENVIRONMENTS } from "../config/github";
 import { stackNames, type StackLayer } from "../stacks/names";
 
 /**
@@ -24,6 +24,11 @@ export interface CiStack {
   readonly branch: string;
   /** Repository secret holding the ARN of the environment's plan role. */
   readonly plan_role_secret: string;
+  /**
+   * GitHub environment (with required reviewers) pull-request plans of this stack run in, the only
+   * pull-request subject its plan role trusts; "" when any pull request may plan it.
+   */
+  readonly plan_environment: string;
 }
 
 interface Manifest {
@@ -78,6 +83,7 @@ export function ciStacks(outdir: string, branch?: string): CiStack[] {
       region,
       branch: deployBranchOf(owner.environment),
       plan_role_secret: planRoleSecretOf(owner.environment),
+      plan_environment: GITHUB_PULL_REQUEST_PLAN_ENVIRONMENTS[owner.environment] ?? "",
     };
     if (branch === undefined || entry.branch === branch) result.push(entry);
   }
