@@ -29,7 +29,10 @@ export const PRIMARY_REGION_NETWORK = {
 } as const;
 
 /**
- * Ranges that may reach the clusters' public API endpoints (operators' office/VPN and the CI
- * runners). 203.0.113.0/24 is a documentation range: replace it with your own before deploying.
+ * Ranges that may reach the clusters' public API endpoints. Empty: every cluster's API is private,
+ * reached from inside (or peered with) its VPC — the platform stacks' CI jobs run on the runner the
+ * PRIVATE_API_RUNNER repository variable names (docs/ci.md). List your VPN's or runners' public
+ * egress ranges here to open a public endpoint to them; on AWS, validation refuses documentation,
+ * private-use and other ranges that cannot be a public source address.
  */
-export const API_ACCESS_CIDRS: readonly string[] = ["203.0.113.0/24"];
+export const API_ACCESS_CIDRS: readonly string[] = [];

@@ -13,21 +13,6 @@ import type { Waiver } from "../src/guardrails/waivers";
 /** Environments whose bootstrap stack has the S3 server-access-log bucket. Add an environment here when it gets one. */
 const ENVIRONMENTS_WITH_ACCESS_LOG_BUCKET = ["dev", "staging", "prod", "dr"] as const;
 
-/** Environments whose cluster keeps a public API endpoint limited to eks.publicAccessCidrs. */
-const ENVIRONMENTS_WITH_RESTRICTED_PUBLIC_API = ["dev", "staging", "prod", "dr"] as const;
-
-/** The EKS API endpoint: private access on, public access only from the configured ranges. */
-function restrictedPublicApiWaiver(environment: string): Waiver {
-  return {
-    stack: environment,
-    resource: `${environment}/eks/cluster`,
-    rule: "AWS-0040",
-    reason:
-      "Operators and the GitHub Actions platform deploys reach the Kubernetes API from outside the VPC, so the public endpoint stays on " +
-      "but is limited to eks.publicAccessCidrs (office/VPN ranges, validated never to be 0.0.0.0/0; AWS-0041 still applies); nodes use the private endpoint.",
-  };
-}
-
 /** The bootstrap stack's access-log bucket: the log target of the state bucket. */
 function accessLogBucketWaivers(environment: string): Waiver[] {
   const stack = `${environment}-bootstrap`;
@@ -54,5 +39,4 @@ function accessLogBucketWaivers(environment: string): Waiver[] {
 
 export const waivers: readonly Waiver[] = [
   ...ENVIRONMENTS_WITH_ACCESS_LOG_BUCKET.flatMap(accessLogBucketWaivers),
-  ...ENVIRONMENTS_WITH_RESTRICTED_PUBLIC_API.map(restrictedPublicApiWaiver),
 ];

@@ -31,7 +31,7 @@ export interface BuiltApp {
  * exists, so nothing is synthesized — then creates each environment's stacks.
  */
 export function buildApp(options: BuildAppOptions): BuiltApp {
-  const environments = validateEnvironments(options.environments, (env) => Object.values(stackNames(env.name)));
+  const environments = validateEnvironments(options.environments, (env) => Object.values(stackNames(env.name)), options.target);
   const app = new App({ outdir: options.outdir });
   const guardrails = enableGuardrails(app, { waivers: options.waivers ?? [], contextOf: environmentContext });
   for (const env of environments) {

@@ -84,6 +84,17 @@ describe("environment config validation", () => {
     expect(JSON.stringify(json.resource.aws_eks_access_entry)).not.toMatch(/arn:aws:iam::/);
   });
 
+  it("on AWS, refuses public API ranges no VPN or runner can come from (documentation, private-use, other special-purpose), naming the field", () => {
+    const withApiRanges = (publicAccessCidrs: string[]) => withDev((e) => ({ ...e, eks: { ...e.eks, publicAccessCidrs } }));
+    expectRefused(withApiRanges(["203.0.113.0/24"]), /dev: eks\.publicAccessCidrs\[0\]: 203\.0\.113\.0\/24 overlaps the documentation, TEST-NET-3 \(RFC 5737\) range/);
+    expectRefused(withApiRanges(["52.94.76.0/22", "10.20.0.0/16"]), /dev: eks\.publicAccessCidrs\[1\]: 10\.20\.0\.0\/16 overlaps the private-use \(RFC 1918\) range/);
+    expectRefused(withApiRanges(["198.51.100.7/32"]), /TEST-NET-2 \(RFC 5737\).*Fix: list your VPN's or runners' public egress ranges/);
+    expectRefused(withApiRanges(["100.64.0.0/16"]), /shared address space \(RFC 6598\)/);
+    // A public range passes; the local target (the emulator) accepts any.
+    expect(validateEnvironments(withApiRanges(["52.94.76.0/22"]), () => [])[0]!.eks.publicAccessCidrs).toEqual(["52.94.76.0/22"]);
+    expect(validateEnvironments(withApiRanges(["203.0.113.0/24"]), () => [], { kind: "local" })[0]!.eks.publicAccessCidrs).toEqual(["203.0.113.0/24"]);
+  });
+
   it("refuses a malformed VPC CIDR", () => {
     expectRefused(withDev((e) => ({ ...e, network: { ...e.network, vpcCidr: "10.0.0.0/33" } })), /dev: network\.vpcCidr: "10\.0\.0\.0\/33" is not a valid IPv4 CIDR block/);
     expectRefused(withDev((e) => ({ ...e, network: { ...e.network, vpcCidr: "10.0.0.1/16" } })), /network\.vpcCidr: "10\.0\.0\.1\/16" is not a valid IPv4 CIDR/);

@@ -136,23 +136,26 @@ describe("waivers against the real app", () => {
     const address = built.guardrails.check().waived.find((w) => w.rule === "AWS-0089")!.resource;
     expect(address).toMatch(/^aws_s3_bucket\.access-logs_bucket_[0-9A-F]{8}$/);
     const reason = "S3 server access log targets cannot be SSE-KMS encrypted nor log into themselves.";
-    const guardrails = new Guardrails(built.app, {
-      contextOf: environmentContext,
-      waivers: [
+    const statuses = (waivers: Waiver[]) => new Guardrails(built.app, { contextOf: environmentContext, waivers }).enforce().waivers.map((w) => w.status);
+    expect(
+      statuses([
         { stack: "dev-bootstrap", resource: address, rule: "AWS-0089", reason },
         { stack: "dev-bootstrap", resource: "access-logs/bucket", rule: "AWS-0132", reason },
-        { stack: "dev", resource: "dev/eks/cluster", rule: "AWS-0040", reason: "Public API endpoint limited to the configured office and VPN ranges only." },
-      ],
-    });
-    const report = guardrails.enforce();
-    expect(report.waivers.map((w) => w.status)).toEqual(["applied", "applied", "applied"]);
+      ]),
+    ).toEqual(["applied", "applied"]);
+    expect(
+      statuses([
+        { stack: "dev-bootstrap", resource: "dev-bootstrap/access-logs/bucket", rule: "AWS-0089", reason },
+        { stack: "dev-bootstrap", resource: address, rule: "AWS-0132", reason },
+      ]),
+    ).toEqual(["applied", "applied"]);
   });
 
   it("lists, without refusing, waivers for stacks an app built for fewer environments does not have", () => {
     const built = devOnly;
     const report = built.guardrails.enforce();
     expect(report.outcome).toBe("passed");
-    const otherStacks = ["staging-bootstrap", "prod-bootstrap", "dr-bootstrap", "staging", "prod", "dr"];
+    const otherStacks = ["staging-bootstrap", "prod-bootstrap", "dr-bootstrap"];
     expect(new Set(report.waivers.filter((w) => w.status === "other-stack").map((w) => w.stack))).toEqual(new Set(otherStacks));
     expect(built.guardrails.summary()).toMatch(/waiver\(s\) name stacks this app does not build: .*staging-bootstrap/);
   });

@@ -44,6 +44,33 @@ export function isPrivateCidr(cidr: Ipv4Cidr): boolean {
   return PRIVATE_RANGES.some((range) => cidrContains(range, cidr));
 }
 
+/**
+ * IPv4 blocks that are never a host's public source address on the internet, from the IANA IPv4
+ * Special-Purpose Address Registry (iana.org/assignments/iana-ipv4-special-registry, RFC 6890;
+ * read 2026-12-01): their `global` is False. Multicast (RFC 5771) is added: never a source.
+ */
+const NON_PUBLIC_SOURCE_BLOCKS: readonly { readonly block: Ipv4Cidr; readonly name: string }[] = [
+  ["0.0.0.0/8", '"this network" (RFC 1122)'],
+  ["10.0.0.0/8", "private-use (RFC 1918)"],
+  ["100.64.0.0/10", "shared address space (RFC 6598)"],
+  ["127.0.0.0/8", "loopback (RFC 1122)"],
+  ["169.254.0.0/16", "link-local (RFC 3927)"],
+  ["172.16.0.0/12", "private-use (RFC 1918)"],
+  ["192.0.0.0/24", "IETF protocol assignments (RFC 6890)"],
+  ["192.0.2.0/24", "documentation, TEST-NET-1 (RFC 5737)"],
+  ["192.168.0.0/16", "private-use (RFC 1918)"],
+  ["198.18.0.0/15", "benchmarking (RFC 2544)"],
+  ["198.51.100.0/24", "documentation, TEST-NET-2 (RFC 5737)"],
+  ["203.0.113.0/24", "documentation, TEST-NET-3 (RFC 5737)"],
+  ["224.0.0.0/4", "multicast (RFC 5771)"],
+  ["240.0.0.0/4", "reserved (RFC 1112)"],
+].map(([text, name]) => ({ block: parseCidr(text!)!, name: name! }));
+
+/** The special-purpose block a range overlaps if no address in it can be a public source address. */
+export function nonPublicSourceBlockOf(cidr: Ipv4Cidr): string | undefined {
+  return NON_PUBLIC_SOURCE_BLOCKS.find(({ block }) => cidrsOverlap(block, cidr))?.name;
+}
+
 /** Terraform's cidrsubnet(): the `index`-th subnet of `base` that is `newBits` longer. */
 export function cidrSubnet(base: string, newBits: number, index: number): string {
   const parsed = parseCidr(base);

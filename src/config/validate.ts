@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { crossEnvironmentIssues, environmentSchema, type ConfigIssue, type EnvironmentConfig } from "./schema";
+import { nonPublicSourceBlockOf, parseCidr } from "../../modules/network/cidr";
 
 /** Thrown before anything is synthesized when a config breaks a rule. */
 export class ConfigError extends Error {
@@ -43,13 +44,35 @@ export function checkEnvironment(raw: unknown): { config?: EnvironmentConfig; is
  * Validates every environment and the rules between them. Throws one ConfigError listing all
  * problems, so a user fixes them in one pass; returns the typed configs otherwise.
  */
-export function validateEnvironments(raws: readonly unknown[], stackNamesOf: (env: EnvironmentConfig) => string[]): EnvironmentConfig[] {
+export function validateEnvironments(
+  raws: readonly unknown[],
+  stackNamesOf: (env: EnvironmentConfig) => string[],
+  target: { readonly kind: "aws" | "local" } = { kind: "aws" },
+): EnvironmentConfig[] {
   const checked = raws.map(checkEnvironment);
   const issues = checked.flatMap((c) => c.issues);
   const configs = checked.flatMap((c) => (c.config ? [c.config] : []));
   issues.push(...crossEnvironmentIssues(configs, stackNamesOf));
+  if (target.kind === "aws") issues.push(...configs.flatMap(realAwsIssues));
   if (issues.length > 0) throw new ConfigError(issues);
   return configs;
+}
+
+/**
+ * What only matters on real AWS: the public API endpoint's ranges must be addresses the internet
+ * can come from (the emulator has no network to protect, so local runs accept any).
+ */
+function realAwsIssues(env: EnvironmentConfig): ConfigIssue[] {
+  return env.eks.publicAccessCidrs.flatMap((text, i) => {
+    const parsed = parseCidr(text);
+    // The whole internet (/0) is refused by the schema already, with its own message.
+    const block = parsed && parsed.prefix > 0 ? nonPublicSourceBlockOf(parsed) : undefined;
+    if (!block) return [];
+    const message =
+      `${text} overlaps the ${block} range: no VPN, office or CI runner reaches the public API endpoint from there, so no plan of the platform stack could. ` +
+      "Fix: list your VPN's or runners' public egress ranges, or leave eks.publicAccessCidrs empty for a private-only endpoint (platform jobs then run on the PRIVATE_API_RUNNER runner, docs/ci.md).";
+    return [{ environment: env.name, path: `eks.publicAccessCidrs[${i}]`, message }];
+  });
 }
 
 function escapeRegExp(text: string): string {
