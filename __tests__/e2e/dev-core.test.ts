@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dev } from "../../environments";
 import { KUBERNETES } from "../../src/config/versions";
 import { awsApi } from "../support/aws-api";
+import { emulatorSecretValues, savedPlanContents } from "../support/secret-leaks";
 import { plannedChanges, startE2eWorkspace, type E2eWorkspace } from "../support/e2e-workspace";
 
 /**
@@ -77,6 +78,26 @@ describe("dev core on the local emulator", () => {
       expect({ address: change.address, actions: change.actions, attributes: change.attributes }).toEqual({ address: change.address, actions: ["update"], attributes: ["policy"] });
       expect(change.type).toBe("aws_iam_role_policy");
       expect(change.unknown).toEqual(["policy"]);
+    }
+  });
+
+  it("keeps every secret value of the emulator's Secrets Manager out of the saved plan, its JSON, the plan output and the state", async () => {
+    const dir = join(stacks, "dev");
+    const secrets = emulatorSecretValues(workspace.endpoint, "us-west-2");
+    // Grafana's admin login (written write-only by Terraform) and the RDS-managed master secret.
+    expect(secrets.map((s) => s.name)).toEqual(expect.arrayContaining(["pipeops/dev/grafana-admin"]));
+    const plan = await workspace.terraform(dir, ["plan", "-input=false", "-out=leak-check.tfplan"]);
+    expect(plan.code, plan.stderr).toBe(0);
+    const places = [
+      { place: "plan output", text: plan.stdout + plan.stderr },
+      { place: "terraform show -json", text: (await workspace.terraform(dir, ["show", "-json", "leak-check.tfplan"])).stdout },
+      { place: "terraform show", text: (await workspace.terraform(dir, ["show", "-no-color", "leak-check.tfplan"])).stdout },
+      { place: "state", text: (await workspace.terraform(dir, ["state", "pull"])).stdout },
+      ...savedPlanContents(join(dir, "leak-check.tfplan")).map(({ file, text }) => ({ place: `saved plan file ${file}`, text })),
+    ];
+    expect(places.every(({ text }) => text.length > 0)).toBe(true);
+    for (const { name, value } of secrets) {
+      for (const { place, text } of places) expect(text.includes(value), `a value of secret ${name} is in the ${place}`).toBe(false);
     }
   });
 
