@@ -96,6 +96,9 @@ describe("dev core on the local emulator", () => {
       ...savedPlanContents(join(dir, "leak-check.tfplan")).map(({ file, text }) => ({ place: `saved plan file ${file}`, text })),
     ];
     expect(places.every(({ text }) => text.length > 0)).toBe(true);
+    // Not vacuous: the generated password is among the values, and the state does name its secret.
+    expect(secrets.some((s) => s.name === "pipeops/dev/grafana-admin" && /^[A-Za-z0-9]{32}$/.test(s.value))).toBe(true);
+    expect(places.find((p) => p.place === "state")!.text).toContain("pipeops/dev/grafana-admin");
     for (const { name, value } of secrets) {
       for (const { place, text } of places) expect(text.includes(value), `a value of secret ${name} is in the ${place}`).toBe(false);
     }
