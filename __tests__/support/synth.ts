@@ -33,6 +33,18 @@ export function sharedTestApp(target: DeploymentTarget = AWS): ReturnType<typeof
   return built;
 }
 
+const written = new WeakSet<object>();
+
+/** The shared app of a target written to its output folder (cdktf synth), once per worker; returns that folder. */
+export function writtenSharedApp(target: DeploymentTarget = AWS): string {
+  const built = sharedTestApp(target);
+  if (!written.has(built.app)) {
+    built.app.synth();
+    written.add(built.app);
+  }
+  return built.app.outdir;
+}
+
 export function stackOf(built: ReturnType<typeof buildTestApp>, name: string): TerraformStack {
   const stack = built.app.node.tryFindChild(name);
   if (!stack) throw new Error(`no stack named ${name}`);

@@ -2,14 +2,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ciStacks, environmentOf, planRoleSecretOf } from "../../src/plan-comment/ci-stacks";
-import { AWS, tempDir, sharedTestApp } from "../support/synth";
+import { AWS, tempDir, sharedTestApp, writtenSharedApp } from "../support/synth";
 
 /** Which stacks the workflows plan: every synthesized stack but the bootstrap stacks, with its environment's details. */
 
 describe("stacks CI plans", () => {
   const built = sharedTestApp(AWS);
-  built.app.synth();
-  const outdir = built.app.outdir;
+  const outdir = writtenSharedApp(AWS);
 
   it("are every stack of the app except the bootstrap stacks, core before platform, in promotion order", () => {
     const stacks = ciStacks(outdir);

@@ -2,11 +2,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { buildApp } from "../../src/app";
 import { TRIVY_IGNORE_FILE_NAME, trivyIgnoreFile } from "../../src/guardrails/trivy-ignores";
 import type { WaiverRecord } from "../../src/guardrails/report";
-import { AWS, tempDir } from "../support/synth";
-import { ENVIRONMENTS, WAIVERS } from "../../main";
+import { AWS, writtenSharedApp } from "../support/synth";
+import { WAIVERS } from "../../main";
 
 interface TrivyIgnoreEntry {
   id: string;
@@ -27,8 +26,7 @@ const record = (patch: Partial<WaiverRecord>): WaiverRecord => ({
 
 describe("guardrail waivers exported as Trivy's ignore file", () => {
   it("writes one entry per applied waiver of the shipped app, next to the guardrails report", () => {
-    const outdir = tempDir("trivy-ignores");
-    buildApp({ environments: ENVIRONMENTS, waivers: WAIVERS, target: AWS, localStateDir: "/project/state", outdir }).app.synth();
+    const outdir = writtenSharedApp(AWS);
     const file = parse(readFileSync(join(outdir, TRIVY_IGNORE_FILE_NAME), "utf8")) as { misconfigurations: TrivyIgnoreEntry[] };
     expect(file.misconfigurations).toHaveLength(WAIVERS.length);
     for (const waiver of WAIVERS) {
