@@ -84,6 +84,29 @@ describe("environment config validation", () => {
     expect(JSON.stringify(json.resource.aws_eks_access_entry)).not.toMatch(/arn:aws:iam::/);
   });
 
+  it("refuses an unknown or misspelt field, naming it and the field it should be, with nothing written", () => {
+    expectRefused(
+      withDev((e) => ({ ...e, database: { ...e.database, backupRetentionDay: 40 } }) as EnvironmentInput),
+      /dev: database\.backupRetentionDay: unknown field "backupRetentionDay": it would be ignored\. Fix: rename it to backupRetentionDays\./,
+    );
+    expectRefused(
+      [dev, staging, { ...structuredClone(prod), database: { ...prod.database, backupReplicationRegon: "us-east-1" } } as EnvironmentInput],
+      /prod: database\.backupReplicationRegon: unknown field .*Fix: rename it to backupReplicationRegion\./,
+    );
+    expectRefused(
+      withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [{ ...e.eks.nodeGroups[0]!, minSzie: 1 } as never] } }) as EnvironmentInput),
+      /dev: eks\.nodeGroups\[0\]\.minSzie: unknown field .*Fix: rename it to minSize\./,
+    );
+    expectRefused(withDev((e) => ({ ...e, colour: "blue" }) as EnvironmentInput), /dev: colour: unknown field "colour".*Fix: remove it; the fields here are name, project, tier/);
+  });
+
+  it("refuses public API ranges that together cover the whole internet, like 0.0.0.0/0", () => {
+    expectRefused(
+      withDev((e) => ({ ...e, eks: { ...e.eks, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] } })),
+      /dev: eks\.publicAccessCidrs: \["0\.0\.0\.0\/1","128\.0\.0\.0\/1"\] together cover every IPv4 address/,
+    );
+  });
+
   it("on AWS, refuses public API ranges no VPN or runner can come from (documentation, private-use, other special-purpose), naming the field", () => {
     const withApiRanges = (publicAccessCidrs: string[]) => withDev((e) => ({ ...e, eks: { ...e.eks, publicAccessCidrs } }));
     expectRefused(withApiRanges(["203.0.113.0/24"]), /dev: eks\.publicAccessCidrs\[0\]: 203\.0\.113\.0\/24 overlaps the documentation, TEST-NET-3 \(RFC 5737\) range/);

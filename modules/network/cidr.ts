@@ -71,6 +71,17 @@ export function nonPublicSourceBlockOf(cidr: Ipv4Cidr): string | undefined {
   return NON_PUBLIC_SOURCE_BLOCKS.find(({ block }) => cidrsOverlap(block, cidr))?.name;
 }
 
+/** Whether the ranges together hold every IPv4 address (0.0.0.0/1 + 128.0.0.0/1 is the whole internet too). */
+export function coversEveryAddress(ranges: readonly Ipv4Cidr[]): boolean {
+  const spans = ranges.map(({ network, prefix }) => [network, network + 2 ** (32 - prefix)] as const).sort((a, b) => a[0] - b[0]);
+  let reached = 0;
+  for (const [start, end] of spans) {
+    if (start > reached) return false;
+    reached = Math.max(reached, end);
+  }
+  return reached >= 2 ** 32;
+}
+
 /** Terraform's cidrsubnet(): the `index`-th subnet of `base` that is `newBits` longer. */
 export function cidrSubnet(base: string, newBits: number, index: number): string {
   const parsed = parseCidr(base);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { availabilityZonesOf, isKnownRegion, KNOWN_REGIONS, type AwsRegion } from "./regions";
-import { cidrsOverlap, isPrivateCidr, parseCidr } from "../../modules/network/cidr";
+import { cidrsOverlap, coversEveryAddress, isPrivateCidr, parseCidr } from "../../modules/network/cidr";
 import { INTERFACE_ENDPOINT_SERVICES } from "../../modules/network/endpoints";
 
 /**
@@ -77,7 +77,7 @@ const logRetention = z
 const positiveInt = (what: string) =>
   z.number().int({ error: `${what} must be a whole number.` }).min(0, { error: `${what} cannot be negative.` });
 
-export const nodeGroupSchema = z.object({
+export const nodeGroupSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, {
     error: "must be lowercase letters, digits and dashes, starting with a letter." + fix("rename the node group, e.g. \"general\"."),
   }).describe("Node group name (suffix of its AWS name)."),
@@ -117,8 +117,8 @@ const boundedInt = (what: string, min: number, max: number, example: string) =>
     .max(max, { error: (issue) => `${JSON.stringify(issue.input)}: ${what} must be at most ${max}.` + fix(`set ${what} between ${min} and ${max}.`) });
 
 /** Helm-installed services on the environment's cluster (the `<env>-platform` stack). */
-export const platformSchema = z.object({
-  argocd: z.object({
+export const platformSchema = z.strictObject({
+  argocd: z.strictObject({
     enabled: z.boolean(),
     /** Replicated server, repo-server and application controller, and redis-ha. */
     highAvailability: z.boolean(),
@@ -133,7 +133,7 @@ export const platformSchema = z.object({
       .regex(/^(?!\/)(?!.*\.\.)[\w./-]{1,200}$/, { error: "must be a relative folder inside the repository, without \"..\"." + fix("e.g. \"apps/dev\".") })
       .optional(),
   }).describe("Argo CD (docs/platform.md)."),
-  monitoring: z.object({
+  monitoring: z.strictObject({
     enabled: z.boolean(),
     prometheusRetentionDays: boundedInt("prometheusRetentionDays", 1, 3650, "15"),
     prometheusStorageGib: boundedInt("prometheusStorageGib", 10, 16384, "50"),
@@ -142,9 +142,9 @@ export const platformSchema = z.object({
     alertmanagerReplicas: boundedInt("alertmanagerReplicas", 1, 5, "3"),
     grafanaStorageGib: boundedInt("grafanaStorageGib", 1, 1024, "10"),
   }).describe("kube-prometheus-stack: Prometheus, Alertmanager, Grafana (docs/platform.md)."),
-  externalSecrets: z.object({ enabled: z.boolean() }).default({ enabled: true }).describe("External Secrets Operator and a ClusterSecretStore for Secrets Manager; monitoring needs it."),
+  externalSecrets: z.strictObject({ enabled: z.boolean() }).default({ enabled: true }).describe("External Secrets Operator and a ClusterSecretStore for Secrets Manager; monitoring needs it."),
   /** Must be false on an EKS Auto Mode cluster, which brings its own controller (a config rule enforces it). */
-  loadBalancerController: z.object({ enabled: z.boolean() }).default({ enabled: true }).describe("AWS Load Balancer Controller; must be off on EKS Auto Mode."),
+  loadBalancerController: z.strictObject({ enabled: z.boolean() }).default({ enabled: true }).describe("AWS Load Balancer Controller; must be off on EKS Auto Mode."),
 });
 
 export type PlatformConfig = z.infer<typeof platformSchema>;
@@ -236,7 +236,7 @@ function withTierDefaults<
 }
 
 export const environmentSchema = z
-  .object({
+  .strictObject({
     name: z.string().regex(/^[a-z][a-z0-9]{1,11}$/, {
       error: "must be 2-12 lowercase letters or digits, starting with a letter." + fix("use a short name such as \"dev\"."),
     }).describe("Short name; stacks are <name>-bootstrap, <name>, <name>-platform. Unique across environments."),
@@ -249,7 +249,7 @@ export const environmentSchema = z
     accountId: z.string().regex(/^\d{12}$/, {
       error: "must be a 12-digit AWS account id." + fix("set accountId to the account this environment deploys into."),
     }).describe("Account the environment deploys into (guarded by allowed_account_ids)."),
-    stateBackend: z.object({
+    stateBackend: z.strictObject({
       bucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/, {
         error:
           "must be 3-32 lowercase letters, digits or dashes, not starting or ending with a dash (it becomes part of a global S3 bucket name)." +
@@ -261,7 +261,7 @@ export const environmentSchema = z
       /** @default the tier's (TIER_SETTINGS) */
       noncurrentVersionRetentionDays: z.number().int().min(1).max(3650).optional().describe("Days old state versions are kept. Default: the tier's."),
     }),
-    network: z.object({
+    network: z.strictObject({
       vpcCidr: cidr("network.vpcCidr").describe("VPC range: RFC 1918, /16 to /20."),
       availabilityZones: z.array(z.string()).min(1, { error: "needs at least one Availability Zone." + fix("list the AZs to use.") }).describe("AZs of the subnets: in the region, unique, enough for the tier; at plan time also available to the account and not a zone ID EKS refuses."),
       natGateways: z.enum(["single", "one-per-az"]).describe("single, or one-per-az."),
@@ -272,7 +272,7 @@ export const environmentSchema = z
       /** Environments whose VPC ranges must stay disjoint from this one (peering, replication). */
       mustNotOverlapWith: z.array(z.string()).default([]).describe("Environments whose VPCs must stay disjoint from this one."),
     }),
-    eks: z.object({
+    eks: z.strictObject({
       computeMode: z.enum(["managed-node-groups", "auto-mode"]).default("managed-node-groups").describe("managed-node-groups, or auto-mode (no node groups, no load balancer controller)."),
       nodeGroups: z.array(nodeGroupSchema).describe("Managed node groups (managed-node-groups mode)."),
       publicAccessCidrs: z.array(cidr("eks.publicAccessCidrs entries")).describe("Ranges that may reach the public API endpoint; empty: private only. Never the whole internet."),
@@ -288,7 +288,7 @@ export const environmentSchema = z
       /** @default the tier's log retention */
       logRetentionDays: logRetention.optional().describe("Control-plane and Container Insights log retention. Default: the tier's."),
     }),
-    database: z.object({
+    database: z.strictObject({
       instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "is not an RDS instance class." + fix("use a class such as db.t3.medium.") }).describe("RDS instance class."),
       multiAz: z.boolean().describe("Synchronous standby in a second AZ; production must be Multi-AZ."),
       readReplicas: positiveInt("readReplicas").describe("Same-region read replicas: need Multi-AZ and one AZ each beyond the primary's."),
@@ -314,7 +314,7 @@ export const environmentSchema = z
      * environment's primary, until `promoted` turns it into a standalone primary.
      */
     replication: z
-      .object({
+      .strictObject({
         sourceEnvironment: z.string(),
         promoted: z.boolean(),
       })
@@ -362,11 +362,15 @@ export const environmentSchema = z
     if (vpc && (vpc.prefix < 16 || vpc.prefix > 20)) {
       issue(["network", "vpcCidr"], `${env.network.vpcCidr} has prefix /${vpc.prefix}; the subnet layout needs /16 to /20.` + fix("use a /16 (recommended) up to a /20."));
     }
+    const apiRanges = env.eks.publicAccessCidrs.map((text) => parseCidr(text));
     for (const [i, text] of env.eks.publicAccessCidrs.entries()) {
-      const parsed = parseCidr(text);
-      if (parsed && parsed.prefix === 0) {
+      if (apiRanges[i]?.prefix === 0) {
         issue(["eks", "publicAccessCidrs", i], `${text} opens the Kubernetes API to the whole internet.` + fix("list your office or VPN ranges, or leave the list empty for a private-only endpoint."));
       }
+    }
+    const parsedRanges = apiRanges.filter((r) => r !== undefined);
+    if (!parsedRanges.some((r) => r.prefix === 0) && coversEveryAddress(parsedRanges)) {
+      issue(["eks", "publicAccessCidrs"], `${JSON.stringify(env.eks.publicAccessCidrs)} together cover every IPv4 address: the Kubernetes API would be open to the whole internet.` + fix("list your office or VPN ranges, or leave the list empty for a private-only endpoint."));
     }
 
     // Access-entry principals live in the environment's own account (EKS refuses other accounts').

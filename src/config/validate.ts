@@ -32,12 +32,68 @@ function describeZodIssue(environment: string, input: unknown, issue: z.core.$Zo
   return { environment, path: path || "(root)", message };
 }
 
+interface SchemaDef {
+  readonly type: string;
+  readonly shape?: Record<string, { _zod: { def: SchemaDef } }>;
+  readonly innerType?: { _zod: { def: SchemaDef } };
+  readonly element?: { _zod: { def: SchemaDef } };
+  readonly in?: { _zod: { def: SchemaDef } };
+}
+
+/** The field names the schema allows at a path of the config (through optional, default, arrays, transforms). */
+function fieldsAt(path: readonly PropertyKey[]): string[] {
+  let def = (environmentSchema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+  const unwrap = () => {
+    for (;;) {
+      const next = def.type === "pipe" ? def.in : def.innerType;
+      if (!next || !["pipe", "optional", "default", "nullable", "prefault"].includes(def.type)) return;
+      def = next._zod.def;
+    }
+  };
+  for (const key of path) {
+    unwrap();
+    const next = typeof key === "number" ? def.element : def.shape?.[String(key)];
+    if (!next) return [];
+    def = next._zod.def;
+  }
+  unwrap();
+  return Object.keys(def.shape ?? {});
+}
+
+/** Edit distance, for the nearest valid field name of a misspelt one. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** One issue per unknown field, naming it and the nearest field the schema allows there. */
+function describeUnknownFields(environment: string, issue: z.core.$ZodIssueUnrecognizedKeys): ConfigIssue[] {
+  const fields = fieldsAt(issue.path);
+  return issue.keys.map((key) => {
+    const nearest = [...fields].sort((a, b) => distance(key, a) - distance(key, b))[0];
+    const close = nearest !== undefined && distance(key, nearest) <= Math.max(2, Math.floor(nearest.length / 3));
+    const fixText = close ? `rename it to ${nearest}` : `remove it; the fields here are ${fields.join(", ")}`;
+    return { environment, path: formatPath([...issue.path, key]), message: `unknown field ${JSON.stringify(key)}: it would be ignored. Fix: ${fixText}.` };
+  });
+}
+
 /** Parses one raw environment config, collecting every rule it breaks. */
 export function checkEnvironment(raw: unknown): { config?: EnvironmentConfig; issues: ConfigIssue[] } {
   const label = typeof raw === "object" && raw !== null && typeof (raw as { name?: unknown }).name === "string" ? (raw as { name: string }).name : "(unnamed)";
   const result = environmentSchema.safeParse(raw);
   if (result.success) return { config: result.data, issues: [] };
-  return { issues: result.error.issues.map((issue) => describeZodIssue(label, raw, issue)) };
+  return {
+    issues: result.error.issues.flatMap((issue) => (issue.code === "unrecognized_keys" ? describeUnknownFields(label, issue) : [describeZodIssue(label, raw, issue)])),
+  };
 }
 
 /**
