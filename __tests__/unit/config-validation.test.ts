@@ -100,6 +100,29 @@ describe("environment config validation", () => {
     expectRefused(withDev((e) => ({ ...e, colour: "blue" }) as EnvironmentInput), /dev: colour: unknown field "colour".*Fix: remove it; the fields here are name, project, tier/);
   });
 
+  it("refuses RDS windows that are not clock times, shorter than 30 minutes, or overlapping", () => {
+    const withWindows = (database: Partial<EnvironmentInput["database"]>) => withDev((e) => ({ ...e, database: { ...e.database, ...database } }));
+    expectRefused(withWindows({ backupWindow: "25:00-26:00" }), /dev: database\.backupWindow: "25:00-26:00" is not a time range of one day/);
+    expectRefused(withWindows({ backupWindow: "03:00-03:10" }), /dev: database\.backupWindow: "03:00-03:10" lasts 10 minutes; RDS needs at least 30/);
+    expectRefused(withWindows({ maintenanceWindow: "sun:04:30-sun:04:40" }), /database\.maintenanceWindow: "sun:04:30-sun:04:40" lasts 10 minutes/);
+    expectRefused(withWindows({ backupWindow: "04:00-05:00", maintenanceWindow: "sun:04:30-sun:05:30" }), /dev: database\.maintenanceWindow: "sun:04:30-sun:05:30" overlaps the daily backup window "04:00-05:00"/);
+    // Across midnight (and Sunday into Monday) too.
+    expectRefused(withWindows({ backupWindow: "23:30-00:30", maintenanceWindow: "mon:00:00-mon:01:00" }), /overlaps the daily backup window "23:30-00:30"/);
+    expect(validateEnvironments(withWindows({ backupWindow: "03:00-04:00", maintenanceWindow: "sun:23:45-mon:00:30" }), () => [])[0]!.database.maintenanceWindow).toBe("sun:23:45-mon:00:30");
+  });
+
+  it("refuses turning off prod's state-backend protection without a recorded, unexpired decision", () => {
+    const withProdState = (stateBackend: Record<string, unknown>) => [dev, staging, { ...structuredClone(prod), stateBackend: { ...prod.stateBackend, ...stateBackend } } as EnvironmentInput];
+    expectRefused(withProdState({ protectFromDestroy: false }), /prod: stateBackend\.protectFromDestroy: false would let a destroy delete the production state bucket.*Fix: remove protectFromDestroy: false, or record the decision/);
+    const decision = { approvedBy: "ops-lead", reason: "Migrating the state bucket to a new account this week.", expires: "2000-01-31" };
+    expectRefused(withProdState({ protectFromDestroy: false, protectionOverride: decision }), /prod: stateBackend\.protectionOverride\.expires: 2000-01-31 has passed/);
+    expectRefused(withProdState({ protectionOverride: { ...decision, expires: "2999-01-31" } }), /prod: stateBackend\.protectionOverride: .*is recorded but protectFromDestroy is on/);
+    const accepted = validateEnvironments(withProdState({ protectFromDestroy: false, protectionOverride: { ...decision, expires: "2999-01-31" } }), () => []);
+    expect(accepted[2]!.stateBackend.protectFromDestroy).toBe(false);
+    // dev may switch it off freely.
+    expect(validateEnvironments([{ ...dev, stateBackend: { ...dev.stateBackend, protectFromDestroy: false } }], () => [])[0]!.stateBackend.protectFromDestroy).toBe(false);
+  });
+
   it("refuses public API ranges that together cover the whole internet, like 0.0.0.0/0", () => {
     expectRefused(
       withDev((e) => ({ ...e, eks: { ...e.eks, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] } })),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { availabilityZonesOf, isKnownRegion, KNOWN_REGIONS, type AwsRegion } from "./regions";
 import { cidrsOverlap, coversEveryAddress, isPrivateCidr, parseCidr } from "../../modules/network/cidr";
 import { INTERFACE_ENDPOINT_SERVICES } from "../../modules/network/endpoints";
+import { dailyOverlapsWeekly, dailyWindow, MIN_WINDOW_MINUTES, minutesOf, weeklyWindow } from "./windows";
 
 /**
  * The typed shape of one environment, and every rule a config must pass before anything is
@@ -257,6 +258,14 @@ export const environmentSchema = z
       }).describe("The state bucket is <prefix>-<name>-<accountId>."),
       /** @default the tier's (TIER_SETTINGS) */
       protectFromDestroy: z.boolean().optional().describe("prevent_destroy on the state buckets, deletion protection on the lock table. Default: the tier's."),
+      protectionOverride: z
+        .strictObject({
+          approvedBy: z.string().min(2, { error: "names nobody." + fix("name who approved turning the protection off.") }),
+          reason: z.string().min(30, { error: "is too short to be a reason." + fix("say why the protection must be off, in a sentence.") }),
+          expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be a date YYYY-MM-DD." + fix("set the last day the override holds.") }),
+        })
+        .optional()
+        .describe("Production and DR only: the recorded decision that lets protectFromDestroy be false (approvedBy, reason, expires YYYY-MM-DD)."),
       bootstrapStateInBucket: z.boolean().default(false).describe("Move the bootstrap stack's own state into its bucket (README)."),
       /** @default the tier's (TIER_SETTINGS) */
       noncurrentVersionRetentionDays: z.number().int().min(1).max(3650).optional().describe("Days old state versions are kept. Default: the tier's."),
@@ -324,6 +333,21 @@ export const environmentSchema = z
   .transform(withTierDefaults)
   .superRefine((env, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+
+    // RDS windows: real clock times, at least 30 minutes each, never overlapping (windows.ts).
+    const { backupWindow, maintenanceWindow } = env.database;
+    const backup = dailyWindow(backupWindow);
+    const maintenance = weeklyWindow(maintenanceWindow);
+    if (!backup) issue(["database", "backupWindow"], `${JSON.stringify(backupWindow)} is not a time range of one day (hours 00-23, minutes 00-59).` + fix(`e.g. "${DEFAULT_WINDOWS.backup}".`));
+    if (!maintenance) issue(["database", "maintenanceWindow"], `${JSON.stringify(maintenanceWindow)} is not a weekly time range (days mon-sun, hours 00-23, minutes 00-59).` + fix(`e.g. "${DEFAULT_WINDOWS.maintenance}".`));
+    for (const [field, window, text] of [["backupWindow", backup, backupWindow], ["maintenanceWindow", maintenance, maintenanceWindow]] as const) {
+      if (window && minutesOf(window) < MIN_WINDOW_MINUTES) {
+        issue(["database", field], `${JSON.stringify(text)} lasts ${minutesOf(window)} minutes; RDS needs at least ${MIN_WINDOW_MINUTES}.` + fix(`widen it to ${MIN_WINDOW_MINUTES} minutes or more.`));
+      }
+    }
+    if (backup && maintenance && dailyOverlapsWeekly(backup, maintenance)) {
+      issue(["database", "maintenanceWindow"], `${JSON.stringify(maintenanceWindow)} overlaps the daily backup window ${JSON.stringify(backupWindow)}; RDS refuses windows that conflict.` + fix("move one of database.backupWindow or database.maintenanceWindow so that they do not overlap."));
+    }
 
     // Disaster recovery needs a replication source, and only DR has one.
     if (env.tier === "disaster-recovery" && !env.replication) {
@@ -414,6 +438,20 @@ export const environmentSchema = z
     if (db.backupReplicationRegion === env.region) {
       issue(["database", "backupReplicationRegion"], `backups would be replicated to ${env.region}, the database's own region.` + fix("name another region, or remove backupReplicationRegion."));
     }
+    // Production state backends keep prevent_destroy unless a dated, reasoned override says otherwise.
+    const override = env.stateBackend.protectionOverride;
+    if ((env.tier === "production" || env.tier === "disaster-recovery") && !env.stateBackend.protectFromDestroy) {
+      if (!override) {
+        issue(["stateBackend", "protectFromDestroy"], `false would let a destroy delete the ${env.tier} state bucket, its log bucket and lock table.` +
+          fix('remove protectFromDestroy: false, or record the decision: stateBackend.protectionOverride: { approvedBy, reason, expires: "YYYY-MM-DD" }.'));
+      } else if (override.expires < new Date().toISOString().slice(0, 10)) {
+        issue(["stateBackend", "protectionOverride", "expires"], `${override.expires} has passed: the override no longer holds.` + fix("set protectFromDestroy back to true (remove the override), or record a new decision with a later date."));
+      }
+    }
+    if (override && env.stateBackend.protectFromDestroy) {
+      issue(["stateBackend", "protectionOverride"], "is recorded but protectFromDestroy is on, so it overrides nothing." + fix("remove stateBackend.protectionOverride."));
+    }
+
     if (env.tier === "production") {
       if (!db.multiAz) issue(["database", "multiAz"], "a production database must be Multi-AZ." + fix("set database.multiAz to true."));
       if (!db.deletionProtection) issue(["database", "deletionProtection"], "a production database must have deletion protection." + fix("set database.deletionProtection to true."));
