@@ -16,6 +16,9 @@ import { deploymentTargetFromEnv } from "./src/target";
 /** Every environment, in deployment order: dev, staging, prod, then DR (which replicates prod). */
 export const ENVIRONMENTS: readonly EnvironmentInput[] = [dev, staging, prod, dr];
 
+/** Their names: a waiver must name a stack of one of them, even in an app built for fewer. */
+export const PROJECT_ENVIRONMENT_NAMES: readonly string[] = ENVIRONMENTS.map((env) => env.name);
+
 /** Recorded exemptions from the guardrails, each with its reason. */
 export const WAIVERS: readonly Waiver[] = waivers;
 

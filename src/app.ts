@@ -17,6 +17,11 @@ export interface BuildAppOptions {
   readonly localStateDir: string;
   /** cdktf output folder; defaults to the CLI's (CDKTF_OUTDIR) or cdktf.out. */
   readonly outdir?: string;
+  /**
+   * The names of every environment of the project, when the app builds only some of them: waivers
+   * must name a stack of one of these. @default the environments built (main.ts builds them all)
+   */
+  readonly projectEnvironmentNames?: readonly string[];
 }
 
 export interface BuiltApp {
@@ -33,7 +38,9 @@ export interface BuiltApp {
 export function buildApp(options: BuildAppOptions): BuiltApp {
   const environments = validateEnvironments(options.environments, (env) => Object.values(stackNames(env.name)), options.target);
   const app = new App({ outdir: options.outdir });
-  const guardrails = enableGuardrails(app, { waivers: options.waivers ?? [], contextOf: environmentContext });
+  const projectEnvironments = options.projectEnvironmentNames ?? environments.map((env) => env.name);
+  const knownStacks = projectEnvironments.flatMap((name) => Object.values(stackNames(name)));
+  const guardrails = enableGuardrails(app, { waivers: options.waivers ?? [], contextOf: environmentContext, knownStacks });
   for (const env of environments) {
     const names = stackNames(env.name);
     const props = { env, target: options.target };

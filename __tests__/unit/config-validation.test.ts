@@ -11,14 +11,14 @@ import { INTERFACE_ENDPOINT_SERVICES } from "../../modules/network/endpoints";
 import type { EnvironmentInput } from "../../src/config/types";
 import { dev, prod, staging } from "../../environments";
 import { AWS, tempDir } from "../support/synth";
-import { WAIVERS } from "../../main";
+import { PROJECT_ENVIRONMENT_NAMES, WAIVERS } from "../../main";
 
 /** Builds and synthesizes into a fresh folder; returns the error and whether anything was written. */
 function synthWith(environments: EnvironmentInput[]): { error: unknown; written: string[] } {
   const outdir = join(tempDir("invalid"), "cdktf.out");
   let error: unknown;
   try {
-    buildApp({ environments, waivers: WAIVERS, target: AWS, localStateDir: "/project/state", outdir }).app.synth();
+    buildApp({ environments, waivers: WAIVERS, projectEnvironmentNames: PROJECT_ENVIRONMENT_NAMES, target: AWS, localStateDir: "/project/state", outdir }).app.synth();
   } catch (caught) {
     error = caught;
   }

@@ -6,6 +6,7 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { buildApp } from "../../src/app";
 import { dev, prod } from "../../environments";
 import { waivers } from "../../environments/waivers";
+import { PROJECT_ENVIRONMENT_NAMES } from "../../main";
 import { GuardrailError, Guardrails, REPORT_FILE_NAME, RULE_IDS, environmentContext, type GuardrailReport, type Waiver } from "../../src/guardrails";
 import { AWS, LOCAL, buildTestApp, sharedTestApp, stackOf, tempDir } from "../support/synth";
 
@@ -61,7 +62,7 @@ describe("synth with guardrails", () => {
   it("writes every stack and the JSON report when all stacks pass, and prints a short table", () => {
     // dev's three stacks: every environment passing every rule is checked above without writing.
     const outdir = join(tempDir("guarded-synth"), "cdktf.out");
-    const built = buildApp({ environments: [dev], waivers, target: AWS, localStateDir: "/project/state", outdir });
+    const built = buildApp({ environments: [dev], waivers, projectEnvironmentNames: PROJECT_ENVIRONMENT_NAMES, target: AWS, localStateDir: "/project/state", outdir });
     built.app.synth();
 
     const report = JSON.parse(readFileSync(join(outdir, REPORT_FILE_NAME), "utf8")) as GuardrailReport;
@@ -84,7 +85,7 @@ describe("synth with guardrails", () => {
   it("stops on a violation before any stack is written, naming stack, resource, rule and fix", () => {
     const outdir = join(tempDir("guarded-synth"), "cdktf.out");
     // prod alone is a valid app, and its core stack is the last one cdktf would write.
-    const built = buildApp({ environments: [prod], waivers, target: AWS, localStateDir: "/project/state", outdir });
+    const built = buildApp({ environments: [prod], waivers, projectEnvironmentNames: PROJECT_ENVIRONMENT_NAMES, target: AWS, localStateDir: "/project/state", outdir });
     // An unversioned, unencrypted, unlogged bucket.
     new S3Bucket(stackOf(built, "prod"), "unguarded", { bucket: "pipeops-unguarded" });
 
@@ -149,6 +150,13 @@ describe("waivers against the real app", () => {
         { stack: "dev-bootstrap", resource: address, rule: "AWS-0132", reason },
       ]),
     ).toEqual(["applied", "applied"]);
+  });
+
+  it("refuses a waiver naming a stack no environment of the project has, before building anything", () => {
+    const typo: Waiver = { stack: "prd", resource: "prd/eks/cluster", rule: "AWS-0040", reason: "A waiver for a stack name that nobody has, spelt wrong." };
+    const build = () => buildApp({ environments: [dev], waivers: [...waivers, typo], projectEnvironmentNames: PROJECT_ENVIRONMENT_NAMES, target: AWS, localStateDir: "/project/state", outdir: tempDir("unknown-stack") });
+    expect(build).toThrow(GuardrailError);
+    expect(build).toThrow(/names stack "prd", which no environment has\. Fix: use one of dev-bootstrap, dev, dev-platform, staging-bootstrap/);
   });
 
   it("lists, without refusing, waivers for stacks an app built for fewer environments does not have", () => {

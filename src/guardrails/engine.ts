@@ -18,6 +18,8 @@ export interface GuardrailOptions {
   readonly contextOf: (stack: TerraformStack) => StackContext | undefined;
   /** Defaults to every rule of the catalog. */
   readonly rules?: readonly Rule[];
+  /** Every stack of every environment of the project: a waiver naming another stack is refused. Unchecked when omitted. */
+  readonly knownStacks?: readonly string[];
   /** "Today", for waiver expiry. */
   readonly now?: () => Date;
   /** Where a failed run's report goes (the output folder is left untouched). Defaults to the OS temp folder. */
@@ -61,7 +63,7 @@ export class Guardrails {
     readonly app: App,
     private readonly options: GuardrailOptions,
   ) {
-    this.waivers = validateWaivers(options.waivers, this.now());
+    this.waivers = validateWaivers(options.waivers, this.now(), options.knownStacks);
     this.rules = options.rules ?? ALL_RULES;
   }
 

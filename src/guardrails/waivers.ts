@@ -94,13 +94,16 @@ function waiverProblems(raw: unknown, today: string): string[] {
  * Checks every waiver and returns them typed; throws one GuardrailError listing all problems
  * (missing or placeholder reason, unknown rule ID, bad or past expiry, duplicates).
  */
-export function validateWaivers(raws: readonly unknown[], now: Date = new Date()): Waiver[] {
+export function validateWaivers(raws: readonly unknown[], now: Date = new Date(), knownStacks?: readonly string[]): Waiver[] {
   const today = isoDay(now);
   const problems: string[] = [];
   const seen = new Map<string, number>();
   raws.forEach((raw, index) => {
     for (const problem of waiverProblems(raw, today)) problems.push(`${label(raw, index)} ${problem}`);
     const w = raw as Partial<Waiver> | null;
+    if (knownStacks && w && typeof w.stack === "string" && !knownStacks.includes(w.stack)) {
+      problems.push(`${label(raw, index)} names stack ${JSON.stringify(w.stack)}, which no environment has. Fix: use one of ${knownStacks.join(", ")}, or remove the waiver.`);
+    }
     if (w && typeof w === "object") {
       const key = `${w.stack}|${w.resource}|${w.rule}`;
       const first = seen.get(key);
