@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { TerraformStack, type TerraformResource } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../src/config/types";
 import { awsProviderConfig, type DeploymentTarget } from "../src/target";
@@ -40,4 +41,24 @@ export function replicationOf(scope: Construct, env: EnvironmentConfig, target: 
       error_message: `${source.env.name}'s state has no ${source.arnOutput} output. Apply ${source.env.name}'s core stack first: cdktf deploy ${source.stackName}`,
     },
   };
+}
+
+/**
+ * Every plan of a promoted DR says so, as a warning: a Terraform check block whose assertion is
+ * always false (it must refer to an object: the length of the promoted database's identifier is never 0)
+ * reports a warning and never stops the plan or the apply.
+ */
+export function warnOfPromotion(scope: Construct, env: EnvironmentConfig, database: TerraformResource): void {
+  const decision = env.replication?.promotion;
+  if (!env.replication?.promoted || !decision) return;
+  TerraformStack.of(scope).addOverride("check.promotion_is_irreversible", {
+    assert: [
+      {
+        condition: `\${length(${database.terraformResourceType}.${database.friendlyUniqueId}.identifier) == 0}`,
+        error_message:
+          `${env.name} is promoted (decided by ${decision.decidedBy} on ${decision.decidedOn}: ${decision.reason}). Its database is a standalone primary ` +
+          "and cannot become a replica again; to fail back, build a new replica from it (docs/runbooks/dr-failover.md, failing back).",
+      },
+    ],
+  });
 }

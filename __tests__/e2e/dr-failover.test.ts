@@ -20,7 +20,7 @@ import { startE2eWorkspace, type E2eWorkspace } from "../support/e2e-workspace";
  * __tests__/unit/core-stacks.test.ts. Nothing else of prod is changed.
  */
 const prodWithoutSameRegionReplicas: EnvironmentInput = { ...prod, database: { ...prod.database, readReplicas: 0 } };
-const promotedDr: EnvironmentInput = { ...dr, replication: { sourceEnvironment: "prod", promoted: true } };
+const promotedDr: EnvironmentInput = { ...dr, replication: { sourceEnvironment: "prod", promoted: true, promotion: { decidedBy: "e2e test", decidedOn: "2026-12-01", reason: "The failover rehearsal of the end-to-end suite, prod dark." } } };
 const [prodConfig] = validateEnvironments([prodWithoutSameRegionReplicas], () => []);
 
 type DbInstance = Record<string, unknown> & { DBInstanceArn: string; ReadReplicaSourceDBInstanceIdentifier?: string };

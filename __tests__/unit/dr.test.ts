@@ -8,7 +8,8 @@ import type { EnvironmentInput } from "../../src/config/types";
 /** The DR stack: a cross-region read replica of prod fed by prod's remote state, and its promotion. */
 const replicating = synthStack(sharedTestApp(AWS), "dr");
 // prod (the replication source) and the promoted DR are all the promoted app needs.
-const promoted = synthStack(buildTestApp(AWS, [prod, { ...dr, replication: { sourceEnvironment: "prod", promoted: true } }]), "dr");
+const PROMOTION = { decidedBy: "incident commander", decidedOn: "2026-12-01", reason: "us-west-2 unavailable for an hour, RDS primary unreachable." };
+const promoted = synthStack(buildTestApp(AWS, [prod, { ...dr, replication: { sourceEnvironment: "prod", promoted: true, promotion: PROMOTION } }]), "dr");
 const primaryOf = (stack: typeof replicating) => resourcesOf(stack, "aws_db_instance").map(([, db]) => db)[0]!;
 
 describe("dr stack while replicating", () => {
@@ -126,6 +127,25 @@ describe("dr config rules", () => {
 
   it("refuses a DR region equal to its source's", () => {
     expect(refused({ ...dr, region: "us-west-2", network: { ...dr.network, availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"] } })).toMatch(/dr: region: us-west-2 is also the region of prod/);
+  });
+
+  it("refuses a promotion without a recorded decision (who, when, why), and a decision without a promotion", () => {
+    expect(refused({ ...dr, replication: { sourceEnvironment: "prod", promoted: true } })).toMatch(
+      /dr: replication\.promoted: true makes dr's database a standalone primary, which cannot be undone.*Fix: record the decision: replication\.promotion: \{ decidedBy, decidedOn/,
+    );
+    expect(refused({ ...dr, replication: { sourceEnvironment: "prod", promoted: false, promotion: PROMOTION } })).toMatch(/dr: replication\.promotion: .*is recorded but promoted is false/);
+    expect(refused({ ...dr, replication: { sourceEnvironment: "prod", promoted: true, promotion: { ...PROMOTION, reason: "because" } } })).toMatch(/replication\.promotion\.reason: .*is too short to be a reason/);
+  });
+
+  it("warns in every plan of a promoted DR that the promotion cannot be undone, naming the decision (a check block: a warning, never a failure)", () => {
+    const check = (promoted.json as unknown as { check: Record<string, { assert: { condition: unknown; error_message: string }[] }> }).check.promotion_is_irreversible!;
+    expect(check.assert).toHaveLength(1);
+    // Always false, and it must name an object: a promoted database's identifier is never empty.
+    expect(check.assert[0]!.condition).toMatch(/^\$\{length\(aws_db_instance\.database_primary_[0-9A-F]{8}\.identifier\) == 0\}$/);
+    expect(check.assert[0]!.error_message).toContain("decided by incident commander on 2026-12-01: us-west-2 unavailable for an hour");
+    expect(check.assert[0]!.error_message).toContain("cannot become a replica again; to fail back, build a new replica from it");
+    const standby = synthStack(sharedTestApp(AWS), "dr").json as unknown as { check?: unknown };
+    expect(standby.check).toBeUndefined();
   });
 
   it("refuses a replication source that does not exist", () => {

@@ -326,8 +326,16 @@ export const environmentSchema = z
       .strictObject({
         sourceEnvironment: z.string(),
         promoted: z.boolean(),
+        /** The recorded decision a promotion needs (runbook step 2). */
+        promotion: z
+          .strictObject({
+            decidedBy: z.string().min(2, { error: "names nobody." + fix("name who decided to fail over.") }),
+            decidedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be a date YYYY-MM-DD." + fix("set the day of the decision.") }),
+            reason: z.string().min(30, { error: "is too short to be a reason." + fix("say why DR takes over, e.g. the incident.") }),
+          })
+          .optional(),
       })
-      .optional().describe("DR only: { sourceEnvironment, promoted }. The source must exist, be in another region and the same account, with a disjoint VPC; promoted: true is the failover switch."),
+      .optional().describe("DR only: { sourceEnvironment, promoted, promotion }. The source must exist, be in another region and the same account, with a disjoint VPC; promoted: true is the failover switch and needs promotion: { decidedBy, decidedOn, reason }."),
     tags: z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/), z.string().max(256)).default({}).describe("Extra tags; Project, Environment and ManagedBy come from the tagging aspect."),
   })
   .transform(withTierDefaults)
@@ -347,6 +355,15 @@ export const environmentSchema = z
     }
     if (backup && maintenance && dailyOverlapsWeekly(backup, maintenance)) {
       issue(["database", "maintenanceWindow"], `${JSON.stringify(maintenanceWindow)} overlaps the daily backup window ${JSON.stringify(backupWindow)}; RDS refuses windows that conflict.` + fix("move one of database.backupWindow or database.maintenanceWindow so that they do not overlap."));
+    }
+
+    // Promotion cannot be undone: it needs a recorded decision, and only a promoted DR has one.
+    if (env.replication?.promoted && !env.replication.promotion) {
+      issue(["replication", "promoted"], `true makes ${env.name}'s database a standalone primary, which cannot be undone (failing back means building a new replica).` +
+        fix('record the decision: replication.promotion: { decidedBy, decidedOn: "YYYY-MM-DD", reason } (docs/runbooks/dr-failover.md, step 2).'));
+    }
+    if (env.replication?.promotion && !env.replication.promoted) {
+      issue(["replication", "promotion"], "is recorded but promoted is false." + fix("remove replication.promotion (after failing back), or set promoted: true."));
     }
 
     // Disaster recovery needs a replication source, and only DR has one.

@@ -12,7 +12,7 @@ import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stac
 import { CORE_OUTPUT } from "./core-outputs";
 import { corePrefix, grafanaAdminSecretName, secretsKeyAlias, stackNames } from "./names";
 import { useEnvironmentStateBackend } from "../../backend/state-backend";
-import { replicationOf } from "../../dr/replication";
+import { replicationOf, warnOfPromotion } from "../../dr/replication";
 import { Network } from "../../modules/network/network";
 import { EksCluster } from "../../modules/eks/eks-cluster";
 import { PlatformIrsaRoles } from "../../modules/eks/platform-roles";
@@ -106,6 +106,7 @@ export class CoreStack extends EnvironmentStack {
       replicaOf: replication?.replicaOf,
     });
     if (replication?.sourceCheck) this.database.instance.addOverride("lifecycle.precondition", [replication.sourceCheck]);
+    warnOfPromotion(this, env, this.database.instance);
 
     // Secrets of this environment live under <project>/<env>/, encrypted with their own key.
     const secretsKey = new CustomerManagedKey(this, "secrets-key", {
