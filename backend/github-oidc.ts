@@ -245,7 +245,8 @@ export function planRoleStatements(state: StateBackendArns, project: ProjectStat
  * of the project in the account (two environments may share one, like DR and prod):
  *  - changing the CI identity: the GitHub roles, their boundaries, the GitHub OIDC provider;
  *  - creating IAM users, access keys or console passwords (no long-lived credentials);
- *  - deleting or loosening a state backend: the buckets, lock tables and state keys (and their aliases).
+ *  - deleting or loosening a state backend: the buckets, lock tables and state keys (and their
+ *    aliases), and the old versions of the state (the way back from a bad state).
  */
 export function deployBoundaryStatements(project: ProjectState & { readonly project: string; readonly environment: string }): DataAwsIamPolicyDocumentStatement[] {
   const { accountId, statePrefix } = project;
@@ -318,6 +319,12 @@ export function deployBoundaryStatements(project: ProjectState & { readonly proj
       effect: "Deny",
       actions: ["s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucketPolicy", "s3:PutBucketVersioning", "s3:PutLifecycleConfiguration"],
       resources: [`arn:aws:s3:::${statePrefix}-*`],
+    },
+    {
+      sid: "KeepTheStateHistory",
+      effect: "Deny",
+      actions: ["s3:DeleteObjectVersion"],
+      resources: [`arn:aws:s3:::${statePrefix}-*/*`],
     },
     { sid: "KeepTheLockTables", effect: "Deny", actions: ["dynamodb:DeleteTable"], resources: [`arn:aws:dynamodb:*:${accountId}:table/${statePrefix}-*`] },
     {

@@ -114,3 +114,20 @@ describe("every role a core stack creates carries the CI deploy role's permissio
     for (const role of roles) expect(role.permissions_boundary, String(role.name)).toBe(`\${data.aws_iam_policy.${lookups[0]![0]}.arn}`);
   });
 });
+
+describe("what a mistaken destroy of a core stack must not take", () => {
+  const protectedTypes = ["aws_db_instance", "aws_kms_key", "aws_eks_cluster", "aws_cloudwatch_log_group"];
+  it.each(ENVIRONMENTS.map((env) => [env.name] as const))("%s", (name) => {
+    const stack = synthStack(sharedTestApp(AWS), name);
+    const productionLike = name === "prod" || name === "dr";
+    for (const type of protectedTypes) {
+      const resources = resourcesOf(stack, type);
+      expect(resources.length, type).toBeGreaterThan(0);
+      for (const [id, body] of resources) {
+        const lifecycle = body.lifecycle as { prevent_destroy?: boolean } | undefined;
+        expect(lifecycle?.prevent_destroy === true, `${type}.${id}`).toBe(productionLike);
+        if (type === "aws_cloudwatch_log_group") expect(body.skip_destroy === true, `${type}.${id} skip_destroy`).toBe(productionLike);
+      }
+    }
+  });
+});

@@ -165,8 +165,12 @@ describe("Database, production shape (Multi-AZ, two replicas, backups replicated
     });
   });
 
-  it("takes a final snapshot when destroyed", () => {
-    expect(db).toMatchObject({ skip_final_snapshot: false, final_snapshot_identifier: "pipeops-prod-final-snapshot" });
+  it("takes a final snapshot when destroyed, named after the instance's first plan so a second destroy never clashes", () => {
+    expect(db.skip_final_snapshot).toBe(false);
+    const [[id, createdAt]] = resourcesOf(stack, "terraform_data") as [[string, Record<string, unknown>]];
+    expect(db.final_snapshot_identifier).toBe(`pipeops-prod-final-\${formatdate("YYYYMMDDhhmmss", terraform_data.${id}.output)}`);
+    // The time is taken once: later plans leave it (and so the identifier) unchanged.
+    expect(createdAt).toMatchObject({ input: "${plantimestamp()}", lifecycle: { ignore_changes: ["input"] } });
   });
 
   it("turns on Enhanced Monitoring every 60 s with a role only RDS monitoring can assume", () => {
@@ -398,7 +402,8 @@ describe("Database as a cross-region read replica (disaster recovery)", () => {
     expect(body).toMatchObject({ engine: "postgres", username: "dbadmin", manage_master_user_password: true });
     expect(body).not.toHaveProperty("password");
     expect(String(body.master_user_secret_kms_key_id)).toMatch(/^\$\{aws_kms_key\.database_key_/);
-    expect(body).toMatchObject({ skip_final_snapshot: false, final_snapshot_identifier: "pipeops-dr-final-snapshot" });
+    expect(body.skip_final_snapshot).toBe(false);
+    expect(body.final_snapshot_identifier).toMatch(/^pipeops-dr-final-\$\{formatdate\("YYYYMMDDhhmmss", terraform_data\.\S+\.output\)\}$/);
     expect(resourcesOf(promoted.stack, "aws_cloudwatch_metric_alarm").map(([, a]) => a.metric_name)).not.toContain("ReplicaLag");
   });
 });

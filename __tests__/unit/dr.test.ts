@@ -93,7 +93,8 @@ describe("dr stack once promoted", () => {
     const db = primaryOf(promoted);
     expect(db.replicate_source_db).toBeUndefined();
     expect(db.backup_retention_period).toBe(30);
-    expect(db.lifecycle).toBeUndefined();
+    // No precondition on prod's state any more; DR's protection from a mistaken destroy stays.
+    expect(db.lifecycle).toEqual({ prevent_destroy: true });
   });
 
   it("gets an RDS-managed master secret in us-east-1, encrypted with the DR key", () => {

@@ -76,8 +76,10 @@ describe("deploy role: AdministratorAccess inside a boundary it cannot step arou
     expect(await asDeploy("iam:PassRole", ci.role(ci.names.deploy), { "iam:PassedToService": "ec2.amazonaws.com" })).toBe("ExplicitlyDenied");
   });
 
-  it("cannot delete or loosen the state backends", async () => {
+  it("cannot delete or loosen the state backends, nor the old versions of a state", async () => {
     expect(await asDeploy("s3:DeleteBucket", `arn:aws:s3:::pipeops-tfstate-prod-${prod.accountId}`)).toBe("ExplicitlyDenied");
+    expect(await asDeploy("s3:DeleteObjectVersion", `arn:aws:s3:::pipeops-tfstate-prod-${prod.accountId}/prod/terraform.tfstate`)).toBe("ExplicitlyDenied");
+    expect(await asDeploy("s3:DeleteObject", `arn:aws:s3:::pipeops-tfstate-prod-${prod.accountId}/prod/terraform.tfstate.tflock`)).toBe("Allowed");
     expect(await asDeploy("dynamodb:DeleteTable", `arn:aws:dynamodb:us-west-2:${prod.accountId}:table/pipeops-tfstate-prod-lock`)).toBe("ExplicitlyDenied");
   });
 

@@ -282,8 +282,20 @@ export class Database extends Construct {
       monitoringRoleArn: monitoringRole.arn,
       enabledCloudwatchLogsExports: [...EXPORTED_LOGS],
     } satisfies Partial<DbInstanceConfig>;
-    const finalSnapshot = (skip: boolean) =>
-      skip ? { skipFinalSnapshot: true } : { skipFinalSnapshot: false, finalSnapshotIdentifier: `${identifier}-final-snapshot` };
+    // A final snapshot named after the time the instance was first planned: unique, so a second
+    // destroy (after a rebuild) never clashes with the first one's snapshot. The time is kept by
+    // a terraform_data whose input is never updated, so later plans show no change.
+    let createdAt: TerraformResource | undefined;
+    const finalSnapshot = (skip: boolean) => {
+      if (skip) return { skipFinalSnapshot: true };
+      createdAt ??= new TerraformResource(this, "created-at", {
+        terraformResourceType: "terraform_data",
+        terraformGeneratorMetadata: { providerName: "terraform" },
+        lifecycle: { ignoreChanges: ["input"] },
+      });
+      createdAt.addOverride("input", "${plantimestamp()}");
+      return { skipFinalSnapshot: false, finalSnapshotIdentifier: `${identifier}-final-\${formatdate("YYYYMMDDhhmmss", terraform_data.${createdAt.friendlyUniqueId}.output)}` };
+    };
     const logGroupsOf = (instanceIndex: number) => logGroups.slice(instanceIndex * EXPORTED_LOGS.length, (instanceIndex + 1) * EXPORTED_LOGS.length);
 
     // Master credentials.

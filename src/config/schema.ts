@@ -41,13 +41,18 @@ export interface TierSettings {
   readonly performanceInsightsRetentionDays: number;
   /** Days a deleted secret can be restored; 0 deletes at once. */
   readonly secretRecoveryWindowDays: number;
+  /**
+   * `prevent_destroy` on what the core stack cannot rebuild without loss (database, KMS keys,
+   * cluster, log groups, which also keep their data on destroy: `skip_destroy`).
+   */
+  readonly protectCoreFromDestroy: boolean;
 }
 
 export const TIER_SETTINGS: Readonly<Record<Tier, TierSettings>> = {
-  development: { protectFromDestroy: false, noncurrentVersionRetentionDays: 30, logRetentionDays: 30, databaseDeletionProtection: false, skipFinalSnapshot: true, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 0 },
-  staging: { protectFromDestroy: true, noncurrentVersionRetentionDays: 90, logRetentionDays: 90, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 30 },
-  production: { protectFromDestroy: true, noncurrentVersionRetentionDays: 365, logRetentionDays: 365, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 731, secretRecoveryWindowDays: 30 },
-  "disaster-recovery": { protectFromDestroy: true, noncurrentVersionRetentionDays: 365, logRetentionDays: 365, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 30 },
+  development: { protectFromDestroy: false, noncurrentVersionRetentionDays: 30, logRetentionDays: 30, databaseDeletionProtection: false, skipFinalSnapshot: true, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 0, protectCoreFromDestroy: false },
+  staging: { protectFromDestroy: true, noncurrentVersionRetentionDays: 90, logRetentionDays: 90, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 30, protectCoreFromDestroy: false },
+  production: { protectFromDestroy: true, noncurrentVersionRetentionDays: 365, logRetentionDays: 365, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 731, secretRecoveryWindowDays: 30, protectCoreFromDestroy: true },
+  "disaster-recovery": { protectFromDestroy: true, noncurrentVersionRetentionDays: 365, logRetentionDays: 365, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 30, protectCoreFromDestroy: true },
 };
 
 /** Backup and maintenance windows (UTC) every environment uses unless its file names others. */

@@ -3,6 +3,7 @@ import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsIamPolicy } from "@cdktf/provider-aws/lib/data-aws-iam-policy";
 import { boundEveryRole } from "../aspects/permissions-boundary";
+import { preventDestroyOfWhatCannotBeRebuilt } from "../aspects/prevent-destroy";
 import type { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import type { EnvironmentConfig } from "../config/types";
 import { EKS_UNSUPPORTED_ZONE_IDS, KUBERNETES, POSTGRES } from "../config/versions";
@@ -49,6 +50,7 @@ export class CoreStack extends EnvironmentStack {
     // looked up by name, so a missing bootstrap stops the plan instead of the apply.
     boundEveryRole(this, new DataAwsIamPolicy(this, "deploy-boundary", { name: githubRoleNames(env).deployBoundary }).arn);
     const tier = TIER_SETTINGS[env.tier];
+    if (tier.protectCoreFromDestroy) preventDestroyOfWhatCannotBeRebuilt(this);
 
     this.network = new Network(this, "network", {
       name,
