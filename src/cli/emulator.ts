@@ -12,11 +12,24 @@ export interface RunningEmulator {
   readonly pid: number;
 }
 
-export function freeLoopbackPort(): Promise<number> {
+/** A free loopback port: `preferred` when it is free (so a restarted emulator keeps its endpoint), any other otherwise. */
+export async function freeLoopbackPort(preferred?: number): Promise<number> {
+  if (preferred !== undefined) {
+    const taken = await listenOn(preferred).then(
+      () => false,
+      () => true,
+    );
+    if (!taken) return preferred;
+  }
+  return listenOn(0);
+}
+
+/** Listens on a loopback port for a moment: resolves with the port it got, rejects when it is taken. */
+function listenOn(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(port, "127.0.0.1", () => {
       const address = server.address();
       const port = typeof address === "object" && address ? address.port : 0;
       server.close(() => resolve(port));
@@ -56,12 +69,12 @@ async function waitUntilServing(endpoint: string, timeoutMs: number): Promise<vo
   throw new Error(`the AWS emulator at ${endpoint} did not answer within ${timeoutMs} ms (${String(lastError)})`);
 }
 
-/** Starts moto_server detached on a free loopback port and waits until it answers. */
-export async function startEmulator(options: { logFile?: number | "ignore"; timeoutMs?: number } = {}): Promise<RunningEmulator> {
+/** Starts moto_server detached on a free loopback port (`preferredPort` when free) and waits until it answers. */
+export async function startEmulator(options: { logFile?: number | "ignore"; timeoutMs?: number; preferredPort?: number } = {}): Promise<RunningEmulator> {
   if (!emulatorBinaryAvailable()) {
     throw new Error("moto_server was not found on PATH. Fix: install it with `pip install 'moto[server]==5.2.1'`.");
   }
-  const port = await freeLoopbackPort();
+  const port = await freeLoopbackPort(options.preferredPort);
   // HTTPS (a throw-away certificate): bucket policies that refuse plain HTTP hold on the emulator too.
   const endpoint = `https://127.0.0.1:${port}`;
   const output = options.logFile ?? "ignore";

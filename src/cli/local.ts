@@ -10,7 +10,10 @@ import { stackNames } from "../stacks/names";
 /**
  * npm run local:up | local:down | local:deploy [env…]
  *
- * up      start the AWS emulator on a free loopback port (recorded in .local/emulator.json)
+ * up      start the AWS emulator on a free loopback port (recorded in .local/emulator.json); a
+ *         restart takes the port this checkout used last (.local/emulator-port) when it is free,
+ *         so the stacks' endpoints and backend settings stay the same and `terraform init` needs
+ *         no -reconfigure
  * down    stop it
  * deploy  start it if needed, then `cdktf deploy` each environment's bootstrap stack and its core
  *         stack against it (default: dev), and print the outputs
@@ -19,6 +22,14 @@ import { stackNames } from "../stacks/names";
 const root = process.cwd();
 const localDir = join(root, ".local");
 const stateFile = join(root, LOCAL_EMULATOR_STATE_FILE);
+/** The port this checkout's emulator used last; kept when the emulator stops. */
+const portFile = join(localDir, "emulator-port");
+
+function lastPort(): number | undefined {
+  if (!existsSync(portFile)) return undefined;
+  const port = Number(readFileSync(portFile, "utf8").trim());
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+}
 
 function runningEmulator(): RunningEmulator | undefined {
   if (!existsSync(stateFile)) return undefined;
@@ -33,8 +44,9 @@ async function up(): Promise<RunningEmulator> {
     return existing;
   }
   mkdirSync(localDir, { recursive: true });
-  const emulator = await startEmulator({ logFile: openSync(join(localDir, "emulator.log"), "a") });
+  const emulator = await startEmulator({ logFile: openSync(join(localDir, "emulator.log"), "a"), preferredPort: lastPort() });
   writeFileSync(stateFile, JSON.stringify(emulator, null, 2));
+  writeFileSync(portFile, `${new URL(emulator.endpoint).port}\n`);
   console.log(`AWS emulator running at ${emulator.endpoint} (pid ${emulator.pid}); stop it with \`npm run local:down\``);
   return emulator;
 }
