@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { INTERFACE_ENDPOINT_SERVICES } from "../../modules/network/endpoints";
 import type { EnvironmentInput } from "../../src/config/types";
 import { dev, prod, staging } from "../../environments";
+import { dr } from "../../dr/config";
 import { AWS, tempDir } from "../support/synth";
 import { PROJECT_ENVIRONMENT_NAMES, WAIVERS } from "../../main";
 
@@ -121,6 +122,20 @@ describe("environment config validation", () => {
     expect(accepted[2]!.stateBackend.protectFromDestroy).toBe(false);
     // dev may switch it off freely.
     expect(validateEnvironments([{ ...dev, stateBackend: { ...dev.stateBackend, protectFromDestroy: false } }], () => [])[0]!.stateBackend.protectFromDestroy).toBe(false);
+  });
+
+  it("refuses an RDS class of unknown memory and a node group mixing CPU architectures as config errors, not stack traces", () => {
+    expectRefused(withDev((e) => ({ ...e, database: { ...e.database, instanceClass: "db.t3.banana" } })), /dev: database\.instanceClass: db\.t3\.banana is not an RDS class this project knows the memory of.*Fix: pick one of those classes/);
+    expectRefused(
+      withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [{ ...e.eks.nodeGroups[0]!, instanceTypes: ["t4g.medium", "m5.large"] }] } })),
+      /dev: eks\.nodeGroups\[0\]\.instanceTypes: \["t4g\.medium","m5\.large"\] mix Graviton \(arm64: t4g\.medium\) and x86_64 types.*Fix: use one architecture per node group/,
+    );
+  });
+
+  it("reports a bad prod config once, without follow-on errors in DR, which replicates it", () => {
+    const badProd = { ...structuredClone(prod), database: { ...prod.database, backupRetentionDays: 0 } };
+    const { error } = synthWith([dev, staging, badProd, dr]);
+    expect((error as ConfigError).issues.map((i) => `${i.environment}: ${i.path}`)).toEqual(["prod: database.backupRetentionDays"]);
   });
 
   it("refuses public API ranges that together cover the whole internet, like 0.0.0.0/0", () => {

@@ -5,7 +5,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Database, type DatabaseProps } from "../../modules/database/database";
-import { estimatedMaxConnections } from "../../modules/database/alarms";
+import { estimatedMaxConnections } from "../../modules/database/instance-classes";
 import { addressOf, moduleTestStack, policyStatements, ref, synthModuleStack } from "../support/module-test-stack";
 import { resourcesOf, onlyResource, type SynthesizedStack } from "../support/synth";
 

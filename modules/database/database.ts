@@ -13,7 +13,8 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { CustomerManagedKey } from "../kms/customer-managed-key";
 import { GeneratedLogin } from "../secrets/generated-login";
 import { databaseNames } from "./names";
-import { DatabaseAlarms, estimatedMaxConnections, ALARM_THRESHOLDS } from "./alarms";
+import { DatabaseAlarms, ALARM_THRESHOLDS } from "./alarms";
+import { estimatedMaxConnections } from "./instance-classes";
 
 export const POSTGRES_PORT = 5432;
 /** Log types exported to CloudWatch Logs; their log groups are created here, with KMS and retention. */

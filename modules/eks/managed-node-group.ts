@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { Token, type ITerraformDependable } from "cdktf";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
+import { isGraviton } from "./instance-types";
 
 /** One managed node group, as an environment sizes it. */
 export interface EksNodeGroupSpec {
@@ -33,12 +34,9 @@ export interface EksManagedNodeGroupProps extends EksNodeGroupSpec {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** Matches Graviton instance types: m6g.large, c7gn.xlarge, r6gd.2xlarge, t4g.medium … */
-const GRAVITON = /^[a-z]+\d+g[a-z]*\./;
-
 /** The EKS-optimised Amazon Linux 2023 AMI type for a set of instance types. */
 export function amiTypeFor(instanceTypes: readonly string[]): "AL2023_x86_64_STANDARD" | "AL2023_ARM_64_STANDARD" {
-  const arm = instanceTypes.filter((type) => GRAVITON.test(type));
+  const arm = instanceTypes.filter(isGraviton);
   if (arm.length > 0 && arm.length < instanceTypes.length) {
     throw new Error(
       `node group instance types ${JSON.stringify(instanceTypes)} mix Graviton (arm64) and x86_64 types. Fix: use one architecture per node group.`,

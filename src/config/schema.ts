@@ -2,6 +2,8 @@ import { z } from "zod";
 import { availabilityZonesOf, isKnownRegion, KNOWN_REGIONS, type AwsRegion } from "./regions";
 import { cidrsOverlap, coversEveryAddress, isPrivateCidr, parseCidr } from "../../modules/network/cidr";
 import { INTERFACE_ENDPOINT_SERVICES } from "../../modules/network/endpoints";
+import { isGraviton } from "../../modules/eks/instance-types";
+import { estimatedMaxConnections } from "../../modules/database/instance-classes";
 import { dailyOverlapsWeekly, dailyWindow, MIN_WINDOW_MINUTES, minutesOf, weeklyWindow } from "./windows";
 
 /**
@@ -441,7 +443,18 @@ export const environmentSchema = z
         issue(at("name"), `node group name "${group.name}" is used twice.` + fix("give each node group its own name."));
       }
       names.add(group.name);
+      const graviton = group.instanceTypes.filter(isGraviton);
+      if (graviton.length > 0 && graviton.length < group.instanceTypes.length) {
+        issue(at("instanceTypes"), `${JSON.stringify(group.instanceTypes)} mix Graviton (arm64: ${graviton.join(", ")}) and x86_64 types in node group "${group.name}"; a node group runs one AMI architecture.` +
+          fix("use one architecture per node group, or split them into two node groups."));
+      }
     });
+
+    // The connections alarm is sized from the class's memory: a class must be one the project knows.
+    if (estimatedMaxConnections(env.database.instanceClass) === undefined) {
+      issue(["database", "instanceClass"], `${env.database.instanceClass} is not an RDS class this project knows the memory of (db.t3/t4g micro to 2xlarge, db.m5/m6g/m6i/m7g and db.r5/r6g/r6i/r7g large and up).` +
+        fix("pick one of those classes (modules/database/instance-classes.ts), or add the class's memory there."));
+    }
     if (env.eks.computeMode === "managed-node-groups" && env.eks.nodeGroups.length === 0) {
       issue(["eks", "nodeGroups"], "managed-node-groups mode has no node groups." + fix("add a node group, or set eks.computeMode to \"auto-mode\"."));
     }
@@ -487,8 +500,12 @@ export const environmentSchema = z
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type NodeGroupConfig = z.infer<typeof nodeGroupSchema>;
 
-/** Cross-environment rules: unique names and stacks, disjoint VPC ranges where required. */
-export function crossEnvironmentIssues(envs: readonly EnvironmentConfig[], stackNamesOf: (env: EnvironmentConfig) => string[]): ConfigIssue[] {
+/**
+ * Cross-environment rules: unique names and stacks, disjoint VPC ranges where required. `invalid`
+ * names the environments whose own config was refused: rules naming one of them are skipped, so
+ * one bad file gives its own errors, not follow-on errors in the environments that refer to it.
+ */
+export function crossEnvironmentIssues(envs: readonly EnvironmentConfig[], stackNamesOf: (env: EnvironmentConfig) => string[], invalid: ReadonlySet<string> = new Set()): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const owners = new Map<string, string>();
   for (const env of envs) {
@@ -503,7 +520,7 @@ export function crossEnvironmentIssues(envs: readonly EnvironmentConfig[], stack
   }
   const byName = new Map(envs.map((env) => [env.name, env]));
   for (const env of envs) {
-    if (!env.replication) continue;
+    if (!env.replication || invalid.has(env.replication.sourceEnvironment)) continue;
     const source = byName.get(env.replication.sourceEnvironment);
     if (!source) {
       issues.push({ environment: env.name, path: "replication.sourceEnvironment", message: `names environment "${env.replication.sourceEnvironment}", which is not configured.` + fix(`use one of ${[...byName.keys()].join(", ")}.`) });
@@ -524,6 +541,7 @@ export function crossEnvironmentIssues(envs: readonly EnvironmentConfig[], stack
   for (const env of envs) {
     env.network.mustNotOverlapWith.forEach((other, i) => {
       const path = `network.mustNotOverlapWith[${i}]`;
+      if (invalid.has(other)) return;
       const peer = byName.get(other);
       if (!peer) {
         issues.push({ environment: env.name, path, message: `names environment "${other}", which is not configured.` + fix(`use one of ${[...byName.keys()].join(", ")}.`) });

@@ -108,7 +108,8 @@ export function validateEnvironments(
   const checked = raws.map(checkEnvironment);
   const issues = checked.flatMap((c) => c.issues);
   const configs = checked.flatMap((c) => (c.config ? [c.config] : []));
-  issues.push(...crossEnvironmentIssues(configs, stackNamesOf));
+  const invalid = new Set(issues.map((issue) => issue.environment));
+  issues.push(...crossEnvironmentIssues(configs, stackNamesOf, invalid));
   if (target.kind === "aws") issues.push(...configs.flatMap(realAwsIssues));
   if (issues.length > 0) throw new ConfigError(issues);
   return configs;
