@@ -109,6 +109,32 @@ describe("state backend on the local emulator", () => {
     expect(afterwards.code).toBe(0);
   });
 
+  it("recovers from a corrupt state object by restoring its previous version (README, when things go wrong)", () => {
+    const names = stateBackendNames(env!, target);
+    const key = "dev-probe/terraform.tfstate";
+    const versions = () =>
+      awsApi<{ Versions: { VersionId: string; IsLatest: boolean }[] }>(emulator.endpoint, "s3", "us-west-2", "list_object_versions", { Bucket: names.bucket, Prefix: key }).Versions;
+    const good = versions().find((v) => v.IsLatest)!.VersionId;
+
+    // A bad push or edit: the current object is no state at all.
+    awsApi(emulator.endpoint, "s3", "us-west-2", "put_object", { Bucket: names.bucket, Key: key, Body: "not a state", ServerSideEncryption: "aws:kms", SSEKMSKeyId: names.kmsAliasArn });
+    const broken = terraform(probeDir, ["plan", "-input=false", "-lock-timeout=10s"]);
+    expect(broken.code).not.toBe(0);
+
+    // The README's step: copy the last good version over the current one.
+    awsApi(emulator.endpoint, "s3", "us-west-2", "copy_object", {
+      Bucket: names.bucket,
+      Key: key,
+      CopySource: { Bucket: names.bucket, Key: key, VersionId: good },
+      ServerSideEncryption: "aws:kms",
+      SSEKMSKeyId: names.kmsAliasArn,
+    });
+    const restored = terraform(probeDir, ["plan", "-input=false", "-lock-timeout=10s", "-detailed-exitcode"]);
+    expect(restored.stderr).toBe("");
+    expect(restored.code).toBe(0);
+    expect(versions().length).toBeGreaterThanOrEqual(3);
+  });
+
   it("destroys the stack, then the backend once its bucket is emptied", () => {
     terraformOk(probeDir, ["destroy", "-auto-approve", "-input=false"]);
     const names = stateBackendNames(env!, target);
