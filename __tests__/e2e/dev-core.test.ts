@@ -104,6 +104,25 @@ describe("dev core on the local emulator", () => {
     }
   });
 
+  it("with the production protections switched on, a destroy stops before deleting anything that cannot be rebuilt", async () => {
+    // The same stack and state, synthesized with protectCoreFromDestroy (what prod and DR always have).
+    const protectedDir = join(workspace.synth([{ ...dev, protectCoreFromDestroy: true }]), "dev");
+    expect((await workspace.terraform(protectedDir, ["init", "-input=false"])).code).toBe(0);
+    const destroy = await workspace.terraform(protectedDir, ["destroy", "-auto-approve", "-input=false", "-no-color"]);
+    expect(destroy.code).not.toBe(0);
+    expect(destroy.stderr).toMatch(/Instance cannot be destroyed/);
+    expect(destroy.stderr).toMatch(/lifecycle\.prevent_destroy/);
+    // Everything is still there: the database, the cluster, the keys, the logs.
+    const db = awsApi<{ DBInstances: { DBInstanceIdentifier: string }[] }>(workspace.endpoint, "rds", "us-west-2", "describe_db_instances");
+    expect(db.DBInstances.map((d) => d.DBInstanceIdentifier)).toContain("pipeops-dev");
+    expect(awsApi<{ clusters: string[] }>(workspace.endpoint, "eks", "us-west-2", "list_clusters").clusters).toContain("pipeops-dev");
+    const groups = awsApi<{ logGroups: { logGroupName: string }[] }>(workspace.endpoint, "logs", "us-west-2", "describe_log_groups", { logGroupNamePrefix: "/aws/eks/pipeops-dev" });
+    expect(groups.logGroups.length).toBeGreaterThan(0);
+    // Terraform refused at the plan: the state still lists every resource.
+    const listed = (await workspace.terraform(protectedDir, ["state", "list"])).stdout.trim().split("\n");
+    expect(listed.filter((address) => address.startsWith("aws_db_instance.")).length).toBeGreaterThan(0);
+  });
+
   it("destroys the dev core stack", async () => {
     const destroyed = await workspace.terraform(join(stacks, "dev"), ["destroy", "-auto-approve", "-input=false"]);
     expect(destroyed.code, destroyed.stderr).toBe(0);

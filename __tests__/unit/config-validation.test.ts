@@ -132,6 +132,12 @@ describe("environment config validation", () => {
     );
   });
 
+  it("keeps prod's and DR's core protected from destroy, and lets dev opt in", () => {
+    expectRefused([dev, staging, { ...structuredClone(prod), protectCoreFromDestroy: false }], /prod: protectCoreFromDestroy: false would let a destroy delete the production database.*Fix: remove protectCoreFromDestroy: false/);
+    expect(validateEnvironments([{ ...dev, protectCoreFromDestroy: true }], () => [])[0]!.protectCoreFromDestroy).toBe(true);
+    expect(validateEnvironments([dev], () => [])[0]!.protectCoreFromDestroy).toBe(false);
+  });
+
   it("reports a bad prod config once, without follow-on errors in DR, which replicates it", () => {
     const badProd = { ...structuredClone(prod), database: { ...prod.database, backupRetentionDays: 0 } };
     const { error } = synthWith([dev, staging, badProd, dr]);

@@ -220,6 +220,7 @@ function withTierDefaults<
   T extends {
     tier: Tier;
     stateBackend: { protectFromDestroy?: boolean; noncurrentVersionRetentionDays?: number };
+    protectCoreFromDestroy?: boolean;
     network: { flowLogRetentionDays?: number };
     eks: { logRetentionDays?: number };
     database: { deletionProtection?: boolean; logRetentionDays?: number };
@@ -233,6 +234,7 @@ function withTierDefaults<
       protectFromDestroy: env.stateBackend.protectFromDestroy ?? tier.protectFromDestroy,
       noncurrentVersionRetentionDays: env.stateBackend.noncurrentVersionRetentionDays ?? tier.noncurrentVersionRetentionDays,
     },
+    protectCoreFromDestroy: env.protectCoreFromDestroy ?? tier.protectCoreFromDestroy,
     network: { ...env.network, flowLogRetentionDays: env.network.flowLogRetentionDays ?? tier.logRetentionDays },
     eks: { ...env.eks, logRetentionDays: env.eks.logRetentionDays ?? tier.logRetentionDays },
     database: {
@@ -324,6 +326,8 @@ export const environmentSchema = z
       /** @default the tier's log retention */
       logRetentionDays: logRetention.optional().describe("PostgreSQL log retention. Default: the tier's."),
     }),
+    /** @default the tier's (TIER_SETTINGS) */
+    protectCoreFromDestroy: z.boolean().optional().describe("prevent_destroy on the core stack's database, KMS keys, cluster and log groups (log groups also skip_destroy). Default: the tier's; always on in production and DR."),
     platform: platformSchema.describe("In-cluster services of the <env>-platform stack."),
     /**
      * Disaster recovery: this environment's database is a cross-region read replica of another
@@ -482,6 +486,9 @@ export const environmentSchema = z
       } else if (override.expires < new Date().toISOString().slice(0, 10)) {
         issue(["stateBackend", "protectionOverride", "expires"], `${override.expires} has passed: the override no longer holds.` + fix("set protectFromDestroy back to true (remove the override), or record a new decision with a later date."));
       }
+    }
+    if ((env.tier === "production" || env.tier === "disaster-recovery") && !env.protectCoreFromDestroy) {
+      issue(["protectCoreFromDestroy"], `false would let a destroy delete the ${env.tier} database, keys, cluster and logs.` + fix("remove protectCoreFromDestroy: false; to retire the environment, change its tier first, in a reviewed change."));
     }
     if (override && env.stateBackend.protectFromDestroy) {
       issue(["stateBackend", "protectionOverride"], "is recorded but protectFromDestroy is on, so it overrides nothing." + fix("remove stateBackend.protectionOverride."));

@@ -50,7 +50,7 @@ export class CoreStack extends EnvironmentStack {
     // looked up by name, so a missing bootstrap stops the plan instead of the apply.
     boundEveryRole(this, new DataAwsIamPolicy(this, "deploy-boundary", { name: githubRoleNames(env).deployBoundary }).arn);
     const tier = TIER_SETTINGS[env.tier];
-    if (tier.protectCoreFromDestroy) preventDestroyOfWhatCannotBeRebuilt(this);
+    if (env.protectCoreFromDestroy) preventDestroyOfWhatCannotBeRebuilt(this);
 
     this.network = new Network(this, "network", {
       name,
