@@ -8,6 +8,7 @@ import { dev, prod } from "../../environments";
 import { waivers } from "../../environments/waivers";
 import { PROJECT_ENVIRONMENT_NAMES } from "../../main";
 import { GuardrailError, Guardrails, REPORT_FILE_NAME, RULE_IDS, environmentContext, type GuardrailReport, type Waiver } from "../../src/guardrails";
+import { TRIVY_IGNORE_FILE_NAME } from "../../src/guardrails/trivy-ignores";
 import { AWS, LOCAL, buildTestApp, sharedTestApp, stackOf, tempDir } from "../support/synth";
 
 const describeViolation = (v: GuardrailReport["violations"][number]) => `${v.stack}: ${v.resource} ${v.rule}: ${v.message}`;
@@ -74,6 +75,8 @@ describe("synth with guardrails", () => {
     expect(devWaivers.length).toBeGreaterThan(0);
     expect(devWaivers.every((w) => w.status === "applied" && w.reason.length > 0)).toBe(true);
     for (const stack of report.stacks) expect(existsSync(join(outdir, "stacks", stack.stack, "cdk.tf.json"))).toBe(true);
+    // And the applied waivers as Trivy's ignore file, next to the report (trivy-ignores.test.ts checks its content).
+    expect(readFileSync(join(outdir, TRIVY_IGNORE_FILE_NAME), "utf8")).toContain("  - id: AWS-0089\n    paths:\n      - \"dev-bootstrap/cdk.tf.json\"");
 
     const summary = built.guardrails.summary();
     expect(summary).toMatch(/^Guardrails passed: \d+ rules run on \d+ stacks, \d+ of \d+ resources checked, 0 violations, \d+ findings waived/);
