@@ -4,6 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../src/config/types";
 import { awsProviderConfig, type DeploymentTarget } from "../src/target";
 import { GuardedRemoteState } from "../backend/state-backend";
+import { addressOf } from "../modules/terraform/terraform-data";
 
 /** Where a DR database's source is published: the source's core stack and the output with its primary's ARN. */
 export interface ReplicationSource {
@@ -54,7 +55,7 @@ export function warnOfPromotion(scope: Construct, env: EnvironmentConfig, databa
   TerraformStack.of(scope).addOverride("check.promotion_is_irreversible", {
     assert: [
       {
-        condition: `\${length(${database.terraformResourceType}.${database.friendlyUniqueId}.identifier) == 0}`,
+        condition: `\${length(${addressOf(database)}.identifier) == 0}`,
         error_message:
           `${env.name} is promoted (decided by ${decision.decidedBy} on ${decision.decidedOn}: ${decision.reason}). Its database is a standalone primary ` +
           "and cannot become a replica again; to fail back, build a new replica from it (docs/runbooks/dr-failover.md, failing back).",

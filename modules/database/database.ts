@@ -13,6 +13,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { CustomerManagedKey } from "../kms/customer-managed-key";
 import { GeneratedLogin } from "../secrets/generated-login";
 import { databaseNames } from "./names";
+import { addressOf, terraformData } from "../terraform/terraform-data";
 import { DatabaseAlarms, ALARM_THRESHOLDS } from "./alarms";
 import { estimatedMaxConnections } from "./instance-classes";
 
@@ -289,13 +290,9 @@ export class Database extends Construct {
     let createdAt: TerraformResource | undefined;
     const finalSnapshot = (skip: boolean) => {
       if (skip) return { skipFinalSnapshot: true };
-      createdAt ??= new TerraformResource(this, "created-at", {
-        terraformResourceType: "terraform_data",
-        terraformGeneratorMetadata: { providerName: "terraform" },
-        lifecycle: { ignoreChanges: ["input"] },
-      });
+      createdAt ??= terraformData(this, "created-at", { ignoreChanges: ["input"] });
       createdAt.addOverride("input", "${plantimestamp()}");
-      return { skipFinalSnapshot: false, finalSnapshotIdentifier: `${identifier}-final-\${formatdate("YYYYMMDDhhmmss", terraform_data.${createdAt.friendlyUniqueId}.output)}` };
+      return { skipFinalSnapshot: false, finalSnapshotIdentifier: `${identifier}-final-\${formatdate("YYYYMMDDhhmmss", ${addressOf(createdAt)}.output)}` };
     };
     const logGroupsOf = (instanceIndex: number) => logGroups.slice(instanceIndex * EXPORTED_LOGS.length, (instanceIndex + 1) * EXPORTED_LOGS.length);
 

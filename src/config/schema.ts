@@ -479,7 +479,8 @@ export const environmentSchema = z
     }
     // Production state backends keep prevent_destroy unless a dated, reasoned override says otherwise.
     const override = env.stateBackend.protectionOverride;
-    if ((env.tier === "production" || env.tier === "disaster-recovery") && !env.stateBackend.protectFromDestroy) {
+    const productionLike = env.tier === "production" || env.tier === "disaster-recovery";
+    if (productionLike && !env.stateBackend.protectFromDestroy) {
       if (!override) {
         issue(["stateBackend", "protectFromDestroy"], `false would let a destroy delete the ${env.tier} state bucket, its log bucket and lock table.` +
           fix('remove protectFromDestroy: false, or record the decision: stateBackend.protectionOverride: { approvedBy, reason, expires: "YYYY-MM-DD" }.'));
@@ -487,7 +488,7 @@ export const environmentSchema = z
         issue(["stateBackend", "protectionOverride", "expires"], `${override.expires} has passed: the override no longer holds.` + fix("set protectFromDestroy back to true (remove the override), or record a new decision with a later date."));
       }
     }
-    if ((env.tier === "production" || env.tier === "disaster-recovery") && !env.protectCoreFromDestroy) {
+    if (productionLike && !env.protectCoreFromDestroy) {
       issue(["protectCoreFromDestroy"], `false would let a destroy delete the ${env.tier} database, keys, cluster and logs.` + fix("remove protectCoreFromDestroy: false; to retire the environment, change its tier first, in a reviewed change."));
     }
     if (override && env.stateBackend.protectFromDestroy) {

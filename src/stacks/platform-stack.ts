@@ -10,6 +10,7 @@ import { GuardedRemoteState, useEnvironmentStateBackend } from "../../backend/st
 import { PlatformServices } from "../../modules/platform/platform-services";
 import type { EnvironmentConfig } from "../config/types";
 import { CHART_SOURCES } from "../config/versions";
+import { addressOf, terraformData } from "../../modules/terraform/terraform-data";
 
 /** The client-go credential plugin API `aws eks get-token` speaks. */
 export const EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1";
@@ -35,19 +36,13 @@ export class PlatformStack extends EnvironmentStack {
     const core = new GuardedRemoteState(this, "core", env, target, coreName);
     const coreOutput = (name: string) => core.output(name);
     // Before anything touches the cluster: the core stack's state must exist, with its outputs.
-    // Terraform's built-in terraform_data, declared as a plain resource: cdktf's DataResource would
-    // spawn `terraform version` at every synth to check for >= 1.4, which required_version covers.
-    const coreReady = new TerraformResource(this, "core-state-ready", {
-      terraformResourceType: "terraform_data",
-      terraformGeneratorMetadata: { providerName: "terraform" },
-      lifecycle: {
-        precondition: [
-          {
-            condition: core.present(CORE_OUTPUT.clusterName, CORE_OUTPUT.clusterEndpoint, CORE_OUTPUT.clusterCertificateAuthorityData),
-            errorMessage: `${env.name}'s core state has no cluster outputs yet. Apply the core stack first: cdktf deploy ${coreName}`,
-          },
-        ],
-      },
+    const coreReady = terraformData(this, "core-state-ready", {
+      precondition: [
+        {
+          condition: core.present(CORE_OUTPUT.clusterName, CORE_OUTPUT.clusterEndpoint, CORE_OUTPUT.clusterCertificateAuthorityData),
+          errorMessage: `${env.name}'s core state has no cluster outputs yet. Apply the core stack first: cdktf deploy ${coreName}`,
+        },
+      ],
     });
     Aspects.of(this).add(new DependOn(coreReady));
     const clusterName = coreOutput(CORE_OUTPUT.clusterName);
@@ -120,7 +115,7 @@ class DependOn implements IAspect {
   visit(node: IConstruct): void {
     if (!(node instanceof TerraformResource) || node === this.guard) return;
     // depends_on takes a bare address (`terraform_data.<name>`), not an interpolation.
-    const address = `${this.guard.terraformResourceType}.${this.guard.friendlyUniqueId}`;
+    const address = addressOf(this.guard);
     const dependsOn = node.dependsOn ?? [];
     if (!dependsOn.includes(address)) node.dependsOn = [...dependsOn, address];
   }

@@ -1,0 +1,14 @@
+import { TerraformResource, type TerraformResourceLifecycle } from "cdktf";
+import type { Construct } from "constructs";
+
+/**
+ * Terraform's built-in `terraform_data`, declared as a plain resource: cdktf's DataResource would
+ * spawn `terraform version` at every synth to check for >= 1.4, which every stack's
+ * required_version already covers.
+ */
+export function terraformData(scope: Construct, id: string, lifecycle?: TerraformResourceLifecycle): TerraformResource {
+  return new TerraformResource(scope, id, { terraformResourceType: "terraform_data", terraformGeneratorMetadata: { providerName: "terraform" }, lifecycle });
+}
+
+/** A resource's bare address (`type.name`), for `depends_on` and hand-written expressions. */
+export const addressOf = (resource: TerraformResource) => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
