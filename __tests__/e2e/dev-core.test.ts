@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dev } from "../../environments";
 import { KUBERNETES } from "../../src/config/versions";
-import { awsApi } from "../support/aws-api";
+import { awsApi } from "../../src/cli/aws-api";
 import { emulatorSecretValues, savedPlanContents } from "../support/secret-leaks";
 import { plannedChanges, startE2eWorkspace, type E2eWorkspace } from "../support/e2e-workspace";
 

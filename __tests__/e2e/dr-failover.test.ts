@@ -6,7 +6,7 @@ import { POSTGRES } from "../../src/config/versions";
 import type { EnvironmentInput } from "../../src/config/types";
 import { stateBackendNames } from "../../backend/state-backend";
 import { validateEnvironments } from "../../src/config/validate";
-import { awsApi } from "../support/aws-api";
+import { awsApi } from "../../src/cli/aws-api";
 import { startE2eWorkspace, type E2eWorkspace } from "../support/e2e-workspace";
 
 /**

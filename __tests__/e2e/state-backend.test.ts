@@ -1,40 +1,31 @@
 import { cpSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { App, TerraformOutput } from "cdktf";
-import type { Construct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { App } from "cdktf";
 import { BootstrapStack } from "../../src/stacks/bootstrap-stack";
-import { stateBackendNames, useEnvironmentStateBackend } from "../../backend/state-backend";
-import { EnvironmentStack, type EnvironmentStackProps } from "../../src/stacks/environment-stack";
+import { stateBackendNames } from "../../backend/state-backend";
+import { BackendProbeStack, CrashProbeStack } from "../support/probe-stacks";
 import { validateEnvironments } from "../../src/config/validate";
-import type { DeploymentTarget } from "../../src/target";
+import { EMULATOR_ACCOUNT_ID, type DeploymentTarget } from "../../src/target";
 import { dev } from "../../environments";
 import { startTestEmulator } from "../support/emulator";
 import { terraform, terraformInBackground, terraformOk } from "../support/terraform";
 import { tempDir } from "../support/synth";
-import { awsApi } from "../support/aws-api";
+import { awsApi } from "../../src/cli/aws-api";
+import { recoverStack } from "../../src/recovery/recover";
 
 /**
  * End-to-end on the local AWS emulator: apply the dev bootstrap stack, then a stack whose state
- * lives in that bucket; prove a second plan is refused while the first holds the lock; destroy.
+ * lives in that bucket; prove a second plan is refused while the first holds the lock; restore a
+ * corrupt state object; recover a killed apply; destroy.
  */
-
-/** The smallest stack that uses the real backend wiring: one log group and an output. */
-class BackendProbeStack extends EnvironmentStack {
-  constructor(scope: Construct, name: string, props: EnvironmentStackProps) {
-    super(scope, name, props);
-    useEnvironmentStateBackend(this, props.env, props.target, name);
-    const group = new CloudwatchLogGroup(this, "probe", { name: "/pipeops/e2e/backend-probe", retentionInDays: 1 });
-    new TerraformOutput(this, "probe_log_group", { value: group.name });
-  }
-}
 
 let emulator: Awaited<ReturnType<typeof startTestEmulator>>;
 let bootstrapDir: string;
 let probeDir: string;
+let crashDir: string;
 let target: DeploymentTarget;
-const [env] = validateEnvironments([dev], () => ["dev-bootstrap", "dev-probe"]);
+const [env] = validateEnvironments([dev], () => ["dev-bootstrap", "dev-probe", "dev-crash"]);
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
@@ -43,9 +34,11 @@ beforeAll(async () => {
   const app = new App({ outdir: join(work, "cdktf.out") });
   new BootstrapStack(app, "dev-bootstrap", { env: env!, target, localStateDir: join(work, "state") });
   new BackendProbeStack(app, "dev-probe", { env: env!, target });
+  new CrashProbeStack(app, "dev-crash", { env: env!, target });
   app.synth();
   bootstrapDir = join(app.outdir, "stacks", "dev-bootstrap");
   probeDir = join(app.outdir, "stacks", "dev-probe");
+  crashDir = join(app.outdir, "stacks", "dev-crash");
 });
 
 afterAll(() => emulator?.stop());
@@ -133,6 +126,59 @@ describe("state backend on the local emulator", () => {
     expect(restored.stderr).toBe("");
     expect(restored.code).toBe(0);
     expect(versions().length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("recovers a killed apply with the README's steps (npm run local:recover): lock released, orphans imported, no duplicates", async () => {
+    const names = stateBackendNames(env!, target);
+    const stateKey = "dev-crash/terraform.tfstate";
+    const aws = (service: string, operation: string, params: Record<string, unknown> = {}) => awsApi(emulator.endpoint, service, "us-west-2", operation, params);
+    const vpcsNamed = () => (aws("ec2", "describe_vpcs", { Filters: [{ Name: "tag:Name", Values: ["pipeops-e2e-crash"] }] }) as { Vpcs: unknown[] }).Vpcs.length;
+    const addressesNamed = () => (aws("ec2", "describe_addresses", { Filters: [{ Name: "tag:Name", Values: ["pipeops-e2e-crash"] }] }) as { Addresses: unknown[] }).Addresses.length;
+    const probeKeys = () =>
+      (aws("kms", "list_keys") as { Keys: { KeyId: string }[] }).Keys.filter((k) => {
+        const metadata = (aws("kms", "describe_key", { KeyId: k.KeyId }) as { KeyMetadata: { Description: string; KeyState: string } }).KeyMetadata;
+        return metadata.Description === "pipeops e2e crash probe" && metadata.KeyState === "Enabled";
+      }).length;
+
+    terraformOk(crashDir, ["init", "-input=false"]);
+    // Worst case: no periodic state snapshot during the apply (Terraform's default is every 20 s).
+    const apply = terraformInBackground(crashDir, ["apply", "-auto-approve", "-input=false", "-parallelism=4"], { TF_STATE_PERSIST_INTERVAL: "3600", PIPEOPS_E2E_SLOW_SECONDS: "120" });
+    let output = "";
+    apply.stdout!.on("data", (d) => (output += d));
+    apply.stderr!.on("data", (d) => (output += d));
+    const deadline = Date.now() + 120_000;
+    while (!/terraform_data\.slow[^:]*: Creating/.test(output) && Date.now() < deadline && apply.exitCode === null) await new Promise((r) => setTimeout(r, 200));
+    expect(output).toMatch(/terraform_data\.slow[^:]*: Creating/);
+    apply.kill("SIGKILL");
+    await new Promise((resolve) => apply.on("close", resolve));
+
+    // What the kill left: objects in AWS, none in the state, both locks held.
+    expect(vpcsNamed()).toBe(1);
+    expect(() => aws("s3", "head_object", { Bucket: names.bucket, Key: stateKey })).toThrow(/404|Not Found/);
+    expect(aws("s3", "head_object", { Bucket: names.bucket, Key: `${stateKey}.tflock` }).ContentLength).toBeGreaterThan(0);
+    const lockItem = () => (aws("dynamodb", "get_item", { TableName: names.lockTable, Key: { LockID: { S: `${names.bucket}/${stateKey}` } } }) as { Item?: unknown }).Item;
+    expect(lockItem()).toBeDefined();
+
+    const report = recoverStack({
+      stackDir: crashDir,
+      accountId: EMULATOR_ACCOUNT_ID,
+      terraform: (args) => terraform(crashDir, args),
+      awsIn: (region) => (service, operation, params) => awsApi(emulator.endpoint, service, region, operation, params),
+    });
+    expect(report.releasedLock).toBeTruthy();
+    expect(() => aws("s3", "head_object", { Bucket: names.bucket, Key: `${stateKey}.tflock` })).toThrow(/404|Not Found/);
+    expect(lockItem()).toBeUndefined();
+    expect(Object.keys(report.imported).map((a) => a.split(".")[0]).sort()).toEqual([
+      "aws_cloudwatch_log_group", "aws_eip", "aws_iam_role", "aws_iam_role_policy", "aws_internet_gateway", "aws_kms_alias", "aws_kms_key",
+      "aws_route", "aws_route_table", "aws_route_table_association", "aws_secretsmanager_secret", "aws_subnet", "aws_vpc",
+    ]);
+    expect(report.toCreate).toEqual([expect.stringMatching(/^terraform_data\.slow/)]);
+
+    // The rerun of the deploy: creates only what never existed, duplicates nothing.
+    const rerun = terraformOk(crashDir, ["apply", "-auto-approve", "-input=false"]);
+    expect(rerun).toMatch(/Resources: 1 added, 0 changed, 0 destroyed/);
+    expect([vpcsNamed(), addressesNamed(), probeKeys()]).toEqual([1, 1, 1]);
+    // The emulator is discarded with the file; the backend test below empties the bucket.
   });
 
   it("destroys the stack, then the backend once its bucket is emptied", () => {

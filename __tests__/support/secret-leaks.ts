@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { awsApi } from "./aws-api";
+import { awsApi } from "../../src/cli/aws-api";
 import { tempDir } from "./synth";
 
 /**

@@ -9,6 +9,9 @@ import { ensureTerraformCliConfig, terraformEnv } from "../../src/cli/terraform-
  */
 const cliConfigFile = ensureTerraformCliConfig(process.env.PIPEOPS_TF_CLI_CONFIG ?? join(tmpdir(), "pipeops-terraformrc"));
 
+/** The environment every Terraform child of the tests gets. */
+export const terraformTestEnv = (extraEnv: NodeJS.ProcessEnv = {}) => terraformEnv(cliConfigFile, extraEnv);
+
 export interface TerraformResult {
   readonly code: number;
   readonly stdout: string;
@@ -37,8 +40,8 @@ export function terraformOk(dir: string, args: string[], extraEnv: NodeJS.Proces
 }
 
 /** Starts a terraform command in the background (e.g. an apply waiting at its prompt). */
-export function terraformInBackground(dir: string, args: string[]): ChildProcess {
-  return spawn("terraform", withNoColor(args), { cwd: dir, env: terraformEnv(cliConfigFile), stdio: ["pipe", "pipe", "pipe"] });
+export function terraformInBackground(dir: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn("terraform", withNoColor(args), { cwd: dir, env: terraformEnv(cliConfigFile, extraEnv), stdio: ["pipe", "pipe", "pipe"] });
 }
 
 /** Like terraform(), without blocking: independent stacks can run side by side. */

@@ -88,6 +88,8 @@ export class EksManagedNodeGroup extends Construct {
         resourceType,
         tags: { Name: fullName },
       })),
+      // The template's own name is random (name_prefix); recovery after a killed apply finds it by this tag.
+      tags: { Name: fullName },
       lifecycle: { createBeforeDestroy: true },
     });
 

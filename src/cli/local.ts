@@ -1,66 +1,31 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { LOCAL_EMULATOR_STATE_FILE } from "../target";
-import { isRunning, startEmulator, stopEmulator, type RunningEmulator } from "./emulator";
+import { EMULATOR_ACCOUNT_ID } from "../target";
+import { awsApi } from "./aws-api";
+import { initForEndpoint, LocalCheckout } from "./local-checkout";
 import { ensureTerraformCliConfig, terraformEnv } from "./terraform-cli-config";
 import { stackNames } from "../stacks/names";
+import { recoverStack } from "../recovery/recover";
 
 /**
- * npm run local:up | local:down | local:deploy [env…]
+ * npm run local:up | local:down | local:deploy [env…] | local:recover <stack>
  *
- * up      start the AWS emulator on a free loopback port (recorded in .local/emulator.json); a
- *         restart takes the port this checkout used last (.local/emulator-port) when it is free,
- *         so the stacks' endpoints and backend settings stay the same and `terraform init` needs
- *         no -reconfigure
- * down    stop it
- * deploy  start it if needed, then `cdktf deploy` each environment's bootstrap stack and its core
- *         stack against it (default: dev), and print the outputs
+ * up       start the AWS emulator on a free loopback port (recorded in .local/emulator.json); a
+ *          restart takes the port this checkout used last (.local/emulator-port) when it is free
+ * down     stop it
+ * deploy   start it if needed, then `cdktf deploy` each environment's bootstrap stack and its core
+ *          stack against it (default: dev), and print the outputs; a stack folder initialised for
+ *          an earlier endpoint is re-initialised first
+ * recover  after a killed deploy of <stack>: release its stale lock, push errored.tfstate, import
+ *          what the killed apply created outside the state (src/recovery/recover.ts)
  */
 
 const root = process.cwd();
 const localDir = join(root, ".local");
-const stateFile = join(root, LOCAL_EMULATOR_STATE_FILE);
-/** The port this checkout's emulator used last; kept when the emulator stops. */
-const portFile = join(localDir, "emulator-port");
-
-function lastPort(): number | undefined {
-  if (!existsSync(portFile)) return undefined;
-  const port = Number(readFileSync(portFile, "utf8").trim());
-  return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
-}
-
-function runningEmulator(): RunningEmulator | undefined {
-  if (!existsSync(stateFile)) return undefined;
-  const recorded = JSON.parse(readFileSync(stateFile, "utf8")) as RunningEmulator;
-  return isRunning(recorded.pid) ? recorded : undefined;
-}
-
-async function up(): Promise<RunningEmulator> {
-  const existing = runningEmulator();
-  if (existing) {
-    console.log(`AWS emulator already running at ${existing.endpoint} (pid ${existing.pid})`);
-    return existing;
-  }
-  mkdirSync(localDir, { recursive: true });
-  const emulator = await startEmulator({ logFile: openSync(join(localDir, "emulator.log"), "a"), preferredPort: lastPort() });
-  writeFileSync(stateFile, JSON.stringify(emulator, null, 2));
-  writeFileSync(portFile, `${new URL(emulator.endpoint).port}\n`);
-  console.log(`AWS emulator running at ${emulator.endpoint} (pid ${emulator.pid}); stop it with \`npm run local:down\``);
-  return emulator;
-}
-
-function down(): void {
-  const emulator = runningEmulator();
-  if (emulator) {
-    stopEmulator(emulator.pid);
-    console.log(`stopped the AWS emulator at ${emulator.endpoint}`);
-  } else {
-    console.log("no AWS emulator is running");
-  }
-  rmSync(stateFile, { force: true });
-}
+const checkout = new LocalCheckout(localDir);
+const print = (line: string) => console.log(line);
 
 function cdktf(args: string[], env: NodeJS.ProcessEnv): void {
   const result = spawnSync("npx", ["cdktf", ...args], { stdio: "inherit", env });
@@ -69,16 +34,23 @@ function cdktf(args: string[], env: NodeJS.ProcessEnv): void {
   }
 }
 
-async function deploy(environments: string[]): Promise<void> {
-  const emulator = await up();
+function localEnv(endpoint: string): NodeJS.ProcessEnv {
   const cliConfig = ensureTerraformCliConfig(join(localDir, "terraformrc"));
-  const env = terraformEnv(cliConfig, { PIPEOPS_TARGET: "local", PIPEOPS_LOCAL_ENDPOINT: emulator.endpoint });
+  return terraformEnv(cliConfig, { PIPEOPS_TARGET: "local", PIPEOPS_LOCAL_ENDPOINT: endpoint });
+}
+
+const stackDirOf = (stack: string) => join(root, "cdktf.out", "stacks", stack);
+
+async function deploy(environments: string[]): Promise<void> {
+  const emulator = await checkout.up(print);
+  const env = localEnv(emulator.endpoint);
   const outputsFile = join(localDir, "outputs.json");
   cdktf(["synth"], env);
   for (const environment of environments) {
     const names = stackNames(environment);
     // The bootstrap must exist before the core stack's `terraform init` can reach its bucket.
     for (const stack of [names.bootstrap, names.core]) {
+      if (initForEndpoint(stackDirOf(stack), emulator.endpoint, env)) print(`${stack}: re-initialised for the emulator at ${emulator.endpoint}`);
       // Four concurrent operations keep the emulator's threaded bookkeeping consistent.
       cdktf(["deploy", stack, "--auto-approve", "--skip-synth", "--skip-provider-lock", "--terraform-parallelism", "4", "--outputs-file", outputsFile], env);
     }
@@ -87,21 +59,46 @@ async function deploy(environments: string[]): Promise<void> {
   console.log(readFileSync(outputsFile, "utf8"));
 }
 
+async function recover(stack: string | undefined): Promise<void> {
+  const emulator = checkout.running();
+  if (!emulator) throw new Error("no AWS emulator is running. Fix: a restarted emulator starts empty, so there is nothing to recover; run `npm run local:deploy`.");
+  if (!stack || !existsSync(join(stackDirOf(stack), "cdk.tf.json"))) {
+    throw new Error(`recover needs the name of a synthesized stack (got ${JSON.stringify(stack)}). Fix: npm run local:recover -- <stack>, e.g. dev.`);
+  }
+  const env = localEnv(emulator.endpoint);
+  const stackDir = stackDirOf(stack);
+  const report = recoverStack({
+    stackDir,
+    accountId: EMULATOR_ACCOUNT_ID,
+    terraform: (args) => {
+      const result = spawnSync("terraform", [...args, "-no-color"], { cwd: stackDir, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+      return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+    },
+    awsIn: (region) => (service, operation, params) => awsApi(emulator.endpoint, service, region, operation, params),
+    log: print,
+  });
+  print(JSON.stringify(report, null, 2));
+  print(`Next: npm run local:deploy (it creates the ${report.toCreate.length} resource(s) still missing).`);
+}
+
 async function main(): Promise<void> {
   const { positionals } = parseArgs({ args: process.argv.slice(2), allowPositionals: true, strict: true });
   const [command, ...rest] = positionals;
   switch (command) {
     case "up":
-      await up();
+      await checkout.up(print);
       return;
     case "down":
-      down();
+      checkout.down(print);
+      return;
+    case "recover":
+      await recover(rest[0]);
       return;
     case "deploy":
       await deploy(rest.length > 0 ? rest : ["dev"]);
       return;
     default:
-      throw new Error(`unknown command ${JSON.stringify(command)}. Use: up | down | deploy [env…]`);
+      throw new Error(`unknown command ${JSON.stringify(command)}. Use: up | down | deploy [env…] | recover <stack>`);
   }
 }
 

@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
 
 /**
- * Calls the AWS API of the local emulator through boto3 (installed with the emulator itself), so
- * end-to-end tests check real API answers rather than Terraform's view of them.
+ * Calls the AWS API of the local emulator through boto3 (installed with the emulator itself): the
+ * recovery command looks up what a killed apply left behind, and the end-to-end tests check real
+ * API answers rather than Terraform's view of them.
  */
 const SCRIPT = `
 import json, sys, boto3, urllib3
