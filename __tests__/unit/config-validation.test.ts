@@ -5,6 +5,8 @@ import { Testing, type TerraformStack } from "cdktf";
 import { buildApp } from "../../src/app";
 import { ConfigError, validateEnvironments } from "../../src/config/validate";
 import { TIER_SETTINGS } from "../../src/config/schema";
+import { instanceTypeCatalog } from "../../src/config/instance-types";
+import { KNOWN_REGIONS } from "../../src/config/regions";
 import { environmentReference, withReference } from "../../src/config/reference";
 import { readFileSync } from "node:fs";
 import { INTERFACE_ENDPOINT_SERVICES } from "../../modules/network/endpoints";
@@ -130,6 +132,17 @@ describe("environment config validation", () => {
       withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [{ ...e.eks.nodeGroups[0]!, instanceTypes: ["t4g.medium", "m5.large"] }] } })),
       /dev: eks\.nodeGroups\[0\]\.instanceTypes: \["t4g\.medium","m5\.large"\] mix Graviton \(arm64: t4g\.medium\) and x86_64 types.*Fix: use one architecture per node group/,
     );
+  });
+
+  it("refuses node instance types the environment's region does not offer (the recorded per-region list)", () => {
+    const withTypes = (...instanceTypes: string[]) => withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [{ ...e.eks.nodeGroups[0]!, instanceTypes }] } }));
+    expectRefused(withTypes("t3.banana"), /dev: eks\.nodeGroups\[0\]\.instanceTypes\[0\]: t3\.banana is not an EC2 instance type offered in us-west-2 \(t3 sizes offered in us-west-2: 2xlarge, large, medium, micro, nano, small, xlarge\).*Fix: use a type us-west-2 offers/);
+    // Offered in us-east-1 only (a real type, the wrong region).
+    expectRefused(withTypes("t3.medium", "hpc7g.4xlarge"), /dev: eks\.nodeGroups\[0\]\.instanceTypes\[1\]: hpc7g\.4xlarge is not an EC2 instance type offered in us-west-2 \(us-west-2 offers no hpc7g family\)/);
+    expect(() => validateEnvironments(withTypes("m6i.large", "m5.large"), () => [])).not.toThrow();
+    // The list covers every region the config accepts, and says where it comes from.
+    expect(Object.keys(instanceTypeCatalog().regions).sort()).toEqual([...KNOWN_REGIONS].sort());
+    expect(instanceTypeCatalog().source).toMatch(/DescribeInstanceTypeOfferings/);
   });
 
   it("keeps prod's and DR's core protected from destroy, and lets dev opt in", () => {

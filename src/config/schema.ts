@@ -2,6 +2,7 @@ import { z } from "zod";
 import { availabilityZonesOf, isKnownRegion, KNOWN_REGIONS, type AwsRegion } from "./regions";
 import { cidrsOverlap, coversEveryAddress, isPrivateCidr, parseCidr } from "../../modules/network/cidr";
 import { INTERFACE_ENDPOINT_SERVICES } from "../../modules/network/endpoints";
+import { isOfferedIn, offeredAlternatives } from "./instance-types";
 import { isGraviton } from "../../modules/eks/instance-types";
 import { estimatedMaxConnections } from "../../modules/database/instance-classes";
 import { dailyOverlapsWeekly, dailyWindow, MIN_WINDOW_MINUTES, minutesOf, weeklyWindow } from "./windows";
@@ -447,6 +448,12 @@ export const environmentSchema = z
         issue(at("name"), `node group name "${group.name}" is used twice.` + fix("give each node group its own name."));
       }
       names.add(group.name);
+      group.instanceTypes.forEach((type, j) => {
+        if (isKnownRegion(env.region) && !isOfferedIn(env.region, type)) {
+          issue(["eks", "nodeGroups", i, "instanceTypes", j], `${type} is not an EC2 instance type offered in ${env.region} (${offeredAlternatives(env.region, type)}).` +
+            fix(`use a type ${env.region} offers, e.g. t3.medium; the recorded list is src/config/catalog/ec2-instance-types.json.`));
+        }
+      });
       const graviton = group.instanceTypes.filter(isGraviton);
       if (graviton.length > 0 && graviton.length < group.instanceTypes.length) {
         issue(at("instanceTypes"), `${JSON.stringify(group.instanceTypes)} mix Graviton (arm64: ${graviton.join(", ")}) and x86_64 types in node group "${group.name}"; a node group runs one AMI architecture.` +
