@@ -152,10 +152,10 @@ describe("pull-request workflow", () => {
   });
 
   it("has the test, synth, plan, plan-approved, comment, trivy, gitleaks and infracost jobs", () => {
-    expect([...jobs.keys()]).toEqual(["test", "synth", "plan", "plan-approved", "comment", "trivy", "gitleaks", "infracost"]);
+    expect([...jobs.keys()]).toEqual(["test", "mark-stale", "synth", "plan", "plan-approved", "comment", "trivy", "gitleaks", "infracost"]);
     const test = jobs.get("test")!.lines.join("\n");
     for (const command of ["npm ci", "npm run typecheck", "npm test"]) expect(test).toContain(`- run: ${command}`);
-    expect(jobs.get("synth")!.lines.join("\n")).toContain("npx cdktf synth");
+    expect(jobs.get("synth")!.lines.join("\n")).toContain("npx cdktf synth 2>&1 | tee");
   });
 
   it("plans each stack in a matrix with the read-only role, prod and DR only in their approval environments, and comments from all plans", () => {
@@ -177,7 +177,12 @@ describe("pull-request workflow", () => {
     expect(action).toContain("run: bash .github/workflows/scripts/plan-stack.sh");
     const comment = jobs.get("comment")!.lines.join("\n");
     expect(keyOf(jobs.get("comment")!, "needs")).toBe("[synth, plan, plan-approved]");
-    expect(comment).toContain("npm run -s plan:comment -- plans/*.json --expect");
+    expect(comment).toContain("npm run -s plan:comment -- plans/*.json --plans-dir plans --expect");
+    // A failed synth replaces the comment with its error; an earlier push's comment is marked outdated meanwhile.
+    expect(comment).toContain("npm run -s plan:comment -- --synth-failed synth-error/synth.txt");
+    expect(keyOf(jobs.get("comment")!, "if")).not.toContain("needs.synth.result == 'success'");
+    expect(jobs.get("mark-stale")!.lines.join("\n")).toContain('"--mark-stale", "previous.md"');
+    expect(blockOf(jobs.get("mark-stale")!, "permissions")).toEqual(["contents: read", "pull-requests: write"]);
     expect(comment).toContain("github.rest.issues.updateComment");
     expect(blockOf(jobs.get("comment")!, "permissions")).toEqual(["contents: read", "pull-requests: write"]);
   });

@@ -98,6 +98,22 @@ export function ciStacks(outdir: string, branch?: string): CiStack[] {
   );
 }
 
+/**
+ * The order a reviewer reads stacks in, most important first: the production environments (those
+ * whose plans need an approval: prod, then DR), then the others against the promotion order
+ * (staging before dev); core before platform. Stacks outside the naming convention come last.
+ */
+export function reviewRank(stack: string): number {
+  const owner = environmentOf(stack);
+  if (!owner) return Number.MAX_SAFE_INTEGER;
+  const production = Object.keys(GITHUB_PULL_REQUEST_PLAN_ENVIRONMENTS);
+  const promotion = Object.keys(GITHUB_DEPLOY_BRANCHES).filter((environment) => !production.includes(environment)).reverse();
+  const place = production.includes(owner.environment)
+    ? production.indexOf(owner.environment)
+    : production.length + (promotion.includes(owner.environment) ? promotion.indexOf(owner.environment) : promotion.length);
+  return place * 10 + (owner.layer === "core" ? 0 : owner.layer === "platform" ? 1 : 2);
+}
+
 function main(argv: readonly string[]): void {
   const { values } = parseArgs({
     args: [...argv],

@@ -1,24 +1,36 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import { basename } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { analysePlan, type TerraformPlan } from "./plan";
 import { redactPlan } from "./redact";
-import { renderComment, type StackEntry } from "./render";
+import { renderComment, renderSynthFailure, markStale, type StackEntry } from "./render";
+import { parseDiagnostics, redactDiagnosticsFile, redactText } from "./diagnostics";
+import { reviewRank } from "./ci-stacks";
 
 /**
  * npm run plan:comment -- <plan.json | stack=plan.json>... [options]
  *
  * Reads `terraform show -json` plans (one per stack; the stack is named by `stack=` or else by the
- * file name without `.json`) and writes the Markdown plan comment.
+ * file name without `.json`) and writes the Markdown plan comment, the most important stacks first
+ * (prod, DR, staging, dev). Next to each plan, `<stack>.diagnostics.json` holds the warnings and
+ * errors Terraform reported (the plan workflow saves it; a stack whose plan failed has only that
+ * file).
  *
  *   --out <file>          write the comment to a file (default: standard output)
  *   --title <text>        heading (default "Terraform plan")
  *   --marker <text>       hidden marker the workflow finds the comment by
  *   --commit <sha>        commit the plans were made from
  *   --run-url <url>       link to the workflow run
- *   --expect <a,b,…>      stacks that should have a plan; those without one are reported as failed
+ *   --expect <a,b,…>      stacks that should have a plan; those without one are reported as failed,
+ *                         with the errors of their diagnostics file when there is one
+ *   --plans-dir <dir>     where to find diagnostics of stacks without a plan (default: the plans' folder)
+ *   --refresh-only        the plans are `terraform plan -refresh-only` plans (drift detection)
+ *   --synth-failed <log>  instead: the comment for a commit whose synth failed, from its log
+ *   --mark-stale <file>   instead: the existing comment in <file>, marked as not matching --commit
  *   --max-length <n>      largest comment in bytes (default: under GitHub's 65,536 limit)
- *   --redact              instead: rewrite each plan file with its sensitive values replaced
+ *   --redact              instead: rewrite each plan file with its sensitive values replaced (and
+ *                         each saved diagnostics file, *.diagnostics.json or *.txt, with its
+ *                         secrets removed)
  */
 
 export interface CommandOptions {
@@ -31,6 +43,10 @@ export interface CommandOptions {
   readonly expect: string[];
   readonly maxLength?: number;
   readonly redact: boolean;
+  readonly refreshOnly: boolean;
+  readonly plansDir?: string;
+  readonly synthFailed?: string;
+  readonly markStale?: string;
 }
 
 export class UsageError extends Error {}
@@ -48,7 +64,8 @@ export function parseArguments(argv: readonly string[]): CommandOptions {
     const named = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(arg);
     return named ? { stack: named[1]!, file: named[2]! } : { stack: basename(arg).replace(/\.json$/i, ""), file: arg };
   });
-  if (plans.length === 0 && values.expect === undefined) throw new UsageError("give at least one plan file (terraform show -json output)");
+  const special = values["synth-failed"] !== undefined || values["mark-stale"] !== undefined;
+  if (plans.length === 0 && values.expect === undefined && !special) throw new UsageError("give at least one plan file (terraform show -json output)");
   const maxLength = values["max-length"] !== undefined ? Number(values["max-length"]) : undefined;
   if (maxLength !== undefined && (!Number.isInteger(maxLength) || maxLength < 1000)) throw new UsageError("--max-length must be a whole number of at least 1000");
   const duplicate = plans.find((p, i) => plans.findIndex((q) => q.stack === p.stack) !== i);
@@ -63,6 +80,10 @@ export function parseArguments(argv: readonly string[]): CommandOptions {
     expect: (values.expect ?? "").split(/[\s,]+/).filter(Boolean),
     maxLength,
     redact: values.redact ?? false,
+    refreshOnly: values["refresh-only"] ?? false,
+    plansDir: values["plans-dir"],
+    synthFailed: values["synth-failed"],
+    markStale: values["mark-stale"],
   };
 }
 
@@ -80,6 +101,10 @@ function parseCommandLine(argv: readonly string[]) {
       expect: { type: "string" },
       "max-length": { type: "string" },
       redact: { type: "boolean" },
+      "refresh-only": { type: "boolean" },
+      "plans-dir": { type: "string" },
+      "synth-failed": { type: "string" },
+      "mark-stale": { type: "string" },
     },
   });
 }
@@ -98,14 +123,26 @@ function readPlan(file: string): TerraformPlan {
   }
 }
 
-/** The stacks of the comment: the given plans, then expected stacks that have none. */
-export function stackEntries(options: Pick<CommandOptions, "plans" | "expect">): StackEntry[] {
-  const planned: StackEntry[] = options.plans.map(({ stack, file }) => analysePlan(stack, readPlan(file)));
+/** What Terraform printed while planning a stack, saved next to its plan; none when there is no file. */
+function diagnosticsNear(dir: string, stack: string) {
+  const file = join(dir, `${stack}.diagnostics.json`);
+  return existsSync(file) ? parseDiagnostics(readFileSync(file, "utf8")) : [];
+}
+
+/**
+ * The stacks of the comment: the given plans and the expected stacks that have none, in review
+ * order (prod, DR, staging, dev; see reviewRank), otherwise as given.
+ */
+export function stackEntries(options: Pick<CommandOptions, "plans" | "expect" | "refreshOnly" | "plansDir">): StackEntry[] {
+  const planned: StackEntry[] = options.plans.map(({ stack, file }) =>
+    analysePlan(stack, readPlan(file), { refreshOnly: options.refreshOnly, diagnostics: diagnosticsNear(dirname(file), stack) }),
+  );
   const byName = new Map(planned.map((entry) => [entry.stack, entry]));
-  if (options.expect.length === 0) return planned;
-  const ordered: StackEntry[] = options.expect.map((stack) => byName.get(stack) ?? { stack, missing: true as const });
+  const dir = options.plansDir ?? (options.plans[0] ? dirname(options.plans[0].file) : ".");
+  const expected: StackEntry[] = options.expect.map((stack) => byName.get(stack) ?? { stack, missing: true as const, diagnostics: diagnosticsNear(dir, stack) });
   const unexpected = planned.filter((entry) => !options.expect.includes(entry.stack));
-  return [...ordered, ...unexpected];
+  const entries = [...expected, ...unexpected];
+  return entries.map((entry, i) => ({ entry, i })).sort((a, b) => reviewRank(a.entry.stack) - reviewRank(b.entry.stack) || a.i - b.i).map(({ entry }) => entry);
 }
 
 /** Runs the command; returns the comment (or the list of redacted files). */
@@ -113,9 +150,23 @@ export function runCommand(argv: readonly string[]): string {
   const options = parseArguments(argv);
   if (options.redact) {
     for (const { file } of options.plans) {
-      writeFileSync(file, `${JSON.stringify(redactPlan(readPlan(file)))}\n`);
+      // Saved diagnostics (Terraform's JSON ones, or a log's text) and plans.
+      if (file.endsWith(".diagnostics.json")) writeFileSync(file, redactDiagnosticsFile(readFileSync(file, "utf8")));
+      else if (file.endsWith(".txt")) writeFileSync(file, redactText(readFileSync(file, "utf8")));
+      else writeFileSync(file, `${JSON.stringify(redactPlan(readPlan(file)))}\n`);
     }
     return options.plans.map((p) => p.file).join("\n");
+  }
+  if (options.synthFailed !== undefined) {
+    const comment = renderSynthFailure(parseDiagnostics(readFileSync(options.synthFailed, "utf8")), { title: options.title, marker: options.marker, commit: options.commit, runUrl: options.runUrl });
+    if (options.out) writeFileSync(options.out, comment);
+    return comment;
+  }
+  if (options.markStale !== undefined) {
+    if (!options.commit) throw new UsageError("--mark-stale needs --commit, the head commit the comment no longer matches");
+    const comment = markStale(readFileSync(options.markStale, "utf8"), { commit: options.commit, runUrl: options.runUrl });
+    if (options.out) writeFileSync(options.out, comment);
+    return comment;
   }
   const comment = renderComment(stackEntries(options), {
     title: options.title,

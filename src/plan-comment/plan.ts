@@ -1,3 +1,5 @@
+import type { Diagnostic } from "./diagnostics";
+
 /**
  * The part of Terraform's machine-readable plan (`terraform show -json <planfile>`, format 1.x)
  * the plan comment reads, and what it makes of it: every resource change classified once, counted
@@ -32,12 +34,19 @@ export interface ResourceChange {
   readonly change: PlanChange;
 }
 
+/** An attribute of a resource that Terraform found relevant to the planned changes. */
+export interface RelevantAttribute {
+  readonly resource: string;
+  readonly attribute: readonly (string | number)[];
+}
+
 export interface TerraformPlan {
   readonly format_version?: string;
   readonly terraform_version?: string;
   readonly resource_changes?: readonly ResourceChange[];
   readonly resource_drift?: readonly ResourceChange[];
   readonly output_changes?: Readonly<Record<string, PlanChange>>;
+  readonly relevant_attributes?: readonly RelevantAttribute[];
   readonly errored?: boolean;
 }
 
@@ -64,16 +73,30 @@ export interface ChangeCounts {
   readonly move: number;
 }
 
+/** A resource changed outside Terraform, with the attribute paths Terraform shows for it ("all" in a refresh-only plan). */
+export interface DriftEntry {
+  readonly resource: ResourceChange;
+  readonly paths: readonly (readonly (string | number)[])[] | "all";
+}
+
 export interface StackPlan {
   readonly stack: string;
   /** Resource changes that do something, destructive first, then by address. */
   readonly changes: readonly ClassifiedChange[];
   readonly counts: ChangeCounts;
-  /** Resources Terraform found changed outside of Terraform while refreshing. */
-  readonly drift: readonly ResourceChange[];
+  /**
+   * Resources changed outside Terraform, as Terraform itself reports them: in a normal plan only
+   * the drifted attributes relevant to a planned change, and nothing when nothing is planned; in
+   * a refresh-only plan every drifted resource whole.
+   */
+  readonly drift: readonly DriftEntry[];
+  /** Terraform's own summary line: "Plan: 1 to add, 0 to change, 1 to destroy.", "No changes.", … */
+  readonly planLine: string;
+  readonly refreshOnly: boolean;
   /** Output name → action symbol, for outputs whose value changes. */
   readonly outputs: readonly { readonly name: string; readonly action: "create" | "update" | "delete" }[];
   readonly errored: boolean;
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 function sameActions(actions: readonly PlanAction[], expected: readonly PlanAction[]): boolean {
@@ -131,8 +154,53 @@ function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  return path.reduce<unknown>((current, key) => (current !== null && typeof current === "object" ? (current as Record<string, unknown>)[String(key)] : undefined), value);
+}
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** Terraform's drift filter (internal/command/jsonformat: precomputeDiffs and renderHumanDiffDrift). */
+function driftOf(plan: TerraformPlan, changes: readonly ClassifiedChange[], refreshOnly: boolean): DriftEntry[] {
+  const drifted = (plan.resource_drift ?? []).filter((d) => d.mode !== "data");
+  if (refreshOnly) return drifted.filter((d) => !sameValue(d.change.before, d.change.after)).map((resource) => ({ resource, paths: "all" as const }));
+  const anythingPlanned = changes.length > 0 || Object.values(plan.output_changes ?? {}).some((c) => outputAction(c) !== undefined);
+  if (!anythingPlanned) return [];
+  const entries: DriftEntry[] = [];
+  for (const resource of drifted) {
+    const relevant = (plan.relevant_attributes ?? []).filter((r) => r.resource === "" || r.resource === resource.address).map((r) => r.attribute);
+    const changed = relevant.filter((path) => !sameValue(valueAt(resource.change.before, path), valueAt(resource.change.after, path)));
+    if (changed.length > 0) entries.push({ resource, paths: changed });
+  }
+  return entries;
+}
+
+/** Terraform's `Plan:` line for these changes (internal/command/jsonformat/plan.go). */
+function planLineOf(changes: readonly ClassifiedChange[], refreshOnly: boolean, drift: readonly DriftEntry[]): string {
+  if (refreshOnly) {
+    return drift.length > 0
+      ? `Refresh-only plan: ${drift.length} object${drift.length === 1 ? "" : "s"} changed outside Terraform; applying it records them in the state and changes no remote object.`
+      : "No changes. Your infrastructure still matches the configuration.";
+  }
+  if (changes.length === 0) return "No changes. Your infrastructure matches the configuration.";
+  const actionsOf = (c: ClassifiedChange) => c.resource.change.actions;
+  const replaced = changes.filter((c) => c.kind === "replace").length;
+  const add = changes.filter((c) => sameActions(actionsOf(c), ["create"])).length + replaced;
+  const change = changes.filter((c) => sameActions(actionsOf(c), ["update"])).length;
+  const destroy = changes.filter((c) => sameActions(actionsOf(c), ["delete"])).length + replaced;
+  const imports = changes.filter((c) => c.resource.change.importing !== undefined).length;
+  return `Plan: ${imports > 0 ? `${imports} to import, ` : ""}${add} to add, ${change} to change, ${destroy} to destroy.`;
+}
+
+export interface AnalyseOptions {
+  /** A `terraform plan -refresh-only` plan: its drift is what it would apply. */
+  readonly refreshOnly?: boolean;
+  /** Warnings Terraform printed while planning (parsed from its output). */
+  readonly diagnostics?: readonly Diagnostic[];
+}
+
 /** Reads a parsed plan of one stack. Throws when the document is not a Terraform JSON plan. */
-export function analysePlan(stack: string, plan: TerraformPlan): StackPlan {
+export function analysePlan(stack: string, plan: TerraformPlan, options: AnalyseOptions = {}): StackPlan {
   if (typeof plan !== "object" || plan === null || (plan.format_version === undefined && plan.resource_changes === undefined)) {
     throw new Error(`the plan of ${stack} is not \`terraform show -json <planfile>\` output (no format_version or resource_changes)`);
   }
@@ -146,12 +214,17 @@ export function analysePlan(stack: string, plan: TerraformPlan): StackPlan {
     .map(([name, change]) => ({ name, action: outputAction(change) }))
     .filter((o): o is { name: string; action: "create" | "update" | "delete" } => o.action !== undefined)
     .sort((a, b) => byCodePoint(a.name, b.name));
+  const refreshOnly = options.refreshOnly === true;
+  const drift = driftOf(plan, changes, refreshOnly);
   return {
     stack,
     changes,
     counts: countKinds(changes),
-    drift: (plan.resource_drift ?? []).filter((d) => d.mode !== "data"),
+    drift,
+    planLine: planLineOf(changes, refreshOnly, drift),
+    refreshOnly,
     outputs,
     errored: plan.errored === true,
+    diagnostics: options.diagnostics ?? [],
   };
 }

@@ -59,7 +59,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 /** A value as one line of text: JSON, cut to `maxLength` characters with the rest counted. */
 export function formatValue(value: unknown, maxLength: number): string {
   if (value === SENSITIVE || value === UNKNOWN) return value;
-  const text = value === undefined ? "null" : JSON.stringify(value);
+  // Placeholders inside a value read as words, not as quoted strings.
+  const text = (value === undefined ? "null" : JSON.stringify(value)).replaceAll(`"${UNKNOWN}"`, UNKNOWN).replaceAll(`"${SENSITIVE}"`, SENSITIVE);
   if (text.length <= maxLength) return text;
   return `${text.slice(0, maxLength)}… (${text.length - maxLength} more characters)`;
 }
