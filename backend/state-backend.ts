@@ -94,6 +94,11 @@ export class GuardedRemoteState {
     return `\${try(${fn ? `${fn}(${value})` : value}, null)}`;
   }
 
+  /** One key of a map output, or null while the state, the output or the key does not exist. */
+  outputKey(name: string, key: string): string {
+    return `\${try(${this.stateAddress}[0].outputs.${name}[${JSON.stringify(key)}], null)}`;
+  }
+
   /** A condition (for a precondition) that holds once the state exists and has every named output. */
   present(...names: string[]): string {
     return `\${${names.map((name) => `can(${this.stateAddress}[0].outputs.${name})`).join(" && ")}}`;

@@ -94,13 +94,13 @@ describe("secrets the platform reads", () => {
     expect(String(secret.kms_key_id)).toMatch(/^\$\{aws_kms_key\./);
   });
 
-  it("lets External Secrets read only the environment's secrets", () => {
+  it("lets the monitoring namespace's store read Grafana's login and nothing else; no store reads the database's master secret", () => {
     const stack = synthStack(built, "dev");
     const docs = Object.values(stack.json.data?.aws_iam_policy_document ?? {});
-    const read = docs.flatMap((d) => (d.statement as { sid?: string; resources?: string[] }[]).filter((s) => s.sid === "ReadEnvironmentSecrets"));
+    const read = docs.flatMap((d) => (d.statement as { sid?: string; resources?: string[] }[]).filter((s) => s.sid === "ReadNamespaceSecrets"));
     expect(read).toHaveLength(1);
-    expect(read[0]!.resources).toContain("arn:aws:secretsmanager:us-west-2:111111111111:secret:pipeops/dev/*");
-    expect(read[0]!.resources!.every((arn) => arn !== "*")).toBe(true);
+    expect(read[0]!.resources).toEqual(["arn:aws:secretsmanager:us-west-2:111111111111:secret:pipeops/dev/grafana-admin-??????"]);
+    expect(JSON.stringify(read)).not.toMatch(/master_user_secret|rds!/);
   });
 });
 

@@ -81,55 +81,59 @@ describe("modules/iam IrsaRole", () => {
 });
 
 describe("modules/eks PlatformIrsaRoles", () => {
-  const SECRET_PATTERNS = [
-    "arn:aws:secretsmanager:us-west-2:123456789012:secret:pipeops/dev/*",
-    "arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-0a1b2c3d-AbCdEf",
-  ];
+  const MONITORING = ["arn:aws:secretsmanager:us-west-2:123456789012:secret:pipeops/dev/grafana-admin-??????"];
+  const PAYMENTS = ["arn:aws:secretsmanager:us-west-2:123456789012:secret:pipeops/dev/apps/payments/*"];
   const KEY_ARNS = ["arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"];
   const props: PlatformIrsaRolesProps = {
     namePrefix: "pipeops-dev",
     region: "us-west-2",
     oidcProviderArn: PROVIDER_ARN,
     oidcIssuerUrl: `https://${ISSUER}`,
-    secretArnPatterns: SECRET_PATTERNS,
+    secretStores: [
+      { namespace: "monitoring", secretArnPatterns: MONITORING },
+      { namespace: "payments", secretArnPatterns: PAYMENTS },
+    ],
     secretKmsKeyArns: KEY_ARNS,
   };
   const { stack } = moduleTestStack();
   const roles = new PlatformIrsaRoles(stack, "platform-roles", props);
   const synth = synthModuleStack(stack);
 
-  it("trusts only the external-secrets service account for External Secrets", () => {
-    const [, role] = roleNamed(synth, "pipeops-dev-external-secrets");
-    expect(statementsOf(synth, role.assume_role_policy)).toEqual(expectedTrust("external-secrets", "external-secrets"));
+  it("gives each reading namespace a role trusted only by that namespace's secrets-reader service account", () => {
+    for (const namespace of ["monitoring", "payments"]) {
+      const [, role] = roleNamed(synth, `pipeops-dev-secrets-${namespace}`);
+      expect(statementsOf(synth, role.assume_role_policy)).toEqual(expectedTrust(namespace, "secrets-reader"));
+    }
+    // External Secrets' own service account has no role at all.
+    expect(() => roleNamed(synth, "pipeops-dev-external-secrets")).toThrow();
   });
 
-  it("lets External Secrets read only the given secrets and decrypt only with the given keys, through Secrets Manager", () => {
-    const [roleId] = roleNamed(synth, "pipeops-dev-external-secrets");
-    expect(bodies(synth, "aws_iam_role_policy_attachment").filter((a) => a.role === `\${aws_iam_role.${roleId}.name}`)).toEqual([]);
-    const inline = inlinePoliciesOf(synth, roleId);
-    expect(inline).toHaveLength(1);
-    const statements = statementsOf(synth, inline[0]!.policy);
-    expect(statements).toEqual([
-      {
-        sid: "ReadEnvironmentSecrets",
-        actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds"],
-        resources: SECRET_PATTERNS,
-      },
-      {
-        sid: "DecryptEnvironmentSecrets",
-        actions: ["kms:Decrypt"],
-        resources: KEY_ARNS,
-        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.us-west-2.amazonaws.com"] }],
-      },
-    ]);
-    // No statement is an Allow on every resource.
-    for (const statement of statements) expect(statement.resources).not.toContain("*");
+  it("lets each namespace read only its own secrets and decrypt only with the given keys, through Secrets Manager", () => {
+    for (const [namespace, patterns] of [["monitoring", MONITORING], ["payments", PAYMENTS]] as const) {
+      const [roleId] = roleNamed(synth, `pipeops-dev-secrets-${namespace}`);
+      expect(bodies(synth, "aws_iam_role_policy_attachment").filter((a) => a.role === `\${aws_iam_role.${roleId}.name}`)).toEqual([]);
+      const inline = inlinePoliciesOf(synth, roleId);
+      expect(inline).toHaveLength(1);
+      const statements = statementsOf(synth, inline[0]!.policy);
+      expect(statements).toEqual([
+        { sid: "ReadNamespaceSecrets", actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: patterns },
+        {
+          sid: "DecryptThroughSecretsManager",
+          actions: ["kms:Decrypt"],
+          resources: KEY_ARNS,
+          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.us-west-2.amazonaws.com"] }],
+        },
+      ]);
+    }
+    expect(Object.keys(roles.secretStoreRoleArns)).toEqual(["monitoring", "payments"]);
   });
 
-  it("refuses to let External Secrets read every secret, or none", () => {
+  it("refuses a store that reads every secret, or none", () => {
     const fresh = () => moduleTestStack().stack;
-    expect(() => new PlatformIrsaRoles(fresh(), "r", { ...props, secretArnPatterns: ["*"] })).toThrow(/must not read every secret/);
-    expect(() => new PlatformIrsaRoles(fresh(), "r", { ...props, secretArnPatterns: [] })).toThrow(/at least one secret ARN pattern/);
+    const store = (secretArnPatterns: string[]) => ({ ...props, secretStores: [{ namespace: "payments", secretArnPatterns }] });
+    expect(() => new PlatformIrsaRoles(fresh(), "r", store(["*"]))).toThrow(/must not read every secret/);
+    expect(() => new PlatformIrsaRoles(fresh(), "r", store(["arn:aws:secretsmanager:us-west-2:123456789012:secret:*"]))).toThrow(/must not read every secret/);
+    expect(() => new PlatformIrsaRoles(fresh(), "r", store([]))).toThrow(/at least one secret ARN pattern/);
   });
 
   it("gives the AWS Load Balancer Controller (kube-system/aws-load-balancer-controller) the upstream policy", () => {
@@ -152,8 +156,8 @@ describe("modules/eks PlatformIrsaRoles", () => {
     expect(JSON.stringify(AWS_LOAD_BALANCER_CONTROLLER_POLICY).length).toBeLessThan(10_240);
   });
 
-  it("exposes both role ARNs", () => {
-    expect(roles.externalSecretsRoleArn).toEqual(expect.any(String));
+  it("exposes the role ARNs", () => {
+    expect(roles.secretStoreRoleArns.payments).toEqual(expect.any(String));
     expect(roles.loadBalancerControllerRoleArn).toEqual(expect.any(String));
   });
 });

@@ -166,13 +166,9 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
     expect(release.atomic).toBe(true);
   });
 
-  it("binds External Secrets' service account to the IRSA role ARN the core stack publishes", () => {
+  it("gives External Secrets' own service account no IAM role: each namespace's store brings its own", () => {
     const values = valuesOf(releaseOf(stack, "external-secrets"));
-    expect(values.serviceAccount).toEqual({
-      create: true,
-      name: "external-secrets",
-      annotations: { "eks.amazonaws.com/role-arn": coreOutput("external_secrets_role_arn") },
-    });
+    expect(values.serviceAccount).toEqual({ create: true, name: "external-secrets" });
   });
 
   it("binds the load balancer controller's service account to the IRSA role ARN the core stack publishes", () => {
@@ -248,19 +244,23 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
     });
   });
 
-  it("creates a ClusterSecretStore (external-secrets.io/v1) for Secrets Manager in the environment's region, after the operator", () => {
-    const [, store] = onlyManifest(stack, "ClusterSecretStore");
+  it("creates no ClusterSecretStore, only a SecretStore (external-secrets.io/v1) in monitoring, as its own reader, after the operator", () => {
+    expect(manifests(stack, "ClusterSecretStore")).toEqual([]);
+    const [, store] = onlyManifest(stack, "SecretStore");
     expect(store.manifest.apiVersion).toBe("external-secrets.io/v1");
-    expect(store.manifest.spec).toEqual({ provider: { aws: { service: "SecretsManager", region: env.region } } });
+    expect(store.manifest.metadata.namespace).toBe("monitoring");
+    expect(store.manifest.spec).toEqual({ provider: { aws: { service: "SecretsManager", region: env.region, auth: { jwt: { serviceAccountRef: { name: "secrets-reader" } } } } } });
     expect(store.depends_on).toContain(releaseAddress(stack, "external-secrets"));
+    const [[, reader]] = resourcesOf(stack, "kubernetes_service_account_v1") as [[string, Body]];
+    expect(reader.metadata).toMatchObject({ name: "secrets-reader", namespace: "monitoring", annotations: { "eks.amazonaws.com/role-arn": `\${try(data.terraform_remote_state.core[0].outputs.secret_store_role_arns["monitoring"], null)}` } });
   });
 
   it("takes Grafana's admin credentials from Secrets Manager through an ExternalSecret, never from a literal", () => {
     const [secretId, secret] = onlyManifest(stack, "ExternalSecret");
-    const [storeId, store] = onlyManifest(stack, "ClusterSecretStore");
+    const [storeId, store] = onlyManifest(stack, "SecretStore");
     expect(secret.manifest.apiVersion).toBe("external-secrets.io/v1");
     expect(resolveName(stack, secret.manifest.metadata.namespace)).toBe("monitoring");
-    expect(secret.manifest.spec.secretStoreRef).toEqual({ kind: "ClusterSecretStore", name: store.manifest.metadata.name });
+    expect(secret.manifest.spec.secretStoreRef).toEqual({ kind: "SecretStore", name: store.manifest.metadata.name });
     expect(secret.depends_on).toContain(`kubernetes_manifest.${storeId}`);
     for (const item of secret.manifest.spec.data) expect(item.remoteRef.key).toBe(coreOutput("grafana_admin_secret_name"));
     expect(secret.wait).toEqual({ condition: [{ type: "Ready", status: "True" }] });
@@ -295,10 +295,7 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
 describe("IRSA wiring between the core and platform stacks", () => {
   const stack = synthStack(built, "dev-platform");
 
-  it.each([
-    ["external-secrets", PLATFORM_SERVICE_ACCOUNTS.externalSecrets],
-    ["aws-load-balancer-controller", PLATFORM_SERVICE_ACCOUNTS.loadBalancerController],
-  ] as const)("runs %s as exactly the service account its core IRSA role trusts", (chart, trusted) => {
+  it.each([["aws-load-balancer-controller", PLATFORM_SERVICE_ACCOUNTS.loadBalancerController]] as const)("runs %s as exactly the service account its core IRSA role trusts", (chart, trusted) => {
     const release = releaseOf(stack, chart);
     expect(resolveName(stack, release.namespace)).toBe(trusted.namespace);
     expect(valuesOf(release).serviceAccount.name).toBe(trusted.serviceAccount);
@@ -334,7 +331,7 @@ describe("no release on a cluster where its config turns it off", () => {
 
   it("installs no load balancer controller on an EKS Auto Mode cluster, and provisions gp3 with Auto Mode's EBS driver", () => {
     const stack = devPlatform(devWith(autoMode));
-    expect(releases(stack).map((r) => r.chart).sort()).toEqual(["argo-cd", "external-secrets", "kube-prometheus-stack"]);
+    expect(releases(stack).map((r) => r.chart).sort()).toEqual(["argo-cd", "external-secrets", "kube-prometheus-stack", "kyverno"]);
     const [[, storageClass]] = resourcesOf(stack, "kubernetes_storage_class_v1") as [[string, Body]];
     expect(storageClass.storage_provisioner).toBe("ebs.csi.eks.amazonaws.com");
   });
@@ -367,10 +364,10 @@ describe("no release on a cluster where its config turns it off", () => {
     expect(manifests(stack, "ExternalSecret")).toEqual([]);
   });
 
-  it("leaves External Secrets and its ClusterSecretStore out when platform.externalSecrets.enabled is false (monitoring off too)", () => {
+  it("leaves External Secrets and every SecretStore out when platform.externalSecrets.enabled is false (monitoring off too)", () => {
     const stack = devPlatform(devWith((p) => void ((p.externalSecrets = { enabled: false }), (p.monitoring.enabled = false))));
-    expect(releases(stack).map((r) => r.chart).sort()).toEqual(["argo-cd", "aws-load-balancer-controller"]);
-    expect(manifests(stack, "ClusterSecretStore")).toEqual([]);
+    expect(releases(stack).map((r) => r.chart).sort()).toEqual(["argo-cd", "aws-load-balancer-controller", "kyverno"]);
+    expect(manifests(stack, "SecretStore")).toEqual([]);
   });
 
   it("DR-style config: Argo CD and monitoring installed and ready, no application deployed", () => {

@@ -20,6 +20,15 @@ export type EksAddonName = (typeof EKS_ADDONS)[number];
  */
 export const ADDONS_BEFORE_NODES: readonly EksAddonName[] = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"];
 
+/**
+ * Configuration of add-ons that need one. The VPC CNI's network policy agent enforces Kubernetes
+ * NetworkPolicies (EKS user guide, cni-network-policy-configure: `{"enableNetworkPolicy": "true"}`,
+ * add-on v1.14.0-eksbuild.3 or later, clusters 1.25 or later, Linux EC2 nodes).
+ */
+export const ADDON_CONFIGURATION: Partial<Record<EksAddonName, string>> = {
+  "vpc-cni": JSON.stringify({ enableNetworkPolicy: "true" }),
+};
+
 /** Add-ons of a cluster in EKS Auto Mode (the rest are built into Auto Mode). */
 export const AUTO_MODE_ADDONS: readonly EksAddonName[] = ["amazon-cloudwatch-observability"];
 

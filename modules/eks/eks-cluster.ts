@@ -20,7 +20,7 @@ import { CustomerManagedKey } from "../kms/customer-managed-key";
 import { IrsaRole, IRSA_AUDIENCE, stripHttps } from "../iam/irsa-role";
 import { AWS_MANAGED_POLICY, EKS_CLUSTER_ADMIN_ACCESS_POLICY, EKS_ADMIN_VIEW_ACCESS_POLICY } from "../iam/managed-policies";
 import { EksManagedNodeGroup, type EksNodeGroupSpec } from "./managed-node-group";
-import { ADDONS_BEFORE_NODES, AUTO_MODE_ADDONS, CONTAINER_INSIGHTS_LOG_GROUPS, EKS_ADDONS, EKS_CONTROL_PLANE_LOG_TYPES, type EksAddonName } from "./addons";
+import { ADDON_CONFIGURATION, ADDONS_BEFORE_NODES, AUTO_MODE_ADDONS, CONTAINER_INSIGHTS_LOG_GROUPS, EKS_ADDONS, EKS_CONTROL_PLANE_LOG_TYPES, type EksAddonName } from "./addons";
 
 export type EksComputeMode = "managed-node-groups" | "auto-mode";
 
@@ -361,6 +361,7 @@ export class EksCluster extends Construct {
         addonName,
         addonVersion: props.addonVersions?.[addonName] ?? this.mostRecentAddonVersion(addonName),
         serviceAccountRoleArn: serviceAccountRoles[addonName],
+        configurationValues: ADDON_CONFIGURATION[addonName],
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "OVERWRITE",
         dependsOn: dependsOn.length > 0 ? dependsOn : undefined,

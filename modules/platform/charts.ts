@@ -25,9 +25,17 @@ export const CHARTS = {
   externalSecrets: { releaseName: "external-secrets", namespace: "external-secrets" },
   /** https://github.com/aws/eks-charts/tree/master/stable/aws-load-balancer-controller */
   awsLoadBalancerController: { releaseName: "aws-load-balancer-controller", namespace: "kube-system" },
+  /** https://github.com/kyverno/kyverno/tree/main/charts/kyverno */
+  kyverno: { releaseName: "kyverno", namespace: "kyverno" },
 } as const satisfies Record<string, ReleaseSpec>;
 
 export type PlatformChart = keyof typeof CHARTS;
+
+/** Where kube-prometheus-stack's node exporter runs: apart, since its pods need the host's namespaces. */
+export const NODE_EXPORTER_NAMESPACE = "monitoring-node";
+
+/** Every namespace the platform creates. */
+export const PLATFORM_NAMESPACES = [...new Set([...Object.values(CHARTS).map((c) => c.namespace), NODE_EXPORTER_NAMESPACE])].filter((n) => n !== "kube-system");
 
 /**
  * The Kubernetes service accounts that assume IAM roles through IRSA. The core stack's role trust
@@ -38,6 +46,9 @@ export const IRSA_SERVICE_ACCOUNTS = {
   externalSecrets: { namespace: CHARTS.externalSecrets.namespace, name: "external-secrets" },
   awsLoadBalancerController: { namespace: CHARTS.awsLoadBalancerController.namespace, name: "aws-load-balancer-controller" },
 } as const;
+
+/** In each namespace that reads Secrets Manager: the service account its SecretStore authenticates as (IRSA). */
+export const SECRET_READER_SERVICE_ACCOUNT = "secrets-reader";
 
 /** The annotation that binds a service account to an IAM role (IRSA). */
 export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";

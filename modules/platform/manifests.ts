@@ -17,25 +17,32 @@ interface ObjectMeta {
 export const EXTERNAL_SECRETS_API_VERSION = "external-secrets.io/v1";
 export const ARGOCD_API_VERSION = "argoproj.io/v1alpha1";
 
-export interface ClusterSecretStoreManifest {
+export interface SecretStoreManifest {
   readonly apiVersion: typeof EXTERNAL_SECRETS_API_VERSION;
-  readonly kind: "ClusterSecretStore";
-  readonly metadata: ObjectMeta;
+  readonly kind: "SecretStore";
+  readonly metadata: ObjectMeta & { readonly namespace: string };
   readonly spec: {
-    readonly provider: { readonly aws: { readonly service: "SecretsManager"; readonly region: string } };
+    readonly provider: {
+      readonly aws: {
+        readonly service: "SecretsManager";
+        readonly region: string;
+        readonly auth: { readonly jwt: { readonly serviceAccountRef: { readonly name: string } } };
+      };
+    };
   };
 }
 
 /**
- * A cluster-wide store for Secrets Manager in `region`. No `auth` block: the operator uses its own
- * service account's IRSA role, so no access keys exist anywhere.
+ * A store for Secrets Manager that serves one namespace only: External Secrets authenticates as
+ * that namespace's own service account (IRSA), whose role reads only that namespace's secrets. The
+ * operator itself holds no AWS permission, and no namespace can read another's secrets.
  */
-export function clusterSecretStore(name: string, region: string): ClusterSecretStoreManifest {
+export function namespacedSecretStore(name: string, namespace: string, region: string, serviceAccount: string): SecretStoreManifest {
   return {
     apiVersion: EXTERNAL_SECRETS_API_VERSION,
-    kind: "ClusterSecretStore",
-    metadata: { name },
-    spec: { provider: { aws: { service: "SecretsManager", region } } },
+    kind: "SecretStore",
+    metadata: { name, namespace },
+    spec: { provider: { aws: { service: "SecretsManager", region, auth: { jwt: { serviceAccountRef: { name: serviceAccount } } } } } },
   };
 }
 
@@ -45,7 +52,7 @@ export interface ExternalSecretManifest {
   readonly metadata: ObjectMeta;
   readonly spec: {
     readonly refreshInterval: string;
-    readonly secretStoreRef: { readonly kind: "ClusterSecretStore"; readonly name: string };
+    readonly secretStoreRef: { readonly kind: "SecretStore"; readonly name: string };
     readonly target: { readonly name: string; readonly creationPolicy: "Owner" };
     readonly data: readonly {
       readonly secretKey: string;
@@ -71,7 +78,7 @@ export function grafanaAdminExternalSecret(options: GrafanaAdminSecretOptions): 
     metadata: { name: options.targetSecretName, namespace: options.namespace },
     spec: {
       refreshInterval: "1h",
-      secretStoreRef: { kind: "ClusterSecretStore", name: options.storeName },
+      secretStoreRef: { kind: "SecretStore", name: options.storeName },
       target: { name: options.targetSecretName, creationPolicy: "Owner" },
       data: [
         { secretKey: GRAFANA_ADMIN_SECRET_KEYS.user, remoteRef: { key: options.secretsManagerName, property: LOGIN_SECRET_PROPERTIES.username } },
@@ -98,6 +105,8 @@ export interface ApplicationManifest {
 
 export interface AppOfAppsOptions {
   readonly name: string;
+  /** The AppProject it belongs to (the platform project). */
+  readonly project: string;
   readonly namespace: string;
   readonly repoUrl: string;
   readonly revision: string;
@@ -116,10 +125,62 @@ export function appOfApps(options: AppOfAppsOptions): ApplicationManifest {
       finalizers: ["resources-finalizer.argocd.argoproj.io"],
     },
     spec: {
-      project: "default",
+      project: options.project,
       source: { repoURL: options.repoUrl, targetRevision: options.revision, path: options.path },
       destination: { server: "https://kubernetes.default.svc", namespace: options.namespace },
       syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"] },
     },
   };
+}
+
+export interface AppProjectManifest {
+  readonly apiVersion: typeof ARGOCD_API_VERSION;
+  readonly kind: "AppProject";
+  readonly metadata: ObjectMeta & { readonly namespace: string };
+  readonly spec: {
+    readonly description: string;
+    readonly sourceRepos: readonly string[];
+    readonly destinations: readonly { readonly server: string; readonly namespace: string }[];
+    readonly clusterResourceWhitelist: readonly { readonly group: string; readonly kind: string }[];
+    readonly namespaceResourceBlacklist?: readonly { readonly group: string; readonly kind: string }[];
+  };
+}
+
+const IN_CLUSTER = "https://kubernetes.default.svc";
+
+/**
+ * Argo CD projects of an environment, instead of the default project (any repository, anywhere):
+ * `platform` — the GitOps repository only, the application namespaces and Argo CD's own, and the
+ * only project allowed cluster-scoped resources (the app-of-apps root and the platform path use
+ * it); `applications` — the same repository, the application namespaces only, no cluster-scoped
+ * resources, and none of the objects that would loosen a namespace (NetworkPolicy, ResourceQuota,
+ * LimitRange: the platform owns them).
+ */
+export function appProjects(options: { readonly namespace: string; readonly repoUrl: string; readonly applicationNamespaces: readonly string[] }): AppProjectManifest[] {
+  const project = (name: string, spec: Omit<AppProjectManifest["spec"], "sourceRepos" | "destinations"> & { readonly namespaces: readonly string[] }): AppProjectManifest => {
+    const { namespaces, ...rest } = spec;
+    return {
+      apiVersion: ARGOCD_API_VERSION,
+      kind: "AppProject",
+      metadata: { name, namespace: options.namespace },
+      spec: { ...rest, sourceRepos: [options.repoUrl], destinations: namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })) },
+    };
+  };
+  return [
+    project("platform", {
+      description: "The platform path of the GitOps repository: the app-of-apps root and cluster-scoped objects",
+      namespaces: [options.namespace, ...options.applicationNamespaces],
+      clusterResourceWhitelist: [{ group: "*", kind: "*" }],
+    }),
+    project("applications", {
+      description: "Applications: their own namespaces only, nothing cluster-scoped",
+      namespaces: options.applicationNamespaces,
+      clusterResourceWhitelist: [],
+      namespaceResourceBlacklist: [
+        { group: "networking.k8s.io", kind: "NetworkPolicy" },
+        { group: "", kind: "ResourceQuota" },
+        { group: "", kind: "LimitRange" },
+      ],
+    }),
+  ];
 }

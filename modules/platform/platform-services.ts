@@ -13,7 +13,22 @@ import {
   toHelmValues,
   type MonitoringSettings,
 } from "./values";
-import { appOfApps, clusterSecretStore, grafanaAdminExternalSecret } from "./manifests";
+import { appOfApps, appProjects, grafanaAdminExternalSecret, namespacedSecretStore } from "./manifests";
+import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { IRSA_ROLE_ANNOTATION, NODE_EXPORTER_NAMESPACE, SECRET_READER_SERVICE_ACCOUNT } from "./charts";
+import {
+  APPLICATION_INGRESS,
+  APPLICATION_NAMESPACE_SECURITY,
+  baselinePolicies,
+  namespaceNetworkPolicies,
+  PLATFORM_INGRESS,
+  platformNamespaceSecurity,
+  podSecurityLabels,
+  type IngressAllows,
+  type NamespaceSecurity,
+  type PolicyMode,
+} from "./security";
 
 /** The EBS CSI provisioner: the EBS CSI driver add-on, or the one built into EKS Auto Mode. */
 export type EbsProvisioner = "ebs.csi.aws.com" | "ebs.csi.eks.amazonaws.com";
@@ -29,7 +44,12 @@ export interface AppOfAppsProps {
 
 export interface PlatformServicesProps {
   /** The cluster the services run on; values may be Terraform references (remote state). */
-  readonly cluster: { readonly name: string; readonly region: string; readonly vpcId: string };
+  readonly cluster: { readonly name: string; readonly region: string; readonly vpcId: string; readonly vpcCidr: string; readonly kubernetesVersion: string };
+  /**
+   * EKS Auto Mode: its network policy controller is switched on by a ConfigMap (the VPC CNI
+   * add-on's `enableNetworkPolicy` does it on managed node groups, in the core stack).
+   */
+  readonly autoMode: boolean;
   readonly ebsProvisioner: EbsProvisioner;
   /** KMS key (ARN) every persistent volume is encrypted with; the StorageClass names it. */
   readonly ebsKmsKeyArn: string;
@@ -42,29 +62,44 @@ export interface PlatformServicesProps {
     /** Name of the Secrets Manager secret with Grafana's admin username and password. */
     readonly grafanaAdminSecretsManagerName: string;
   };
-  /** External Secrets Operator and a ClusterSecretStore for Secrets Manager; omitted = not installed. */
-  readonly externalSecrets?: { readonly roleArn: string };
+  /**
+   * External Secrets Operator; omitted = not installed. Each namespace that reads secrets gets a
+   * SecretStore and a reader service account bound to its own IAM role (namespace → role ARN).
+   */
+  readonly externalSecrets?: { readonly secretStoreRoleArns: Readonly<Record<string, string>> };
+  /** Kyverno and the baseline policies; omitted = not installed. */
+  readonly policyEngine?: { readonly mode: PolicyMode; readonly allowedImages: readonly string[] };
+  /** Namespaces for applications: restricted Pod Security, default-deny ingress, their own SecretStore. */
+  readonly applicationNamespaces: readonly string[];
   /** AWS Load Balancer Controller; omitted = not installed (EKS Auto Mode brings its own). */
   readonly loadBalancerController?: { readonly roleArn: string };
 }
 
 /** Name of the gp3 StorageClass every platform volume uses. */
 export const GP3_STORAGE_CLASS = "gp3";
+/** Name of the SecretStore in each namespace that reads Secrets Manager. */
 export const SECRETS_MANAGER_STORE = "aws-secrets-manager";
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
 export const APP_OF_APPS_NAME = "app-of-apps";
 
 /**
  * In-cluster platform services installed with Helm: Argo CD, kube-prometheus-stack, External
- * Secrets Operator and the AWS Load Balancer Controller, plus the gp3 StorageClass and the custom
- * resources that wire them together. Needs `kubernetes` and `helm` providers in its stack.
+ * Secrets Operator, Kyverno and the AWS Load Balancer Controller, plus the gp3 StorageClass and the
+ * custom resources that wire them together; every namespace it creates carries its Pod Security
+ * level and default-deny ingress NetworkPolicies (modules/platform/security.ts). Needs `kubernetes`
+ * and `helm` providers in its stack.
  */
 export class PlatformServices extends Construct {
   readonly releases: Partial<Record<PlatformChart, Release>> = {};
   readonly storageClass: StorageClassV1;
-  readonly clusterSecretStore?: Manifest;
+  readonly secretStores: Record<string, Manifest> = {};
   readonly grafanaAdminSecret?: Manifest;
   readonly appOfApps?: Manifest;
+  readonly appProjects: Manifest[] = [];
+  readonly policies: Manifest[] = [];
+  /** Namespace name → the namespace and its NetworkPolicies. */
+  readonly namespaces: Record<string, NamespaceV1> = {};
+  readonly networkPolicies: Record<string, Manifest[]> = {};
 
   constructor(scope: Construct, id: string, props: PlatformServicesProps) {
     super(scope, id);
@@ -93,19 +128,55 @@ export class PlatformServices extends Construct {
       afterLoadBalancerController.push(release);
     }
 
-    if (props.externalSecrets) {
-      const namespace = this.namespace("external-secrets-namespace", CHARTS.externalSecrets.namespace);
-      const release = this.release("external-secrets", CHARTS.externalSecrets, props.charts.externalSecrets, namespace, externalSecretsValues(props.externalSecrets), afterLoadBalancerController);
-      this.releases.externalSecrets = release;
-      this.clusterSecretStore = new Manifest(this, "secrets-manager-store", {
-        manifest: asManifest(clusterSecretStore(SECRETS_MANAGER_STORE, props.cluster.region)),
-        dependsOn: [release],
+    const security = platformNamespaceSecurity({ argoCdHighAvailability: props.argocd?.highAvailability ?? false });
+    const platformNamespace = (id: string, name: string) => this.namespace(id, name, security[name]!, PLATFORM_INGRESS[name]!, props);
+
+    if (props.autoMode) {
+      // EKS Auto Mode enforces NetworkPolicies once this ConfigMap switches its controller on.
+      new ConfigMapV1(this, "auto-mode-network-policy", {
+        metadata: { name: "amazon-vpc-cni", namespace: "kube-system" },
+        data: { "enable-network-policy-controller": "true" },
       });
+    }
+
+    let externalSecretsRelease: Release | undefined;
+    if (props.externalSecrets) {
+      const namespace = platformNamespace("external-secrets-namespace", CHARTS.externalSecrets.namespace);
+      externalSecretsRelease = this.release("external-secrets", CHARTS.externalSecrets, props.charts.externalSecrets, namespace, externalSecretsValues(), afterLoadBalancerController);
+      this.releases.externalSecrets = externalSecretsRelease;
+    }
+    /** A SecretStore for Secrets Manager in one namespace, authenticated as its own reader service account. */
+    const secretStore = (namespace: string): Manifest | undefined => {
+      const roleArn = props.externalSecrets?.secretStoreRoleArns[namespace];
+      if (!externalSecretsRelease || !roleArn) return undefined;
+      const reader = new ServiceAccountV1(this, `${namespace}-secrets-reader`, {
+        metadata: { name: SECRET_READER_SERVICE_ACCOUNT, namespace, annotations: { [IRSA_ROLE_ANNOTATION]: roleArn } },
+        automountServiceAccountToken: false,
+      });
+      const store = new Manifest(this, `${namespace}-secret-store`, {
+        manifest: asManifest(namespacedSecretStore(SECRETS_MANAGER_STORE, namespace, props.cluster.region, SECRET_READER_SERVICE_ACCOUNT)),
+        dependsOn: [externalSecretsRelease, reader],
+      });
+      this.secretStores[namespace] = store;
+      return store;
+    };
+
+    if (props.policyEngine) {
+      const namespace = platformNamespace("kyverno-namespace", CHARTS.kyverno.namespace);
+      const release = this.release("kyverno", CHARTS.kyverno, props.charts.kyverno, namespace, {}, afterLoadBalancerController);
+      this.releases.kyverno = release;
+      const policies = baselinePolicies({ mode: props.policyEngine.mode, allowedImages: props.policyEngine.allowedImages, requestsRequiredIn: props.applicationNamespaces });
+      for (const policy of policies) {
+        this.policies.push(new Manifest(this, `policy-${policy.metadata.name}`, { manifest: asManifest(policy), dependsOn: [release] }));
+      }
     }
 
     if (props.monitoring) {
       const { grafanaAdminSecretsManagerName, ...sizes } = props.monitoring;
-      const namespace = this.namespace("monitoring-namespace", CHARTS.kubePrometheusStack.namespace);
+      const namespace = platformNamespace("monitoring-namespace", CHARTS.kubePrometheusStack.namespace);
+      platformNamespace("node-exporter-namespace", NODE_EXPORTER_NAMESPACE);
+      const store = secretStore(CHARTS.kubePrometheusStack.namespace);
+      if (!store) throw new Error("PlatformServices: monitoring needs a SecretStore role for its namespace (externalSecrets.secretStoreRoleArns.monitoring).");
       const grafanaAdmin = grafanaAdminExternalSecret({
         namespace,
         targetSecretName: GRAFANA_ADMIN_SECRET,
@@ -116,33 +187,52 @@ export class PlatformServices extends Construct {
         manifest: asManifest(grafanaAdmin),
         // Grafana must not start before its Secret exists.
         wait: { condition: [{ type: "Ready", status: "True" }] },
-        dependsOn: [this.clusterSecretStore!],
+        dependsOn: [store],
       });
       const values = kubePrometheusStackValues({ ...sizes, storageClassName: this.storageClass.metadata.name, grafanaAdminSecretName: GRAFANA_ADMIN_SECRET });
       this.releases.kubePrometheusStack = this.release("kube-prometheus-stack", CHARTS.kubePrometheusStack, props.charts.kubePrometheusStack, namespace, values, [
         ...afterLoadBalancerController,
         this.grafanaAdminSecret,
+        this.namespaces[NODE_EXPORTER_NAMESPACE]!,
       ], 900);
     }
 
+    for (const name of props.applicationNamespaces) {
+      this.namespace(`app-${name}-namespace`, name, APPLICATION_NAMESPACE_SECURITY, APPLICATION_INGRESS, props);
+      secretStore(name);
+    }
+
     if (props.argocd) {
-      const namespace = this.namespace("argocd-namespace", CHARTS.argoCd.namespace);
+      const namespace = platformNamespace("argocd-namespace", CHARTS.argoCd.namespace);
       const release = this.release("argo-cd", CHARTS.argoCd, props.charts.argoCd, namespace, argoCdValues(props.argocd), afterLoadBalancerController);
       this.releases.argoCd = release;
       const source = props.argocd.appOfApps;
+      // Projects instead of Argo CD's default one, which may deploy anything anywhere.
+      for (const project of appProjects({ namespace, repoUrl: source?.repoUrl ?? "", applicationNamespaces: props.applicationNamespaces })) {
+        this.appProjects.push(new Manifest(this, `app-project-${project.metadata.name}`, { manifest: asManifest(project), dependsOn: [release] }));
+      }
       if (source) {
         this.appOfApps = new Manifest(this, "app-of-apps", {
-          manifest: asManifest(appOfApps({ name: APP_OF_APPS_NAME, namespace, repoUrl: source.repoUrl, revision: source.revision, path: source.path })),
-          dependsOn: [release],
+          manifest: asManifest(appOfApps({ name: APP_OF_APPS_NAME, project: "platform", namespace, repoUrl: source.repoUrl, revision: source.revision, path: source.path })),
+          dependsOn: [release, ...this.appProjects],
         });
       }
     }
   }
 
-  private namespace(id: string, name: string): string {
+  /** A namespace with its Pod Security labels and its NetworkPolicies; returns its name. */
+  private namespace(id: string, name: string, security: NamespaceSecurity, ingress: IngressAllows, props: PlatformServicesProps): string {
     const namespace = new NamespaceV1(this, id, {
-      metadata: { name, labels: { "app.kubernetes.io/managed-by": "terraform" } },
+      metadata: {
+        name,
+        labels: { "app.kubernetes.io/managed-by": "terraform", ...podSecurityLabels(security, props.cluster.kubernetesVersion) },
+        annotations: { "pipeops.io/pod-security-reason": security.reason },
+      },
     });
+    this.namespaces[name] = namespace;
+    this.networkPolicies[name] = namespaceNetworkPolicies(name, props.cluster.vpcCidr, ingress).map(
+      (policy) => new Manifest(this, `${id}-${policy.metadata.name}`, { manifest: asManifest(policy), dependsOn: [namespace] }),
+    );
     return namespace.metadata.name;
   }
 

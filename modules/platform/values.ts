@@ -1,4 +1,4 @@
-import { IRSA_ROLE_ANNOTATION, IRSA_SERVICE_ACCOUNTS } from "./charts";
+import { IRSA_ROLE_ANNOTATION, IRSA_SERVICE_ACCOUNTS, NODE_EXPORTER_NAMESPACE } from "./charts";
 
 /**
  * Typed Helm values for each chart: only the keys this project sets, named exactly as in the
@@ -103,6 +103,7 @@ export interface KubePrometheusStackValues {
   readonly kubeControllerManager: { readonly enabled: boolean };
   readonly kubeScheduler: { readonly enabled: boolean };
   readonly kubeEtcd: { readonly enabled: boolean };
+  readonly "prometheus-node-exporter": { readonly namespaceOverride: string };
   readonly grafana: {
     readonly enabled: boolean;
     readonly deploymentStrategy: { readonly type: "Recreate" };
@@ -144,6 +145,8 @@ export function kubePrometheusStackValues(settings: MonitoringSettings): KubePro
     kubeControllerManager: { enabled: false },
     kubeScheduler: { enabled: false },
     kubeEtcd: { enabled: false },
+    // The node exporter needs the host's namespaces: it runs apart, in a namespace that allows it.
+    "prometheus-node-exporter": { namespaceOverride: NODE_EXPORTER_NAMESPACE },
     grafana: {
       enabled: true,
       // A ReadWriteOnce volume cannot be mounted by the old and the new pod at once, so a rolling
@@ -162,25 +165,17 @@ export function kubePrometheusStackValues(settings: MonitoringSettings): KubePro
 
 // ---------------------------------------------------------------- External Secrets Operator
 
-export interface ExternalSecretsSettings {
-  /** IAM role (IRSA) the operator assumes to read Secrets Manager. */
-  readonly roleArn: string;
-}
-
 export interface ExternalSecretsValues {
   readonly installCRDs: boolean;
-  readonly serviceAccount: ServiceAccountValues;
+  readonly serviceAccount: { readonly create: boolean; readonly name: string };
 }
 
-export function externalSecretsValues(settings: ExternalSecretsSettings): ExternalSecretsValues {
-  return {
-    installCRDs: true,
-    serviceAccount: {
-      create: true,
-      name: IRSA_SERVICE_ACCOUNTS.externalSecrets.name,
-      annotations: { [IRSA_ROLE_ANNOTATION]: settings.roleArn },
-    },
-  };
+/**
+ * The operator's own service account carries no IAM role: each namespace's SecretStore names that
+ * namespace's reader service account, and the operator assumes its role with that account's token.
+ */
+export function externalSecretsValues(): ExternalSecretsValues {
+  return { installCRDs: true, serviceAccount: { create: true, name: IRSA_SERVICE_ACCOUNTS.externalSecrets.name } };
 }
 
 // ---------------------------------------------------------------- AWS Load Balancer Controller

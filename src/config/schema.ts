@@ -3,6 +3,7 @@ import { availabilityZonesOf, isKnownRegion, KNOWN_REGIONS, type AwsRegion } fro
 import { cidrsOverlap, coversEveryAddress, isPrivateCidr, parseCidr } from "../../modules/network/cidr";
 import { INTERFACE_ENDPOINT_SERVICES } from "../../modules/network/endpoints";
 import { isOfferedIn, offeredAlternatives } from "./instance-types";
+import { PLATFORM_NAMESPACES } from "../../modules/platform/charts";
 import { isGraviton } from "../../modules/eks/instance-types";
 import { estimatedMaxConnections } from "../../modules/database/instance-classes";
 import { dailyOverlapsWeekly, dailyWindow, MIN_WINDOW_MINUTES, minutesOf, weeklyWindow } from "./windows";
@@ -49,13 +50,15 @@ export interface TierSettings {
    * cluster, log groups, which also keep their data on destroy: `skip_destroy`).
    */
   readonly protectCoreFromDestroy: boolean;
+  /** What the in-cluster policy engine does with a violation: report it (audit) or refuse it (enforce). */
+  readonly policyEnforcement: "audit" | "enforce";
 }
 
 export const TIER_SETTINGS: Readonly<Record<Tier, TierSettings>> = {
-  development: { protectFromDestroy: false, noncurrentVersionRetentionDays: 30, logRetentionDays: 30, databaseDeletionProtection: false, skipFinalSnapshot: true, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 0, protectCoreFromDestroy: false },
-  staging: { protectFromDestroy: true, noncurrentVersionRetentionDays: 90, logRetentionDays: 90, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 30, protectCoreFromDestroy: false },
-  production: { protectFromDestroy: true, noncurrentVersionRetentionDays: 365, logRetentionDays: 365, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 731, secretRecoveryWindowDays: 30, protectCoreFromDestroy: true },
-  "disaster-recovery": { protectFromDestroy: true, noncurrentVersionRetentionDays: 365, logRetentionDays: 365, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 30, protectCoreFromDestroy: true },
+  development: { protectFromDestroy: false, noncurrentVersionRetentionDays: 30, logRetentionDays: 30, databaseDeletionProtection: false, skipFinalSnapshot: true, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 0, protectCoreFromDestroy: false, policyEnforcement: "audit" },
+  staging: { protectFromDestroy: true, noncurrentVersionRetentionDays: 90, logRetentionDays: 90, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 30, protectCoreFromDestroy: false, policyEnforcement: "enforce" },
+  production: { protectFromDestroy: true, noncurrentVersionRetentionDays: 365, logRetentionDays: 365, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 731, secretRecoveryWindowDays: 30, protectCoreFromDestroy: true, policyEnforcement: "enforce" },
+  "disaster-recovery": { protectFromDestroy: true, noncurrentVersionRetentionDays: 365, logRetentionDays: 365, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 30, protectCoreFromDestroy: true, policyEnforcement: "enforce" },
 };
 
 /** Backup and maintenance windows (UTC) every environment uses unless its file names others. */
@@ -151,9 +154,29 @@ export const platformSchema = z.strictObject({
     alertmanagerReplicas: boundedInt("alertmanagerReplicas", 1, 5, "3"),
     grafanaStorageGib: boundedInt("grafanaStorageGib", 1, 1024, "10"),
   }).describe("kube-prometheus-stack: Prometheus, Alertmanager, Grafana (docs/platform.md)."),
-  externalSecrets: z.strictObject({ enabled: z.boolean() }).default({ enabled: true }).describe("External Secrets Operator and a ClusterSecretStore for Secrets Manager; monitoring needs it."),
+  externalSecrets: z.strictObject({ enabled: z.boolean() }).default({ enabled: true }).describe("External Secrets Operator, with a SecretStore per namespace that reads Secrets Manager (monitoring, application namespaces); monitoring needs it."),
   /** Must be false on an EKS Auto Mode cluster, which brings its own controller (a config rule enforces it). */
   loadBalancerController: z.strictObject({ enabled: z.boolean() }).default({ enabled: true }).describe("AWS Load Balancer Controller; must be off on EKS Auto Mode."),
+  policyEngine: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** @default the tier's (TIER_SETTINGS): audit in development, enforce otherwise */
+      mode: z.enum(["audit", "enforce"]).optional(),
+      /** Registries pods may pull from besides the platform charts' own and this account's ECR. */
+      extraRegistries: z
+        .array(z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, { error: "is not a registry or repository prefix." + fix("e.g. \"123456789012.dkr.ecr.us-west-2.amazonaws.com\" or \"ghcr.io/acme\".") }))
+        .default([]),
+    })
+    .default({ enabled: true, extraRegistries: [] })
+    .describe("Kyverno and the baseline policy set (docs/platform.md): no privileged containers or host namespaces, images from allowed registries, resource requests in application namespaces. mode: audit or enforce; default: the tier's (production and DR must enforce)."),
+  applicationNamespaces: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[a-z][a-z0-9-]{1,19}$/, { error: "must be 2-20 lowercase letters, digits or dashes, starting with a letter." + fix("e.g. \"payments\".") }),
+      }),
+    )
+    .default([])
+    .describe("Namespaces for applications (restricted Pod Security, default-deny ingress, a SecretStore that reads only <project>/<env>/apps/<name>/* in Secrets Manager)."),
 });
 
 export type PlatformConfig = z.infer<typeof platformSchema>;
@@ -168,7 +191,7 @@ function platformIssues(
   issue: (path: (string | number)[], message: string) => void,
 ): void {
   const { argocd, monitoring, externalSecrets, loadBalancerController } = env.platform;
-  const at = (...path: string[]) => ["platform", ...path];
+  const at = (...path: (string | number)[]) => ["platform", ...path];
   if (loadBalancerController.enabled && env.eks.computeMode === "auto-mode") {
     issue(
       at("loadBalancerController", "enabled"),
@@ -203,6 +226,22 @@ function platformIssues(
         fix("raise the node groups' minSize to 3 in total, or set platform.argocd.highAvailability to false."),
     );
   }
+  const reserved = new Set(["default", "kube-system", "kube-public", "kube-node-lease", ...PLATFORM_NAMESPACES]);
+  const seen = new Set<string>();
+  env.platform.applicationNamespaces.forEach(({ name }, i) => {
+    if (reserved.has(name)) issue(at("applicationNamespaces", i, "name"), `"${name}" is a namespace the platform or Kubernetes owns.` + fix("give the application namespace its own name."));
+    if (seen.has(name)) issue(at("applicationNamespaces", i, "name"), `"${name}" is listed twice.` + fix("list each application namespace once."));
+    seen.add(name);
+  });
+  if (env.tier === "production" || env.tier === "disaster-recovery") {
+    const engine = env.platform.policyEngine;
+    if (!engine.enabled || engine.mode === "audit") {
+      issue(
+        at("policyEngine", engine.enabled ? "mode" : "enabled"),
+        `${engine.enabled ? "\"audit\"" : "false"}: production and DR clusters enforce the baseline policies.` + fix("remove the setting (the tier enforces), or set platform.policyEngine.mode to \"enforce\"."),
+      );
+    }
+  }
   if (env.tier === "production") {
     if (argocd.enabled && !argocd.highAvailability) {
       issue(at("argocd", "highAvailability"), "false: production Argo CD must be highly available." + fix("set platform.argocd.highAvailability to true."));
@@ -225,6 +264,7 @@ function withTierDefaults<
     network: { flowLogRetentionDays?: number };
     eks: { logRetentionDays?: number };
     database: { deletionProtection?: boolean; logRetentionDays?: number };
+    platform: { policyEngine: { mode?: "audit" | "enforce" } };
   },
 >(env: T) {
   const tier = TIER_SETTINGS[env.tier];
@@ -243,6 +283,7 @@ function withTierDefaults<
       deletionProtection: env.database.deletionProtection ?? tier.databaseDeletionProtection,
       logRetentionDays: env.database.logRetentionDays ?? tier.logRetentionDays,
     },
+    platform: { ...env.platform, policyEngine: { ...env.platform.policyEngine, mode: env.platform.policyEngine.mode ?? tier.policyEnforcement } },
   };
 }
 

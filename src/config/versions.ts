@@ -155,6 +155,16 @@ export const CHART_SOURCES = {
     reference: "aws/eks-charts master 52396092 (2026-08-03, \"aws-load-balancer-controller: v3.5.0\"), stable/aws-load-balancer-controller/Chart.yaml and the gh-pages index.yaml (no per-chart tags)",
     verifiedOn: "2026-12-01",
   },
+  kyverno: {
+    chart: "kyverno",
+    repository: "https://kyverno.github.io/kyverno/",
+    // renovate: datasource=helm registryUrl=https://kyverno.github.io/kyverno/ depName=kyverno
+    version: "3.9.0",
+    appVersion: "v1.19.0",
+    reference:
+      "kyverno/kyverno tag kyverno-chart-3.9.0 (= v1.19.0, ee97ce09, 2026-08-20), charts/kyverno/Chart.yaml (kubeVersion \">=1.25.0-0\") and charts/kyverno/README.md (helm repo add). Not confirmed for Kubernetes 1.36: the published compatibility matrix (kyverno/website) stops at Kyverno 1.18 for 1.33-1.35; v1.19.0's CI runs 1.33-1.35 and two jobs on 1.36.1",
+    verifiedOn: "2026-12-02",
+  },
 } as const satisfies Record<string, ChartSource>;
 
 // ---------------------------------------------------------------- Tools the workflows install

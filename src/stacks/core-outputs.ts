@@ -13,7 +13,7 @@ export const CORE_OUTPUT = {
   clusterCertificateAuthorityData: "cluster_certificate_authority_data",
   clusterOidcIssuerUrl: "cluster_oidc_issuer_url",
   oidcProviderArn: "oidc_provider_arn",
-  externalSecretsRoleArn: "external_secrets_role_arn",
+  secretStoreRoleArns: "secret_store_role_arns",
   loadBalancerControllerRoleArn: "load_balancer_controller_role_arn",
   cloudwatchAgentRoleArn: "cloudwatch_agent_role_arn",
   ebsCsiDriverRoleArn: "ebs_csi_driver_role_arn",

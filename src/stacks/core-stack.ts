@@ -11,7 +11,7 @@ import { TIER_SETTINGS } from "../config/schema";
 import { awsProviderConfig } from "../target";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import { CORE_OUTPUT } from "./core-outputs";
-import { corePrefix, grafanaAdminSecretName, secretsKeyAlias, stackNames } from "./names";
+import { corePrefix, grafanaAdminSecretName, secretsKeyAlias, secretStoreGrants, stackNames } from "./names";
 import { useEnvironmentStateBackend } from "../../backend/state-backend";
 import { replicationOf, warnOfPromotion } from "../../dr/replication";
 import { Network } from "../../modules/network/network";
@@ -122,11 +122,9 @@ export class CoreStack extends EnvironmentStack {
       region: env.region,
       oidcProviderArn: this.cluster.oidcProviderArn,
       oidcIssuerUrl: this.cluster.oidcProvider,
-      secretArnPatterns: [
-        `arn:aws:secretsmanager:${env.region}:${this.accountId}:secret:${env.project}/${env.name}/*`,
-        ...(this.database.masterUserSecretArn ? [this.database.masterUserSecretArn] : []),
-      ],
-      secretKmsKeyArns: [secretsKey.arn, this.database.kmsKeyArn],
+      // Each reading namespace gets its own secrets only; the database's master secret none of them.
+      secretStores: secretStoreGrants(env, this.accountId),
+      secretKmsKeyArns: [secretsKey.arn],
     });
 
     this.publishOutputs(grafanaAdmin.name);
@@ -166,7 +164,7 @@ export class CoreStack extends EnvironmentStack {
       [CORE_OUTPUT.clusterCertificateAuthorityData]: { value: this.cluster.clusterCertificateAuthorityData, description: "EKS cluster CA (base64)" },
       [CORE_OUTPUT.clusterOidcIssuerUrl]: { value: this.cluster.oidcIssuerUrl, description: "OIDC issuer URL of the cluster" },
       [CORE_OUTPUT.oidcProviderArn]: { value: this.cluster.oidcProviderArn, description: "IAM OIDC provider ARN (IRSA)" },
-      [CORE_OUTPUT.externalSecretsRoleArn]: { value: this.platformRoles.externalSecretsRoleArn, description: "IRSA role of External Secrets" },
+      [CORE_OUTPUT.secretStoreRoleArns]: { value: this.platformRoles.secretStoreRoleArns, description: "Namespace → IRSA role of its SecretStore (reads only that namespace's secrets)" },
       [CORE_OUTPUT.loadBalancerControllerRoleArn]: { value: this.platformRoles.loadBalancerControllerRoleArn, description: "IRSA role of the AWS Load Balancer Controller" },
       [CORE_OUTPUT.cloudwatchAgentRoleArn]: { value: this.cluster.cloudwatchAgentRoleArn, description: "IRSA role of the CloudWatch agent" },
       [CORE_OUTPUT.ebsKmsKeyArn]: { value: this.cluster.ebsKmsKeyArn, description: "KMS key of node and persistent volumes (gp3 StorageClass)" },

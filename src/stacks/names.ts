@@ -1,5 +1,7 @@
 import { databaseNames } from "../../modules/database/names";
 import type { EnvironmentConfig } from "../config/types";
+import type { SecretStoreGrant } from "../../modules/eks/platform-roles";
+import { CHARTS } from "../../modules/platform/charts";
 
 /** Stack names per environment: one stack per layer, so each plans and applies on its own. */
 export const stackNames = (environment: string) => ({
@@ -12,6 +14,23 @@ export type StackLayer = keyof ReturnType<typeof stackNames>;
 
 /** Name of the Secrets Manager secret with Grafana's admin login (core stack). */
 export const grafanaAdminSecretName = (env: Pick<EnvironmentConfig, "project" | "name">) => `${env.project}/${env.name}/grafana-admin`;
+
+/** Where an application namespace's secrets live in Secrets Manager: `<project>/<env>/apps/<namespace>/`. */
+export const applicationSecretPrefix = (env: Pick<EnvironmentConfig, "project" | "name">, namespace: string) => `${env.project}/${env.name}/apps/${namespace}/`;
+
+/**
+ * Who reads which secrets through External Secrets: monitoring its Grafana login, each application
+ * namespace its own prefix. Nothing else; the database's master secret is readable by none.
+ */
+export function secretStoreGrants(env: Pick<EnvironmentConfig, "project" | "name" | "region" | "platform">, accountId: string): SecretStoreGrant[] {
+  if (!env.platform.externalSecrets.enabled) return [];
+  const arn = (name: string) => `arn:aws:secretsmanager:${env.region}:${accountId}:secret:${name}`;
+  return [
+    // Secrets Manager appends six random characters to a secret's ARN.
+    ...(env.platform.monitoring.enabled ? [{ namespace: CHARTS.kubePrometheusStack.namespace, secretArnPatterns: [arn(`${grafanaAdminSecretName(env)}-??????`)] }] : []),
+    ...env.platform.applicationNamespaces.map(({ name }) => ({ namespace: name, secretArnPatterns: [arn(`${applicationSecretPrefix(env, name)}*`)] })),
+  ];
+}
 
 /** The core stack's resource prefix, `<project>-<env>`: RDS identifier, cluster name, key aliases. */
 export const corePrefix = (env: Pick<EnvironmentConfig, "project" | "name">) => `${env.project}-${env.name}`;

@@ -5,11 +5,12 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import { CORE_OUTPUT } from "./core-outputs";
-import { stackNames } from "./names";
+import { secretStoreGrants, stackNames } from "./names";
 import { GuardedRemoteState, useEnvironmentStateBackend } from "../../backend/state-backend";
 import { PlatformServices } from "../../modules/platform/platform-services";
 import type { EnvironmentConfig } from "../config/types";
-import { CHART_SOURCES } from "../config/versions";
+import { CHART_SOURCES, KUBERNETES } from "../config/versions";
+import { PLATFORM_IMAGE_REGISTRIES } from "../../modules/platform/security";
 import { addressOf, terraformData } from "../../modules/terraform/terraform-data";
 
 /** The client-go credential plugin API `aws eks get-token` speaks. */
@@ -63,18 +64,19 @@ export class PlatformStack extends EnvironmentStack {
     if (coreStack instanceof TerraformStack) this.addDependency(coreStack);
 
     this.services = new PlatformServices(this, "platform", {
-      cluster: { name: clusterName, region: env.region, vpcId: coreOutput(CORE_OUTPUT.vpcId) },
+      cluster: { name: clusterName, region: env.region, vpcId: coreOutput(CORE_OUTPUT.vpcId), vpcCidr: env.network.vpcCidr, kubernetesVersion: KUBERNETES.version },
+      autoMode: env.eks.computeMode === "auto-mode",
       ebsProvisioner: env.eks.computeMode === "auto-mode" ? "ebs.csi.eks.amazonaws.com" : "ebs.csi.aws.com",
       ebsKmsKeyArn: coreOutput(CORE_OUTPUT.ebsKmsKeyArn),
       charts: CHART_SOURCES,
-      ...platformServicesOf(env, coreOutput),
+      ...platformServicesOf(env, coreOutput, (namespace) => core.outputKey(CORE_OUTPUT.secretStoreRoleArns, namespace)),
     });
   }
 }
 
 /** Maps an environment's `platform` config to the module's props; disabled services are left out. */
-function platformServicesOf(env: EnvironmentConfig, coreOutput: (name: string) => string) {
-  const { argocd, monitoring, externalSecrets, loadBalancerController } = env.platform;
+function platformServicesOf(env: EnvironmentConfig, coreOutput: (name: string) => string, secretStoreRoleArn: (namespace: string) => string) {
+  const { argocd, monitoring, externalSecrets, loadBalancerController, policyEngine, applicationNamespaces } = env.platform;
   return {
     argocd: argocd.enabled
       ? {
@@ -96,7 +98,16 @@ function platformServicesOf(env: EnvironmentConfig, coreOutput: (name: string) =
           grafanaAdminSecretsManagerName: coreOutput(CORE_OUTPUT.grafanaAdminSecretName),
         }
       : undefined,
-    externalSecrets: externalSecrets.enabled ? { roleArn: coreOutput(CORE_OUTPUT.externalSecretsRoleArn) } : undefined,
+    externalSecrets: externalSecrets.enabled
+      ? { secretStoreRoleArns: Object.fromEntries(secretStoreGrants(env, env.accountId).map(({ namespace }) => [namespace, secretStoreRoleArn(namespace)])) }
+      : undefined,
+    policyEngine: policyEngine.enabled
+      ? {
+          mode: policyEngine.mode ?? "enforce",
+          allowedImages: [...PLATFORM_IMAGE_REGISTRIES, `${env.accountId}.dkr.ecr.${env.region}.amazonaws.com/*`, ...policyEngine.extraRegistries.map((prefix) => `${prefix}/*`)],
+        }
+      : undefined,
+    applicationNamespaces: applicationNamespaces.map((namespace) => namespace.name),
     // Auto Mode runs its own load balancer controller; the config rules reject enabling both.
     loadBalancerController:
       loadBalancerController.enabled && env.eks.computeMode !== "auto-mode"

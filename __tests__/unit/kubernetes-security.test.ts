@@ -1,0 +1,171 @@
+import { describe, expect, it } from "vitest";
+import { buildTestApp, resourcesOf, sharedTestApp, synthStack, AWS, type SynthesizedStack } from "../support/synth";
+import { decide, policyDocument } from "../support/iam-policies";
+import { ConfigError } from "../../src/config/validate";
+import type { EnvironmentInput } from "../../src/config/types";
+import { CHART_SOURCES, KUBERNETES } from "../../src/config/versions";
+import { dev, prod, staging } from "../../environments";
+import { dr } from "../../dr/config";
+
+/**
+ * The Kubernetes security layer (issue: network policies, Pod Security Admission, a policy engine,
+ * secrets scoped to who needs them, Argo CD scoped), checked on the synthesized stacks.
+ */
+
+type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const built = sharedTestApp(AWS);
+const manifests = (stack: SynthesizedStack, kind: string) => resourcesOf(stack, "kubernetes_manifest").filter(([, m]) => (m as Body).manifest.kind === kind).map(([, m]) => (m as Body).manifest);
+const namespaces = (stack: SynthesizedStack) => Object.fromEntries(resourcesOf(stack, "kubernetes_namespace_v1").map(([, n]) => [(n as Body).metadata.name, (n as Body).metadata]));
+
+/** Pod Security level per platform namespace; HA Argo CD (prod, DR) runs redis-ha, not verified against restricted. */
+const EXPECTED_LEVELS = (haArgoCd: boolean) => ({
+  argocd: haArgoCd ? "baseline" : "restricted",
+  "external-secrets": "restricted",
+  monitoring: "baseline",
+  "monitoring-node": "privileged",
+  kyverno: "baseline",
+});
+
+describe.each([
+  ["dev", "Audit"],
+  ["staging", "Enforce"],
+  ["prod", "Enforce"],
+  ["dr", "Enforce"],
+] as const)("%s-platform", (env, failureAction) => {
+  const stack = synthStack(built, `${env}-platform`);
+  const config = built.environments.find((e) => e.name === env)!;
+  const haArgoCd = config.platform.argocd.highAvailability;
+
+  it("labels every namespace it creates with its Pod Security level, pinned to the cluster's version, and records why", () => {
+    const created = namespaces(stack);
+    expect(Object.keys(created).sort()).toEqual(Object.keys(EXPECTED_LEVELS(haArgoCd)).sort());
+    for (const [name, level] of Object.entries(EXPECTED_LEVELS(haArgoCd))) {
+      const { labels, annotations } = created[name]!;
+      expect(labels["pod-security.kubernetes.io/enforce"], name).toBe(level);
+      expect(labels["pod-security.kubernetes.io/enforce-version"]).toBe(`v${KUBERNETES.version}`);
+      // Audited and warned at restricted wherever enforce is looser (privileged excepted: nothing stricter can hold there).
+      expect(labels["pod-security.kubernetes.io/warn"]).toBe(level === "privileged" ? "privileged" : "restricted");
+      expect(labels["pod-security.kubernetes.io/audit"]).toBe(labels["pod-security.kubernetes.io/warn"]);
+      expect(annotations["pipeops.io/pod-security-reason"].length, name).toBeGreaterThan(40);
+    }
+  });
+
+  it("denies ingress by default in every namespace, then allows its own pods, Prometheus and the VPC on the ports each component serves", () => {
+    const policies = manifests(stack, "NetworkPolicy");
+    for (const name of Object.keys(EXPECTED_LEVELS(haArgoCd))) {
+      const own = policies.filter((p) => p.metadata.namespace === name);
+      expect(own.find((p) => p.metadata.name === "default-deny-ingress")?.spec, name).toEqual({ podSelector: {}, policyTypes: ["Ingress"] });
+      expect(own.map((p) => p.metadata.name), name).toContain("allow-same-namespace");
+    }
+    const fromVpc = (namespace: string) => policies.find((p) => p.metadata.namespace === namespace && p.metadata.name === "allow-from-vpc")?.spec.ingress[0];
+    expect(fromVpc("external-secrets")).toEqual({ from: [{ ipBlock: { cidr: config.network.vpcCidr } }], ports: [{ protocol: "TCP", port: 10250 }] });
+    expect(fromVpc("kyverno").ports).toEqual([{ protocol: "TCP", port: 9443 }]);
+    expect(fromVpc("argocd").ports).toEqual([{ protocol: "TCP", port: 8080 }]);
+    expect(fromVpc("monitoring").ports).toEqual([{ protocol: "TCP", port: 10250 }, { protocol: "TCP", port: 3000 }]);
+    const scraped = policies.find((p) => p.metadata.namespace === "argocd" && p.metadata.name === "allow-prometheus")!;
+    expect(scraped.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }] }]);
+  });
+
+  it(`installs Kyverno at the catalog's version with the baseline policies in ${failureAction} mode`, () => {
+    const release = resourcesOf(stack, "helm_release").map(([, r]) => r as Body).find((r) => r.chart === "kyverno")!;
+    expect(release).toMatchObject({ repository: CHART_SOURCES.kyverno.repository, version: CHART_SOURCES.kyverno.version, atomic: true });
+    const policies = manifests(stack, "ClusterPolicy");
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(["disallow-host-namespaces", "disallow-privileged-containers", "restrict-image-registries"]);
+    for (const policy of policies) {
+      expect(policy.apiVersion).toBe("kyverno.io/v1");
+      for (const rule of policy.spec.rules) expect(rule.validate.failureAction, policy.metadata.name).toBe(failureAction);
+    }
+    // Only the node exporter, which needs them, may use the host's namespaces.
+    const hostRule = policies.find((p) => p.metadata.name === "disallow-host-namespaces")!.spec.rules[0];
+    expect(hostRule.exclude).toEqual({ any: [{ resources: { namespaces: ["monitoring-node"] } }] });
+    const images = policies.find((p) => p.metadata.name === "restrict-image-registries")!.spec.rules[0].validate.pattern.spec.containers[0].image as string;
+    expect(images.split(" | ")).toEqual(expect.arrayContaining(["quay.io/*", "ghcr.io/*", `${config.accountId}.dkr.ecr.${config.region}.amazonaws.com/*`]));
+    expect(images).not.toContain("docker.io/*");
+  });
+
+  it("runs the node exporter in its own namespace, the only privileged one", () => {
+    const release = resourcesOf(stack, "helm_release").map(([, r]) => r as Body).find((r) => r.chart === "kube-prometheus-stack")!;
+    const values = JSON.parse(release.values[0]) as Body;
+    expect(values["prometheus-node-exporter"]).toEqual({ namespaceOverride: "monitoring-node" });
+  });
+
+  it("scopes Argo CD with AppProjects: the platform project alone may create cluster-scoped objects; nothing uses the default project", () => {
+    const projects = manifests(stack, "AppProject").sort((a, b) => (a.metadata.name === "platform" ? -1 : b.metadata.name === "platform" ? 1 : 0));
+    expect(projects.map((p) => p.metadata.name)).toEqual(["platform", "applications"]);
+    const repo = config.platform.argocd.gitopsRepoUrl;
+    for (const project of projects) expect(project.spec.sourceRepos).toEqual([repo ?? ""]);
+    const [platform, applications] = projects as [Body, Body];
+    expect(platform.spec.clusterResourceWhitelist).toEqual([{ group: "*", kind: "*" }]);
+    expect(applications.spec.clusterResourceWhitelist).toEqual([]);
+    expect(applications.spec.namespaceResourceBlacklist).toContainEqual({ group: "networking.k8s.io", kind: "NetworkPolicy" });
+    for (const app of manifests(stack, "Application")) expect(app.spec.project).toBe("platform");
+    expect(stack.text).not.toContain('"project": "default"');
+  });
+});
+
+describe("network policies are enforced by the cluster", () => {
+  it("turns the VPC CNI's network policy agent on in every managed-node-group cluster", () => {
+    for (const env of ["dev", "staging", "prod", "dr"]) {
+      const addon = resourcesOf(synthStack(built, env), "aws_eks_addon").map(([, a]) => a as Body).find((a) => a.addon_name === "vpc-cni")!;
+      expect(JSON.parse(addon.configuration_values), env).toEqual({ enableNetworkPolicy: "true" });
+    }
+  });
+
+  it("switches Auto Mode's network policy controller on with its ConfigMap", () => {
+    const auto: EnvironmentInput = { ...structuredClone(dev), eks: { ...dev.eks, computeMode: "auto-mode", nodeGroups: [] }, platform: { ...dev.platform, loadBalancerController: { enabled: false } } };
+    const stack = synthStack(buildTestApp(AWS, [auto, staging, prod, dr]), "dev-platform");
+    const [[, map]] = resourcesOf(stack, "kubernetes_config_map_v1") as [[string, Body]];
+    expect(map.metadata).toEqual({ name: "amazon-vpc-cni", namespace: "kube-system" });
+    expect(map.data).toEqual({ "enable-network-policy-controller": "true" });
+  });
+});
+
+describe("application namespaces", () => {
+  const withApps: EnvironmentInput = { ...structuredClone(dev), platform: { ...dev.platform, applicationNamespaces: [{ name: "payments" }, { name: "orders" }] } };
+  const app = buildTestApp(AWS, [withApps, staging, prod, dr]);
+  const platform = synthStack(app, "dev-platform");
+  const core = synthStack(app, "dev");
+  const config = app.environments.find((e) => e.name === "dev")!;
+  const where = { accountId: config.accountId, region: config.region };
+
+  it("are restricted, deny ingress by default and hold requests to the resource rule", () => {
+    for (const name of ["payments", "orders"]) {
+      expect(namespaces(platform)[name]!.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+      expect(manifests(platform, "NetworkPolicy").some((p) => p.metadata.namespace === name && p.metadata.name === "default-deny-ingress")).toBe(true);
+    }
+    const requests = manifests(platform, "ClusterPolicy").find((p) => p.metadata.name === "require-requests-limits")!;
+    expect(requests.spec.rules[0].match).toEqual({ any: [{ resources: { kinds: ["Pod"], namespaces: ["payments", "orders"] } }] });
+    expect(manifests(platform, "AppProject").find((p) => p.metadata.name === "applications")!.spec.destinations.map((d: Body) => d.namespace)).toEqual(["payments", "orders"]);
+  });
+
+  it("each get a SecretStore whose role (evaluated as IAM does) reads that namespace's secrets only, never another's nor the database's", async () => {
+    const stores = manifests(platform, "SecretStore");
+    expect(stores.map((s) => s.metadata.namespace).sort()).toEqual(["monitoring", "orders", "payments"]);
+    const secret = (name: string) => `arn:aws:secretsmanager:${where.region}:${where.accountId}:secret:${name}`;
+    const reads = (namespace: string, name: string) =>
+      decide({ principal: `arn:aws:iam::${where.accountId}:role/pipeops-dev-secrets-${namespace}`, action: "secretsmanager:GetSecretValue", resource: secret(name), identityPolicies: [policyDocument(core, `platform-roles_${namespace}-secrets-policy`, where)] }, where.accountId);
+    expect(await reads("payments", "pipeops/dev/apps/payments/api-key-AbCdEf")).toBe("Allowed");
+    expect(await reads("payments", "pipeops/dev/apps/orders/api-key-AbCdEf")).toBe("ImplicitlyDenied");
+    expect(await reads("payments", "pipeops/dev/grafana-admin-AbCdEf")).toBe("ImplicitlyDenied");
+    expect(await reads("payments", "rds!db-0123abcd-AbCdEf")).toBe("ImplicitlyDenied");
+    expect(await reads("orders", "pipeops/dev/apps/orders/api-key-AbCdEf")).toBe("Allowed");
+    expect(await reads("monitoring", "pipeops/dev/grafana-admin-AbCdEf")).toBe("Allowed");
+    expect(await reads("monitoring", "pipeops/dev/apps/payments/api-key-AbCdEf")).toBe("ImplicitlyDenied");
+  });
+
+  it("may not take a platform namespace's name", () => {
+    const clash: EnvironmentInput = { ...structuredClone(dev), platform: { ...dev.platform, applicationNamespaces: [{ name: "kyverno" }] } };
+    expect(() => buildTestApp(AWS, [clash, staging, prod, dr])).toThrow(/dev: platform\.applicationNamespaces\[0\]\.name: "kyverno" is a namespace the platform or Kubernetes owns/);
+  });
+});
+
+describe("policy engine config", () => {
+  it("is audit in dev and enforce elsewhere by default; production and DR refuse audit or no engine", () => {
+    expect(built.environments.map((e) => [e.name, e.platform.policyEngine.mode])).toEqual([["dev", "audit"], ["staging", "enforce"], ["prod", "enforce"], ["dr", "enforce"]]);
+    const audited: EnvironmentInput = { ...structuredClone(prod), platform: { ...prod.platform, policyEngine: { mode: "audit" } } };
+    expect(() => buildTestApp(AWS, [dev, staging, audited, dr])).toThrow(ConfigError);
+    expect(() => buildTestApp(AWS, [dev, staging, audited, dr])).toThrow(/prod: platform\.policyEngine\.mode: "audit": production and DR clusters enforce the baseline policies\..*Fix: /);
+    const off: EnvironmentInput = { ...structuredClone(dr), platform: { ...dr.platform, policyEngine: { enabled: false } } };
+    expect(() => buildTestApp(AWS, [dev, staging, prod, off])).toThrow(/dr: platform\.policyEngine\.enabled: false/);
+  });
+});

@@ -1,0 +1,222 @@
+import { CHARTS, NODE_EXPORTER_NAMESPACE } from "./charts";
+
+/**
+ * The Kubernetes security layer of the platform: Pod Security Admission levels per namespace (with
+ * the reason for each), default-deny ingress NetworkPolicies with the allows each component needs,
+ * and the Kyverno baseline policies. Plain objects; PlatformServices applies them.
+ */
+
+export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
+
+export interface NamespaceSecurity {
+  /** The level enforced; pods that break it are refused. */
+  readonly enforce: PodSecurityLevel;
+  /** Audited and warned about (at least `enforce`), so a stricter level's violations are visible. */
+  readonly warn: PodSecurityLevel;
+  readonly reason: string;
+}
+
+/**
+ * Pod Security levels of the platform's namespaces (Pod Security Standards: restricted forbids
+ * root, privilege escalation, capabilities beyond NET_BIND_SERVICE and an unset seccomp profile;
+ * baseline forbids host namespaces, hostPath, host ports and privileged containers).
+ */
+export function platformNamespaceSecurity(options: { readonly argoCdHighAvailability: boolean }): Readonly<Record<string, NamespaceSecurity>> {
+  return {
+    [CHARTS.argoCd.namespace]: options.argoCdHighAvailability
+      ? { enforce: "baseline", warn: "restricted", reason: "argo-cd 10.1.1 sets a restricted securityContext (runAsNonRoot, RuntimeDefault seccomp, drop ALL) on its own components; its redis-ha subchart (HA mode) was not verified against restricted" }
+      : { enforce: "restricted", warn: "restricted", reason: "argo-cd 10.1.1 values: every component's containerSecurityContext has runAsNonRoot, allowPrivilegeEscalation false, drop ALL and the RuntimeDefault seccomp profile" },
+    [CHARTS.externalSecrets.namespace]: {
+      enforce: "restricted",
+      warn: "restricted",
+      reason: "external-secrets 2.9.0 values: controller, webhook and cert-controller run non-root, without privilege escalation, with RuntimeDefault seccomp",
+    },
+    [CHARTS.kubePrometheusStack.namespace]: {
+      enforce: "baseline",
+      warn: "restricted",
+      reason: "grafana 12.11.1 (a kube-prometheus-stack 88.5.3 dependency) runs its init-chown-data container as root (runAsNonRoot: false); node-exporter is not here (its own namespace)",
+    },
+    [NODE_EXPORTER_NAMESPACE]: {
+      enforce: "privileged",
+      warn: "privileged",
+      reason: "prometheus-node-exporter 4.56.1 needs hostNetwork, hostPID and hostPath mounts of /, /proc and /sys, which baseline forbids; nothing else runs here",
+    },
+    [CHARTS.kyverno.namespace]: {
+      enforce: "baseline",
+      warn: "restricted",
+      reason: "kyverno 3.9.0 sets runAsNonRoot and RuntimeDefault on its controllers; its hook and cleanup jobs were not verified against restricted",
+    },
+  };
+}
+
+/** Application namespaces run only what meets the restricted standard. */
+export const APPLICATION_NAMESPACE_SECURITY: NamespaceSecurity = {
+  enforce: "restricted",
+  warn: "restricted",
+  reason: "application workloads: no root, no privilege escalation, no host access",
+};
+
+/** The Pod Security Admission labels of a namespace, pinned to the cluster's Kubernetes minor. */
+export function podSecurityLabels(security: NamespaceSecurity, kubernetesVersion: string): Record<string, string> {
+  const version = `v${kubernetesVersion}`;
+  return {
+    "pod-security.kubernetes.io/enforce": security.enforce,
+    "pod-security.kubernetes.io/enforce-version": version,
+    "pod-security.kubernetes.io/audit": security.warn,
+    "pod-security.kubernetes.io/audit-version": version,
+    "pod-security.kubernetes.io/warn": security.warn,
+    "pod-security.kubernetes.io/warn-version": version,
+  };
+}
+
+// ---------------------------------------------------------------- NetworkPolicies
+
+export interface NetworkPolicyManifest {
+  readonly apiVersion: "networking.k8s.io/v1";
+  readonly kind: "NetworkPolicy";
+  readonly metadata: { readonly name: string; readonly namespace: string };
+  readonly spec: Record<string, unknown>;
+}
+
+/** What may reach pods of a namespace besides its own pods; everything else is refused. */
+export interface IngressAllows {
+  /** Ports reached from inside the VPC: the EKS control plane (admission webhooks) and load balancers. */
+  readonly fromVpc?: readonly { readonly port: number; readonly why: string }[];
+  /** Prometheus scrapes metrics from the monitoring namespace (every port). */
+  readonly scrapedByPrometheus?: boolean;
+}
+
+const MONITORING = CHARTS.kubePrometheusStack.namespace;
+
+/**
+ * Default-deny ingress for a namespace, then the allows: its own pods, Prometheus, and the VPC on
+ * named ports (webhooks are called by the control plane through its ENIs in the cluster's
+ * subnets). Egress stays open: DNS, the API server and AWS endpoints.
+ */
+export function namespaceNetworkPolicies(namespace: string, vpcCidr: string, allows: IngressAllows): NetworkPolicyManifest[] {
+  const policy = (name: string, spec: Record<string, unknown>): NetworkPolicyManifest => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace }, spec });
+  const policies = [
+    policy("default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] }),
+    policy("allow-same-namespace", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] }),
+  ];
+  if (allows.scrapedByPrometheus && namespace !== MONITORING) {
+    policies.push(policy("allow-prometheus", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING } } }] }] }));
+  }
+  if (allows.fromVpc && allows.fromVpc.length > 0) {
+    policies.push(
+      policy("allow-from-vpc", {
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ ipBlock: { cidr: vpcCidr } }], ports: allows.fromVpc.map(({ port }) => ({ protocol: "TCP", port })) }],
+      }),
+    );
+  }
+  return policies;
+}
+
+/**
+ * The ingress each platform namespace needs. Ports: Argo CD's server 8080 (argo-cd chart
+ * `server.containerPorts.server`); the External Secrets webhook 10250 (`webhook.port`); the
+ * Prometheus operator's admission webhook 10250 and Grafana 3000; Kyverno's webhooks 9443.
+ */
+export const PLATFORM_INGRESS: Readonly<Record<string, IngressAllows>> = {
+  [CHARTS.argoCd.namespace]: { scrapedByPrometheus: true, fromVpc: [{ port: 8080, why: "argocd-server behind a load balancer" }] },
+  [CHARTS.externalSecrets.namespace]: { scrapedByPrometheus: true, fromVpc: [{ port: 10250, why: "admission webhook, called by the control plane" }] },
+  [MONITORING]: { fromVpc: [{ port: 10250, why: "prometheus-operator admission webhook" }, { port: 3000, why: "Grafana behind a load balancer" }] },
+  [NODE_EXPORTER_NAMESPACE]: { scrapedByPrometheus: true },
+  [CHARTS.kyverno.namespace]: { scrapedByPrometheus: true, fromVpc: [{ port: 9443, why: "admission webhooks, called by the control plane" }] },
+};
+
+/** Application namespaces: their own pods, Prometheus, and load balancers in the VPC on 8080. */
+export const APPLICATION_INGRESS: IngressAllows = { scrapedByPrometheus: true, fromVpc: [{ port: 8080, why: "the application's Service behind a load balancer" }] };
+
+// ---------------------------------------------------------------- Kyverno baseline policies
+
+export type PolicyMode = "audit" | "enforce";
+
+export interface ClusterPolicyManifest {
+  readonly apiVersion: "kyverno.io/v1";
+  readonly kind: "ClusterPolicy";
+  readonly metadata: { readonly name: string; readonly annotations: Readonly<Record<string, string>> };
+  readonly spec: { readonly background: boolean; readonly rules: readonly Record<string, unknown>[] };
+}
+
+/**
+ * Registries the platform charts pull from (their values at the pinned versions: argo-cd quay.io,
+ * ghcr.io and ecr-public.aws.com; kube-prometheus-stack quay.io, registry.k8s.io, ghcr.io and
+ * docker.io for busybox and Grafana's images; external-secrets ghcr.io; kyverno reg.kyverno.io and
+ * ghcr.io; the AWS Load Balancer Controller public.ecr.aws).
+ */
+export const PLATFORM_IMAGE_REGISTRIES = [
+  "quay.io/*",
+  "ghcr.io/*",
+  "registry.k8s.io/*",
+  "ecr-public.aws.com/*",
+  "public.ecr.aws/*",
+  "reg.kyverno.io/*",
+  "docker.io/grafana/*",
+  "docker.io/library/busybox*",
+  "docker.io/curlimages/*",
+] as const;
+
+const PODS = { any: [{ resources: { kinds: ["Pod"] } }] };
+const containerLists = ["containers", "=(initContainers)", "=(ephemeralContainers)"];
+
+function rule(name: string, message: string, mode: PolicyMode, pattern: Record<string, unknown>, exclude?: readonly string[]): Record<string, unknown> {
+  return {
+    name,
+    match: PODS,
+    ...(exclude && exclude.length > 0 ? { exclude: { any: [{ resources: { namespaces: [...exclude] } }] } } : {}),
+    // The per-rule action (Kyverno 1.13+; spec.validationFailureAction is deprecated).
+    validate: { failureAction: mode === "enforce" ? "Enforce" : "Audit", message, pattern },
+  };
+}
+
+const clusterPolicy = (name: string, title: string, rules: Record<string, unknown>[]): ClusterPolicyManifest => ({
+  apiVersion: "kyverno.io/v1",
+  kind: "ClusterPolicy",
+  metadata: { name, annotations: { "policies.kyverno.io/title": title } },
+  spec: { background: true, rules },
+});
+
+export interface BaselinePolicyOptions {
+  readonly mode: PolicyMode;
+  /** Image prefixes pods may use, as Kyverno wildcard patterns ("quay.io/*"). */
+  readonly allowedImages: readonly string[];
+  /** Namespaces held to the resource-requests rule (the application namespaces). */
+  readonly requestsRequiredIn: readonly string[];
+}
+
+/**
+ * The baseline policy set, after kyverno/policies (pod-security/baseline/disallow-privileged-containers,
+ * disallow-host-namespaces; best-practices/restrict-image-registries, require-pod-requests-limits).
+ * The node exporter's namespace is exempt from the host rules it exists to break.
+ */
+export function baselinePolicies(options: BaselinePolicyOptions): ClusterPolicyManifest[] {
+  const { mode } = options;
+  const each = (containerPattern: Record<string, unknown>) => Object.fromEntries(containerLists.map((list) => [list, [containerPattern]]));
+  const policies = [
+    clusterPolicy("disallow-privileged-containers", "Disallow privileged containers", [
+      rule("privileged-containers", "Privileged containers are not allowed: remove securityContext.privileged.", mode, { spec: each({ "=(securityContext)": { "=(privileged)": "false" } }) }, [NODE_EXPORTER_NAMESPACE]),
+    ]),
+    clusterPolicy("disallow-host-namespaces", "Disallow host namespaces", [
+      rule("host-namespaces", "Sharing the host's network, PID or IPC namespace is not allowed: remove hostNetwork, hostPID and hostIPC.", mode, { spec: { "=(hostPID)": "false", "=(hostIPC)": "false", "=(hostNetwork)": "false" } }, [NODE_EXPORTER_NAMESPACE]),
+    ]),
+    clusterPolicy("restrict-image-registries", "Restrict image registries", [
+      rule("allowed-registries", `Images must come from an allowed registry: ${options.allowedImages.join(", ")}.`, mode, { spec: each({ image: options.allowedImages.join(" | ") }) }),
+    ]),
+  ];
+  if (options.requestsRequiredIn.length > 0) {
+    policies.push(
+      clusterPolicy("require-requests-limits", "Require CPU and memory requests and a memory limit", [
+        {
+          ...rule("requests-and-memory-limit", "CPU and memory requests and a memory limit are required.", mode, {
+            spec: { containers: [{ resources: { requests: { memory: "?*", cpu: "?*" }, limits: { memory: "?*" } } }] },
+          }),
+          match: { any: [{ resources: { kinds: ["Pod"], namespaces: [...options.requestsRequiredIn] } }] },
+        },
+      ]),
+    );
+  }
+  return policies;
+}
