@@ -190,6 +190,13 @@ describe("the weekly versions check renders exactly what the platform stacks syn
   const dir = tempDir("versions-releases");
   const releases = exportReleases(outdir, dir);
 
+  it("exports the platform's own manifests for kubeconform, with no Terraform expression left", () => {
+    const text = readFileSync(join(dir, "manifests.yaml"), "utf8");
+    const kinds = new Set(text.split("\n---\n").map((doc) => (JSON.parse(doc) as { kind: string }).kind));
+    expect([...kinds].sort()).toEqual(["AppProject", "Application", "ClusterPolicy", "ExternalSecret", "NetworkPolicy", "SecretStore"]);
+    expect(text).not.toContain("${");
+  });
+
   it("exports every release of every platform stack with its chart, version, namespace and values", () => {
     expect(releases.map((r) => `${r.stack}/${r.name}`)).toContain("prod-platform/kube-prometheus-stack");
     const listed = JSON.parse(readFileSync(join(dir, "releases.json"), "utf8")) as ExportedRelease[];

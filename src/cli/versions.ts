@@ -67,7 +67,15 @@ export function exportReleases(outdir: string, dir: string): ExportedRelease[] {
   }
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "releases.json"), JSON.stringify(releases, null, 2));
+  writeFileSync(join(dir, "manifests.yaml"), platformManifests(outdir).map((manifest) => JSON.stringify(manifest)).join("\n---\n"));
   return releases;
+}
+
+/** Every `kubernetes_manifest` object of the platform stacks (NetworkPolicies, Kyverno policies, stores, projects), for kubeconform. */
+export function platformManifests(outdir: string): Json[] {
+  return synthesizedStacks(outdir)
+    .filter(([name]) => name.endsWith("-platform"))
+    .flatMap(([, json]) => Object.values(json.resource?.kubernetes_manifest ?? {}).map((body) => JSON.parse(withoutTerraformExpressions(JSON.stringify(body.manifest))) as Json));
 }
 
 /** Region and instance class of every database the synthesized stacks create. */
@@ -114,6 +122,12 @@ function checkCharts(dir: string): string[] {
     } catch (error) {
       problems.push(`${release.stack}/${release.name}: kubeconform rejected the rendered manifests\n${(error as { stdout?: string }).stdout ?? error}`);
     }
+  }
+  try {
+    const summary = run("kubeconform", ["-strict", "-summary", "-kubernetes-version", `${KUBERNETES.version}.0`, ...KUBECONFORM_SCHEMAS.flatMap((s) => ["-schema-location", s])], readFileSync(join(dir, "manifests.yaml"), "utf8"));
+    console.log(`platform manifests: ${summary.trim().split("\n").at(-1)}`);
+  } catch (error) {
+    problems.push(`kubeconform rejected the platform's own manifests\n${(error as { stdout?: string }).stdout ?? error}`);
   }
   return problems;
 }
