@@ -22,7 +22,8 @@ export const dr: EnvironmentInput = {
   network: {
     vpcCidr: "10.1.0.0/16",
     availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
-    natGateways: "single",
+    // A NAT gateway per AZ, as in prod: the standby must not depend on one AZ either.
+    natGateways: "one-per-az",
     mustNotOverlapWith: ["prod"],
   },
   eks: {

@@ -8,8 +8,8 @@ export const prod: EnvironmentInput = {
   region: "us-west-2",
   accountId: "333333333333",
   stateBackend: STATE_BACKEND,
-  // One shared NAT as in the seed sizing; natGateways "one-per-az" removes the single-AZ egress dependency.
-  network: { ...PRIMARY_REGION_NETWORK, availabilityZones: [...PRIMARY_REGION_NETWORK.availabilityZones] },
+  // A NAT gateway per AZ: losing one AZ must not cut the others' egress (production rule).
+  network: { ...PRIMARY_REGION_NETWORK, availabilityZones: [...PRIMARY_REGION_NETWORK.availabilityZones], natGateways: "one-per-az" },
   eks: {
     nodeGroups: [
       { name: "general", instanceTypes: ["m5.large", "m5.xlarge"], minSize: 3, desiredSize: 3, maxSize: 10, diskSizeGib: 100, capacityType: "ON_DEMAND" },

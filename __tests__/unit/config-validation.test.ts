@@ -145,6 +145,11 @@ describe("environment config validation", () => {
     expect(instanceTypeCatalog().source).toMatch(/DescribeInstanceTypeOfferings/);
   });
 
+  it("refuses a single NAT gateway in production and DR (one AZ's loss would cut all egress)", () => {
+    expectRefused([dev, staging, { ...structuredClone(prod), network: { ...prod.network, natGateways: "single" } }], /prod: network\.natGateways: "single": a production or DR VPC needs a NAT gateway in every AZ.*Fix: set network\.natGateways to "one-per-az"/);
+    expect(validateEnvironments([{ ...dev, network: { ...dev.network, natGateways: "single" } }], () => [])[0]!.network.natGateways).toBe("single");
+  });
+
   it("keeps prod's and DR's core protected from destroy, and lets dev opt in", () => {
     expectRefused([dev, staging, { ...structuredClone(prod), protectCoreFromDestroy: false }], /prod: protectCoreFromDestroy: false would let a destroy delete the production database.*Fix: remove protectCoreFromDestroy: false/);
     expect(validateEnvironments([{ ...dev, protectCoreFromDestroy: true }], () => [])[0]!.protectCoreFromDestroy).toBe(true);

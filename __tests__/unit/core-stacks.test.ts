@@ -9,8 +9,8 @@ const built = sharedTestApp(AWS);
 const expected = {
   dev: { region: "us-west-2", cidr: "10.0.0.0/16", nodes: [2, 2, 4], types: ["t3.medium"], dbClass: "db.t3.medium", multiAz: false, replicas: 0, backups: 7, nat: 1 },
   staging: { region: "us-west-2", cidr: "10.0.0.0/16", nodes: [2, 2, 6], types: ["t3.large"], dbClass: "db.r6g.large", multiAz: true, replicas: 0, backups: 7, nat: 1 },
-  prod: { region: "us-west-2", cidr: "10.0.0.0/16", nodes: [3, 3, 10], types: ["m5.large", "m5.xlarge"], dbClass: "db.r6g.xlarge", multiAz: true, replicas: 2, backups: 30, nat: 1 },
-  dr: { region: "us-east-1", cidr: "10.1.0.0/16", nodes: [2, 2, 6], types: ["t3.medium", "t3.large"], dbClass: "db.r6g.xlarge", multiAz: true, replicas: 0, backups: 30, nat: 1 },
+  prod: { region: "us-west-2", cidr: "10.0.0.0/16", nodes: [3, 3, 10], types: ["m5.large", "m5.xlarge"], dbClass: "db.r6g.xlarge", multiAz: true, replicas: 2, backups: 30, nat: 3 },
+  dr: { region: "us-east-1", cidr: "10.1.0.0/16", nodes: [2, 2, 6], types: ["t3.medium", "t3.large"], dbClass: "db.r6g.xlarge", multiAz: true, replicas: 0, backups: 30, nat: 3 },
 } as const;
 
 function dbInstances(stack: SynthesizedStack) {

@@ -232,6 +232,14 @@ describe("Database, production shape (Multi-AZ, two replicas, backups replicated
     for (const [, instanceBody] of resourcesOf(stack, "aws_db_instance")) expect(instanceBody.vpc_security_group_ids).toEqual([ref(sg, "id")]);
   });
 
+  it("never names the Multi-AZ primary's AZ (AWS refuses it), and warns in the plan when RDS puts it next to a replica", () => {
+    expect(db).not.toHaveProperty("availability_zone");
+    const checks = (stack.json as unknown as { check?: Record<string, { assert: { condition: string; error_message: string }[] }> }).check ?? {};
+    const [check] = Object.entries(checks).filter(([name]) => name.endsWith("_replicas_in_other_azs"));
+    expect(check![1].assert[0]!.condition).toBe(`\${!contains(["us-west-2b","us-west-2c"], ${primary}.availability_zone)}`);
+    expect(check![1].assert[0]!.error_message).toMatch(/in the AZ of one of its read replicas.*Fix: /);
+  });
+
   it("creates one read replica per given AZ, replicating the primary, with the same key, PI and monitoring", () => {
     expect(database.replicas).toHaveLength(2);
     replicaIds.forEach((id, i) => {

@@ -33,6 +33,8 @@ const EXPECTED_CHARTS = {
   "kube-prometheus-stack": { ...CHART_SOURCES.kubePrometheusStack, namespace: "monitoring" },
   "external-secrets": { ...CHART_SOURCES.externalSecrets, namespace: "external-secrets" },
   "aws-load-balancer-controller": { ...CHART_SOURCES.awsLoadBalancerController, namespace: "kube-system" },
+  "metrics-server": { ...CHART_SOURCES.metricsServer, namespace: "kube-system" },
+  kyverno: { ...CHART_SOURCES.kyverno, namespace: "kyverno" },
 } as const;
 
 /** Sizes per environment, from the issue: dev minimal, prod highly available. */
@@ -177,6 +179,14 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
       create: true,
       name: "aws-load-balancer-controller",
       annotations: { "eks.amazonaws.com/role-arn": coreOutput("load_balancer_controller_role_arn") },
+    });
+  });
+
+  it("installs metrics-server (resource metrics for the Horizontal Pod Autoscaler) with two replicas and a disruption budget", () => {
+    expect(valuesOf(releaseOf(stack, "metrics-server"))).toEqual({
+      replicas: 2,
+      resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "400Mi" } },
+      podDisruptionBudget: { enabled: true, minAvailable: 1 },
     });
   });
 
@@ -331,7 +341,7 @@ describe("no release on a cluster where its config turns it off", () => {
 
   it("installs no load balancer controller on an EKS Auto Mode cluster, and provisions gp3 with Auto Mode's EBS driver", () => {
     const stack = devPlatform(devWith(autoMode));
-    expect(releases(stack).map((r) => r.chart).sort()).toEqual(["argo-cd", "external-secrets", "kube-prometheus-stack", "kyverno"]);
+    expect(releases(stack).map((r) => r.chart).sort()).toEqual(["argo-cd", "external-secrets", "kube-prometheus-stack", "kyverno", "metrics-server"]);
     const [[, storageClass]] = resourcesOf(stack, "kubernetes_storage_class_v1") as [[string, Body]];
     expect(storageClass.storage_provisioner).toBe("ebs.csi.eks.amazonaws.com");
   });
@@ -366,7 +376,7 @@ describe("no release on a cluster where its config turns it off", () => {
 
   it("leaves External Secrets and every SecretStore out when platform.externalSecrets.enabled is false (monitoring off too)", () => {
     const stack = devPlatform(devWith((p) => void ((p.externalSecrets = { enabled: false }), (p.monitoring.enabled = false))));
-    expect(releases(stack).map((r) => r.chart).sort()).toEqual(["argo-cd", "aws-load-balancer-controller", "kyverno"]);
+    expect(releases(stack).map((r) => r.chart).sort()).toEqual(["argo-cd", "aws-load-balancer-controller", "kyverno", "metrics-server"]);
     expect(manifests(stack, "SecretStore")).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import { Construct, type IConstruct } from "constructs";
-import { TerraformDataSource, TerraformResource, type TerraformProvider } from "cdktf";
+import { TerraformDataSource, TerraformResource, TerraformStack, type TerraformProvider } from "cdktf";
 import { DbInstance, type DbInstanceConfig } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbInstanceAutomatedBackupsReplication } from "@cdktf/provider-aws/lib/db-instance-automated-backups-replication";
@@ -376,6 +376,20 @@ export class Database extends Construct {
           dependsOn: [...logGroupsOf(i + 1), monitoringPolicy],
         }),
     );
+
+    if (this.replicas.length > 0) {
+      // AWS refuses an AvailabilityZone on a Multi-AZ primary (CreateDBInstance: "can't be specified
+      // if the DB instance is a Multi-AZ deployment"), so RDS picks it; the plan warns when that
+      // puts the primary next to a replica, which a loss of that AZ would then take both of.
+      TerraformStack.of(this).addOverride(`check.${this.instance.friendlyUniqueId}_replicas_in_other_azs`, {
+        assert: [
+          {
+            condition: `\${!contains(${JSON.stringify(props.replicaAvailabilityZones)}, ${addressOf(this.instance)}.availability_zone)}`,
+            error_message: `RDS placed the primary ${identifier} in the AZ of one of its read replicas (${props.replicaAvailabilityZones.join(", ")}). Fix: fail the primary over (reboot with failover) so it moves to its standby's AZ, or move the replica.`,
+          },
+        ],
+      });
+    }
 
     if (settings.backupReplication && backupKey) {
       this.backupReplication = new DbInstanceAutomatedBackupsReplication(this, "backup-replication", {

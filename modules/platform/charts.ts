@@ -25,6 +25,8 @@ export const CHARTS = {
   externalSecrets: { releaseName: "external-secrets", namespace: "external-secrets" },
   /** https://github.com/aws/eks-charts/tree/master/stable/aws-load-balancer-controller */
   awsLoadBalancerController: { releaseName: "aws-load-balancer-controller", namespace: "kube-system" },
+  /** https://github.com/kubernetes-sigs/metrics-server/tree/master/charts/metrics-server */
+  metricsServer: { releaseName: "metrics-server", namespace: "kube-system" },
   /** https://github.com/kyverno/kyverno/tree/main/charts/kyverno */
   kyverno: { releaseName: "kyverno", namespace: "kyverno" },
 } as const satisfies Record<string, ReleaseSpec>;

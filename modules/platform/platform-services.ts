@@ -10,6 +10,7 @@ import {
   externalSecretsValues,
   kubePrometheusStackValues,
   loadBalancerControllerValues,
+  metricsServerValues,
   toHelmValues,
   type MonitoringSettings,
 } from "./values";
@@ -138,6 +139,9 @@ export class PlatformServices extends Construct {
         data: { "enable-network-policy-controller": "true" },
       });
     }
+
+    // Resource metrics for `kubectl top` and the Horizontal Pod Autoscaler (EKS installs none).
+    this.releases.metricsServer = this.release("metrics-server", CHARTS.metricsServer, props.charts.metricsServer, CHARTS.metricsServer.namespace, metricsServerValues(), afterLoadBalancerController);
 
     let externalSecretsRelease: Release | undefined;
     if (props.externalSecrets) {

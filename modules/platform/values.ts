@@ -207,3 +207,19 @@ export function loadBalancerControllerValues(settings: LoadBalancerControllerSet
     },
   };
 }
+
+// ---------------------------------------------------------------- metrics-server
+
+export interface MetricsServerValues {
+  readonly replicas: number;
+  readonly resources: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly memory: string } };
+  readonly podDisruptionBudget: { readonly enabled: boolean; readonly minAvailable: number };
+}
+
+/**
+ * Two replicas, so the resource metrics API (and every HorizontalPodAutoscaler) survives a node
+ * drain; requests as the chart's values.yaml suggests for small clusters (100m, 200Mi).
+ */
+export function metricsServerValues(): MetricsServerValues {
+  return { replicas: 2, resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "400Mi" } }, podDisruptionBudget: { enabled: true, minAvailable: 1 } };
+}

@@ -549,6 +549,11 @@ export const environmentSchema = z
       if (db.backupRetentionDays < 7) issue(["database", "backupRetentionDays"], `${db.backupRetentionDays} day(s) is too short for production.` + fix("keep production backups for 7 to 35 days."));
     }
 
+    // Production and DR egress may not hang on one AZ's NAT gateway.
+    if ((env.tier === "production" || env.tier === "disaster-recovery") && env.network.natGateways !== "one-per-az") {
+      issue(["network", "natGateways"], `"${env.network.natGateways}": a production or DR VPC needs a NAT gateway in every AZ, or losing one AZ cuts every private subnet's egress.` + fix('set network.natGateways to "one-per-az".'));
+    }
+
     // Platform services: rules that need the tier and the compute mode.
     platformIssues(env, issue);
   });

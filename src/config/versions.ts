@@ -155,6 +155,15 @@ export const CHART_SOURCES = {
     reference: "aws/eks-charts master 52396092 (2026-08-03, \"aws-load-balancer-controller: v3.5.0\"), stable/aws-load-balancer-controller/Chart.yaml and the gh-pages index.yaml (no per-chart tags)",
     verifiedOn: "2026-12-01",
   },
+  metricsServer: {
+    chart: "metrics-server",
+    repository: "https://kubernetes-sigs.github.io/metrics-server/",
+    // renovate: datasource=helm registryUrl=https://kubernetes-sigs.github.io/metrics-server/ depName=metrics-server
+    version: "3.13.1",
+    appVersion: "0.8.1",
+    reference: "kubernetes-sigs/metrics-server tag metrics-server-helm-chart-3.13.1 (842dcc8c, 2026-06-11), the newest chart tag; charts/metrics-server/Chart.yaml and README.md (helm repo add)",
+    verifiedOn: "2026-12-02",
+  },
   kyverno: {
     chart: "kyverno",
     repository: "https://kyverno.github.io/kyverno/",

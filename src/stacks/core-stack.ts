@@ -90,7 +90,7 @@ export class CoreStack extends EnvironmentStack {
       instanceClass: env.database.instanceClass,
       multiAz: env.database.multiAz,
       readReplicas: env.database.readReplicas,
-      // Primary in the first AZ (RDS picks it for Multi-AZ), one replica per following AZ.
+      // One replica per AZ after the first; RDS picks a Multi-AZ primary's AZ itself (a check warns when it shares one with a replica).
       replicaAvailabilityZones: env.network.availabilityZones.slice(1, 1 + env.database.readReplicas),
       allocatedStorageGib: env.database.allocatedStorageGib,
       maxAllocatedStorageGib: env.database.maxAllocatedStorageGib,
