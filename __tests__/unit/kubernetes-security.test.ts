@@ -103,6 +103,18 @@ describe.each([
   });
 });
 
+/** One variant app for the tests below: dev alone, on EKS Auto Mode, with two application namespaces. */
+let variant: ReturnType<typeof buildTestApp> | undefined;
+function appsApp() {
+  const env: EnvironmentInput = {
+    ...structuredClone(dev),
+    eks: { ...dev.eks, computeMode: "auto-mode", nodeGroups: [] },
+    platform: { ...dev.platform, loadBalancerController: { enabled: false }, applicationNamespaces: [{ name: "payments" }, { name: "orders" }] },
+  };
+  return (variant ??= buildTestApp(AWS, [env]));
+}
+const appsPlatform = () => synthStack(appsApp(), "dev-platform");
+
 describe("network policies are enforced by the cluster", () => {
   it("turns the VPC CNI's network policy agent on in every managed-node-group cluster", () => {
     for (const env of ["dev", "staging", "prod", "dr"]) {
@@ -112,18 +124,15 @@ describe("network policies are enforced by the cluster", () => {
   });
 
   it("switches Auto Mode's network policy controller on with its ConfigMap", () => {
-    const auto: EnvironmentInput = { ...structuredClone(dev), eks: { ...dev.eks, computeMode: "auto-mode", nodeGroups: [] }, platform: { ...dev.platform, loadBalancerController: { enabled: false } } };
-    const stack = synthStack(buildTestApp(AWS, [auto, staging, prod, dr]), "dev-platform");
-    const [[, map]] = resourcesOf(stack, "kubernetes_config_map_v1") as [[string, Body]];
+    const [[, map]] = resourcesOf(appsPlatform(), "kubernetes_config_map_v1") as [[string, Body]];
     expect(map.metadata).toEqual({ name: "amazon-vpc-cni", namespace: "kube-system" });
     expect(map.data).toEqual({ "enable-network-policy-controller": "true" });
   });
 });
 
-describe("application namespaces", () => {
-  const withApps: EnvironmentInput = { ...structuredClone(dev), platform: { ...dev.platform, applicationNamespaces: [{ name: "payments" }, { name: "orders" }] } };
-  const app = buildTestApp(AWS, [withApps, staging, prod, dr]);
-  const platform = synthStack(app, "dev-platform");
+describe("application namespaces (on an Auto Mode dev, built alone)", () => {
+  const app = appsApp();
+  const platform = appsPlatform();
   const core = synthStack(app, "dev");
   const config = app.environments.find((e) => e.name === "dev")!;
   const where = { accountId: config.accountId, region: config.region };
@@ -155,7 +164,7 @@ describe("application namespaces", () => {
 
   it("may not take a platform namespace's name", () => {
     const clash: EnvironmentInput = { ...structuredClone(dev), platform: { ...dev.platform, applicationNamespaces: [{ name: "kyverno" }] } };
-    expect(() => buildTestApp(AWS, [clash, staging, prod, dr])).toThrow(/dev: platform\.applicationNamespaces\[0\]\.name: "kyverno" is a namespace the platform or Kubernetes owns/);
+    expect(() => buildTestApp(AWS, [clash])).toThrow(/dev: platform\.applicationNamespaces\[0\]\.name: "kyverno" is a namespace the platform or Kubernetes owns/);
   });
 });
 
