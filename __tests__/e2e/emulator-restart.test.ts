@@ -49,8 +49,8 @@ const holdPort = (port: number) =>
     server.listen(port, "127.0.0.1", () => resolve(server));
   });
 
-afterAll(() => {
-  checkout.down();
+afterAll(async () => {
+  await checkout.down();
   portHolder?.close();
 });
 
@@ -60,7 +60,7 @@ describe("local emulator restart", () => {
     const first = await checkout.up();
     synthFor(first.endpoint);
     const before = backend();
-    checkout.down();
+    await checkout.down();
     const second = await checkout.up();
     expect(second.pid).not.toBe(first.pid);
     expect(second.endpoint).toBe(first.endpoint);
@@ -74,7 +74,7 @@ describe("local emulator restart", () => {
     createStateBucket(oldTarget);
     terraformOk(stackDir, ["init", "-input=false"]);
 
-    checkout.down();
+    await checkout.down();
     portHolder = await holdPort(Number(new URL(before.endpoint).port));
     const after = await checkout.up();
     expect(after.endpoint).not.toBe(before.endpoint);

@@ -45,10 +45,14 @@ export class LocalCheckout {
     return emulator;
   }
 
-  down(log: (line: string) => void = () => undefined): void {
+  /** Stops the emulator and returns once its process is gone, so its port is free again. */
+  async down(log: (line: string) => void = () => undefined): Promise<void> {
     const emulator = this.running();
     if (emulator) {
       stopEmulator(emulator.pid);
+      const deadline = Date.now() + 15_000;
+      while (isRunning(emulator.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      if (isRunning(emulator.pid)) throw new Error(`the AWS emulator (pid ${emulator.pid}) did not stop within 15 s. Fix: kill it (kill ${emulator.pid}), then run this again.`);
       log(`stopped the AWS emulator at ${emulator.endpoint}`);
     } else {
       log("no AWS emulator is running");

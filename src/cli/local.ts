@@ -89,7 +89,7 @@ async function main(): Promise<void> {
       await checkout.up(print);
       return;
     case "down":
-      checkout.down(print);
+      await checkout.down(print);
       return;
     case "recover":
       await recover(rest[0]);
