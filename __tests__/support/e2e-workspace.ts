@@ -10,8 +10,11 @@ import { recoverStack } from "../../src/recovery/recover";
 import { awsApi } from "../../src/cli/aws-api";
 import { EMULATOR_ACCOUNT_ID } from "../../src/target";
 
-/** What a create the SDK retried against the emulator fails with (each seen on a loaded machine: EC2, KMS). */
-const EMULATOR_RETRIED_CREATE = /InvalidLaunchTemplateName\.AlreadyExistsException|Resource\.AlreadyAssociated|AlreadyExistsException: An alias with the name/;
+/**
+ * What a create the SDK retried against the emulator fails with: the object its first attempt made
+ * (seen on a loaded machine: EC2 launch templates, NAT gateways' EIPs, KMS aliases; any create can).
+ */
+const EMULATOR_RETRIED_CREATE = /AlreadyExists|AlreadyAssociated|already exists|\.Duplicate\b/;
 
 /**
  * An end-to-end workspace: a fresh AWS emulator, the app synthesized for it, and Terraform runs
@@ -61,12 +64,12 @@ export async function startE2eWorkspace(name: string): Promise<E2eWorkspace> {
       // Emulator quirk "creates are not idempotent": moto ignores ClientToken, so a create the SDK
       // retried after a slow answer (the emulator starved on a loaded machine) fails on the object
       // its first attempt made. Recovered as the README says for any partial apply (the code of
-      // npm run local:recover), then applied again — at most twice; every later assertion holds.
+      // npm run local:recover), then applied again — at most three times; every later assertion holds.
       for (let round = 0; ; round++) {
         const result = await terraform(stackDir, args);
         if (result.code === 0) return;
         const retried = EMULATOR_RETRIED_CREATE.exec(result.stderr);
-        if (!retried || round === 2) {
+        if (!retried || round === 3) {
           throw new Error(`terraform ${args.join(" ")} failed in ${stackDir}:\n${result.stderr}\n${result.stdout.slice(-3000)}\n(emulator log: ${emulator.logFile})`);
         }
         console.warn(`${stackDir}: a retried create failed on the emulator (${retried[0]}); recovering and applying again`);
