@@ -55,6 +55,21 @@ describe("finding what a killed apply left outside the state", () => {
     expect(candidates).toEqual({ "aws_route_table.public_B": "rtb-1", "aws_route.default_A": "rtb-1_0.0.0.0/0", "aws_iam_role.node_C": "pipeops-dev-node" });
   });
 
+  it("looks a resource of an aliased provider up in that provider's region", () => {
+    const regions: string[] = [];
+    const awsIn = (region: string): AwsCall => () => {
+      regions.push(region);
+      return { Aliases: [{ AliasName: "alias/pipeops-prod-rds-backups", TargetKeyId: `key-in-${region}` }] };
+    };
+    const config = {
+      resource: { aws_kms_key: { backup_K: { provider: "aws.backup_region" } }, aws_kms_alias: { a: { name: "alias/pipeops-prod-rds-backups", target_key_id: "${aws_kms_key.backup_K.key_id}" } } },
+      provider: { aws: [{ region: "us-west-2" }, { region: "us-east-1", alias: "backup_region" }] },
+    };
+    const context: LookupContext = { aws: awsIn("us-west-2"), awsIn, region: "us-west-2", accountId: "123456789012", config };
+    expect(importCandidates([{ address: "aws_kms_key.backup_K", type: "aws_kms_key", after: { description: "backups" } }], context)).toEqual({ "aws_kms_key.backup_K": "key-in-us-east-1" });
+    expect(regions).toEqual(["us-east-1"]);
+  });
+
   it("refuses to choose between two objects that answer one lookup", () => {
     const twoVpcs: AwsCall = () => ({ Tags: [{ ResourceId: "vpc-1" }, { ResourceId: "vpc-2" }] });
     expect(() => importCandidates([{ address: "aws_vpc.main", type: "aws_vpc", after: { tags: { Name: "pipeops-dev" } } }], context(twoVpcs))).toThrow(AmbiguousObjectError);

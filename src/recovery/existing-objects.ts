@@ -13,10 +13,10 @@
 export type AwsCall = (service: string, operation: string, params?: Record<string, unknown>) => Record<string, unknown>;
 
 export interface LookupContext {
-  /** The AWS API in the stack's region. */
+  /** The AWS API in the region of the resource's own provider (the stack's, or an aliased one's). */
   readonly aws: AwsCall;
-  /** The AWS API in another region (for resources of an aliased provider). */
   readonly awsIn: (region: string) => AwsCall;
+  /** That provider's region. */
   readonly region: string;
   readonly accountId: string;
   /** The stack's synthesized configuration (cdk.tf.json), for links between resources. */
@@ -160,16 +160,13 @@ const ingressRule: ExistingObjectFinder = {
   },
 };
 
-/** A cross-region copy of a database's automated backups: in its provider's region, the copy of that source. */
+/** A cross-region copy of a database's automated backups: the copy of that source (in its provider's region). */
 const replicatedBackups: ExistingObjectFinder = {
   kind: "import",
-  id: ({ address, after }, { awsIn, region, config }) => {
+  id: ({ address, after }, { aws }) => {
     const source = text(after.source_db_instance_arn);
     if (!source) return undefined;
-    const [type, name] = address.split(".") as [string, string];
-    const alias = String(config.resource?.[type]?.[name]?.provider ?? "").replace(/^aws\./, "");
-    const copyRegion = config.provider?.aws?.find((provider) => provider.alias === alias)?.region ?? region;
-    const backups = (awsIn(copyRegion)("rds", "describe_db_instance_automated_backups") as { DBInstanceAutomatedBackups?: { DBInstanceArn?: string; DBInstanceAutomatedBackupsArn: string }[] }).DBInstanceAutomatedBackups ?? [];
+    const backups = (aws("rds", "describe_db_instance_automated_backups") as { DBInstanceAutomatedBackups?: { DBInstanceArn?: string; DBInstanceAutomatedBackupsArn: string }[] }).DBInstanceAutomatedBackups ?? [];
     return single(backups.filter((backup) => backup.DBInstanceArn === source).map((backup) => backup.DBInstanceAutomatedBackupsArn), address);
   },
 };

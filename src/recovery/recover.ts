@@ -156,7 +156,7 @@ export function importCandidates(creates: readonly PlannedCreate[], context: Loo
     for (const create of creates) {
       const finder = EXISTING_OBJECT_FINDERS[create.type];
       if (finder?.kind !== "import" || candidates[create.address]) continue;
-      const id = findId(finder.id, { ...create, after: withOrphanIds(create, context, candidates) }, context);
+      const id = findId(finder.id, { ...create, after: withOrphanIds(create, context, candidates) }, inProviderRegion(create, context));
       if (id) {
         candidates[create.address] = id;
         found = true;
@@ -164,6 +164,17 @@ export function importCandidates(creates: readonly PlannedCreate[], context: Loo
     }
   }
   return candidates;
+}
+
+/**
+ * The context as the resource's own provider sees it: a resource of an aliased provider (prod's
+ * backup-replication key in the DR region) is looked up in that provider's region.
+ */
+function inProviderRegion(create: PlannedCreate, context: LookupContext): LookupContext {
+  const [type, name] = create.address.split(".") as [string, string];
+  const alias = String(context.config.resource?.[type]?.[name]?.provider ?? "").replace(/^aws\./, "");
+  const region = alias ? context.config.provider?.aws?.find((provider) => provider.alias === alias)?.region : undefined;
+  return region && region !== context.region ? { ...context, region, aws: context.awsIn(region) } : context;
 }
 
 function findId(find: (create: PlannedCreate, context: LookupContext) => string | undefined, create: PlannedCreate, context: LookupContext): string | undefined {
