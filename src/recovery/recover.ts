@@ -67,7 +67,8 @@ export function recoverStack(options: RecoveryOptions): RecoveryReport {
   }
 
   const config = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as LookupContext["config"];
-  const region = config.provider?.aws?.[0]?.region;
+  // The stack's own region is its default (unaliased) provider's.
+  const region = config.provider?.aws?.find((provider) => provider.alias === undefined)?.region;
   if (!region) throw new Error(`${stackDir}/cdk.tf.json configures no AWS provider region: recovery only knows AWS stacks.`);
   const context: LookupContext = { aws: options.awsIn(region), awsIn: options.awsIn, region, accountId: options.accountId, config };
   const imported: Record<string, string> = {};
@@ -107,16 +108,16 @@ function ok(options: RecoveryOptions, args: string[]): string {
 function refuseWhileTerraformRuns(stackDir: string): void {
   if (!existsSync("/proc")) return;
   const wanted = resolve(stackDir);
-  for (const pid of readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
-    try {
-      const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0] ?? "";
-      if (/(^|\/)terraform$/.test(command) && readlinkSync(`/proc/${pid}/cwd`) === wanted) {
-        throw new Error(`terraform (pid ${pid}) is still running in ${stackDir}. Fix: let it finish or stop it (Ctrl-C lets it release the lock itself), then run recovery.`);
-      }
-    } catch (error) {
-      if (error instanceof Error && error.message.startsWith("terraform (pid")) throw error;
-      // the process ended while we looked, or is not ours to read
-    }
+  const alive = readdirSync("/proc").find((pid) => /^\d+$/.test(pid) && isTerraformIn(pid, wanted));
+  if (alive) throw new Error(`terraform (pid ${alive}) is still running in ${stackDir}. Fix: let it finish or stop it (Ctrl-C lets it release the lock itself), then run recovery.`);
+}
+
+function isTerraformIn(pid: string, dir: string): boolean {
+  try {
+    const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0] ?? "";
+    return /(^|\/)terraform$/.test(command) && readlinkSync(`/proc/${pid}/cwd`) === dir;
+  } catch {
+    return false; // the process ended while we looked, or is not ours to read
   }
 }
 
