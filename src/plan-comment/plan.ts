@@ -158,6 +158,7 @@ function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
   return path.reduce<unknown>((current, key) => (current !== null && typeof current === "object" ? (current as Record<string, unknown>)[String(key)] : undefined), value);
 }
 
+
 const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Terraform's drift filter (internal/command/jsonformat: precomputeDiffs and renderHumanDiffDrift). */
@@ -176,20 +177,16 @@ function driftOf(plan: TerraformPlan, changes: readonly ClassifiedChange[], refr
 }
 
 /** Terraform's `Plan:` line for these changes (internal/command/jsonformat/plan.go). */
-function planLineOf(changes: readonly ClassifiedChange[], refreshOnly: boolean, drift: readonly DriftEntry[]): string {
+function planLineOf(counts: ChangeCounts, changes: number, refreshOnly: boolean, drift: readonly DriftEntry[]): string {
   if (refreshOnly) {
     return drift.length > 0
       ? `Refresh-only plan: ${drift.length} object${drift.length === 1 ? "" : "s"} changed outside Terraform; applying it records them in the state and changes no remote object.`
       : "No changes. Your infrastructure still matches the configuration.";
   }
-  if (changes.length === 0) return "No changes. Your infrastructure matches the configuration.";
-  const actionsOf = (c: ClassifiedChange) => c.resource.change.actions;
-  const replaced = changes.filter((c) => c.kind === "replace").length;
-  const add = changes.filter((c) => sameActions(actionsOf(c), ["create"])).length + replaced;
-  const change = changes.filter((c) => sameActions(actionsOf(c), ["update"])).length;
-  const destroy = changes.filter((c) => sameActions(actionsOf(c), ["delete"])).length + replaced;
-  const imports = changes.filter((c) => c.resource.change.importing !== undefined).length;
-  return `Plan: ${imports > 0 ? `${imports} to import, ` : ""}${add} to add, ${change} to change, ${destroy} to destroy.`;
+  if (changes === 0) return "No changes. Your infrastructure matches the configuration.";
+  // A replacement is one add and one destroy to Terraform; imports come first when there are any.
+  const imports = counts.import > 0 ? `${counts.import} to import, ` : "";
+  return `Plan: ${imports}${counts.add + counts.replace} to add, ${counts.change} to change, ${counts.destroy + counts.replace} to destroy.`;
 }
 
 export interface AnalyseOptions {
@@ -216,12 +213,13 @@ export function analysePlan(stack: string, plan: TerraformPlan, options: Analyse
     .sort((a, b) => byCodePoint(a.name, b.name));
   const refreshOnly = options.refreshOnly === true;
   const drift = driftOf(plan, changes, refreshOnly);
+  const counts = countKinds(changes);
   return {
     stack,
     changes,
-    counts: countKinds(changes),
+    counts,
     drift,
-    planLine: planLineOf(changes, refreshOnly, drift),
+    planLine: planLineOf(counts, changes.length, refreshOnly, drift),
     refreshOnly,
     outputs,
     errored: plan.errored === true,
