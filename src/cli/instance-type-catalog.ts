@@ -7,13 +7,15 @@ import { INSTANCE_TYPE_CATALOG_FILE, type InstanceTypeCatalog } from "../config/
 
 /**
  * npm run catalog:instance-types — rewrites the recorded list of EC2 instance types offered in each
- * region the project knows (src/config/catalog/ec2-instance-types.json).
+ * region the project knows, and the size of every type (src/config/catalog/ec2-instance-types.json).
  *
- * The source is the snapshot of the EC2 API's DescribeInstanceTypeOfferings (LocationType=region)
- * that the installed moto package ships (moto/ec2/resources/instance_type_offerings/region/), which
- * moto's maintainers regenerate from AWS with their scripts/ec2_get_instance_type_offerings.py.
- * Against a real account the same answer comes from
- * `aws ec2 describe-instance-type-offerings --location-type region --region <region>`.
+ * The sources are the snapshots of the EC2 API that the installed moto package ships, which moto's
+ * maintainers regenerate from AWS with their scripts: DescribeInstanceTypeOfferings
+ * (LocationType=region; moto/ec2/resources/instance_type_offerings/region/) and
+ * DescribeInstanceTypes (moto/ec2/resources/instance_types.json.gz: vCPUs, memory, network
+ * interfaces and IPv4 addresses per interface, architectures). Against a real account the same
+ * answers come from `aws ec2 describe-instance-type-offerings --location-type region --region <r>`
+ * and `aws ec2 describe-instance-types`.
  */
 const motoDir = execFileSync("python3", ["-c", "import moto, os; print(os.path.dirname(moto.__file__))"], { encoding: "utf8" }).trim();
 const motoVersion = execFileSync("python3", ["-c", "import importlib.metadata as m; print(m.version('moto'))"], { encoding: "utf8" }).trim();
@@ -30,9 +32,30 @@ for (const region of KNOWN_REGIONS) {
   regions[region] = Object.fromEntries(Object.keys(byFamily).sort().map((family) => [family, byFamily[family]!.sort().join(" ")]));
 }
 
+interface DescribedType {
+  readonly VCpuInfo: { readonly DefaultVCpus: number };
+  readonly MemoryInfo: { readonly SizeInMiB: number };
+  readonly NetworkInfo: { readonly MaximumNetworkInterfaces: number; readonly Ipv4AddressesPerInterface: number };
+  readonly ProcessorInfo: { readonly SupportedArchitectures: readonly string[] };
+}
+const described = JSON.parse(gunzipSync(readFileSync(join(motoDir, "ec2", "resources", "instance_types.json.gz"))).toString("utf8")) as Record<string, DescribedType>;
+const offered = new Set(Object.values(regions).flatMap((families) => Object.entries(families).flatMap(([family, sizes]) => sizes.split(" ").map((size) => `${family}.${size}`))));
+const types = Object.fromEntries(
+  Object.keys(described)
+    .filter((type) => offered.has(type))
+    .sort()
+    .map((type) => {
+      const { VCpuInfo, MemoryInfo, NetworkInfo, ProcessorInfo } = described[type]!;
+      return [type, [VCpuInfo.DefaultVCpus, MemoryInfo.SizeInMiB, NetworkInfo.MaximumNetworkInterfaces, NetworkInfo.Ipv4AddressesPerInterface, ProcessorInfo.SupportedArchitectures.join(" ")] as const];
+    }),
+);
+
 const catalog: InstanceTypeCatalog = {
-  source: `EC2 DescribeInstanceTypeOfferings (LocationType=region), as shipped in moto ${motoVersion} (moto/ec2/resources/instance_type_offerings/region); regenerate with npm run catalog:instance-types`,
+  source: `EC2 DescribeInstanceTypeOfferings (LocationType=region) and DescribeInstanceTypes, as shipped in moto ${motoVersion} (moto/ec2/resources/instance_type_offerings/region, instance_types.json.gz); regenerate with npm run catalog:instance-types`,
   regions,
+  types,
 };
-writeFileSync(INSTANCE_TYPE_CATALOG_FILE, `${JSON.stringify(catalog, null, 1)}\n`);
-console.log(`wrote ${INSTANCE_TYPE_CATALOG_FILE}: ${Object.values(regions).map((r) => Object.values(r).join(" ").split(" ").length).join(", ")} types in ${KNOWN_REGIONS.join(", ")}`);
+// One line per type, so a regenerated catalog diffs type by type.
+const text = JSON.stringify(catalog, null, 1).replace(/\[\n\s+(\d+),\n\s+(\d+),\n\s+(\d+),\n\s+(\d+),\n\s+("[^"]*")\n\s+\]/g, "[$1, $2, $3, $4, $5]");
+writeFileSync(INSTANCE_TYPE_CATALOG_FILE, `${text}\n`);
+console.log(`wrote ${INSTANCE_TYPE_CATALOG_FILE}: ${Object.values(regions).map((r) => Object.values(r).join(" ").split(" ").length).join(", ")} types in ${KNOWN_REGIONS.join(", ")}; sizes of ${Object.keys(types).length} types`);
