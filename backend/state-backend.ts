@@ -94,6 +94,11 @@ export class GuardedRemoteState {
     return `\${try(${fn ? `${fn}(${value})` : value}, null)}`;
   }
 
+  /** One element of a list output, or null while the state, the output or the element does not exist. */
+  outputElement(name: string, index: number): string {
+    return `\${try(${this.stateAddress}[0].outputs.${name}[${index}], null)}`;
+  }
+
   /** One key of a map output, or null while the state, the output or the key does not exist. */
   outputKey(name: string, key: string): string {
     return `\${try(${this.stateAddress}[0].outputs.${name}[${JSON.stringify(key)}], null)}`;

@@ -2,6 +2,10 @@ import type { EnvironmentInput } from "../src/config/types";
 import { API_ACCESS_CIDRS, COMMON_TAGS, PROJECT_NAME, STATE_BACKEND } from "../environments/common";
 import { prod } from "../environments/prod";
 
+/** Prod's capacity, which DR must be able to reach during a failover. */
+const [prodCapacity] = prod.eks.nodeGroups;
+if (!prodCapacity) throw new Error("dr/config.ts: prod has no node group for DR's failover pool to copy.");
+
 /**
  * Disaster recovery in us-east-1: a standby copy of prod. Its database is a cross-region read
  * replica of prod's primary until `replication.promoted` is set (docs/runbooks/dr-failover.md).
@@ -27,9 +31,12 @@ export const dr: EnvironmentInput = {
     mustNotOverlapWith: ["prod"],
   },
   eks: {
+    // EKS Auto Mode starts nodes for pods that do not fit, so the standby runs on what its idle
+    // platform needs and grows by itself when Argo CD deploys the applications during a failover:
+    // first in the standby pool, then, once that is full, in a pool of prod's own size and types.
     nodeGroups: [
-      // Standby capacity; scale up during a failover (runbook step 4).
-      { name: "standby", instanceTypes: ["t3.medium", "t3.large"], minSize: 2, desiredSize: 2, maxSize: 6, diskSizeGib: 50, capacityType: "ON_DEMAND" },
+      { name: "standby", instanceTypes: ["t3.medium", "t3.large"], minSize: 2, maxSize: 6, diskSizeGib: 50, capacityType: "ON_DEMAND" },
+      { ...prodCapacity, name: "failover", minSize: 0 },
     ],
     publicAccessCidrs: [...API_ACCESS_CIDRS],
   },

@@ -12,7 +12,7 @@ export const prod: EnvironmentInput = {
   network: { ...PRIMARY_REGION_NETWORK, availabilityZones: [...PRIMARY_REGION_NETWORK.availabilityZones], natGateways: "one-per-az" },
   eks: {
     nodeGroups: [
-      { name: "general", instanceTypes: ["m5.large", "m5.xlarge"], minSize: 3, desiredSize: 3, maxSize: 10, diskSizeGib: 100, capacityType: "ON_DEMAND" },
+      { name: "general", instanceTypes: ["m5.large", "m5.xlarge"], minSize: 3, maxSize: 10, diskSizeGib: 100, capacityType: "ON_DEMAND" },
     ],
     publicAccessCidrs: [...API_ACCESS_CIDRS],
   },

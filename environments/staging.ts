@@ -11,7 +11,7 @@ export const staging: EnvironmentInput = {
   network: { ...PRIMARY_REGION_NETWORK, availabilityZones: [...PRIMARY_REGION_NETWORK.availabilityZones] },
   eks: {
     nodeGroups: [
-      { name: "general", instanceTypes: ["t3.large"], minSize: 2, desiredSize: 2, maxSize: 6, diskSizeGib: 50, capacityType: "ON_DEMAND" },
+      { name: "general", instanceTypes: ["t3.large"], minSize: 2, maxSize: 6, diskSizeGib: 50, capacityType: "ON_DEMAND" },
     ],
     publicAccessCidrs: [...API_ACCESS_CIDRS],
   },

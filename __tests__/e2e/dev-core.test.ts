@@ -48,12 +48,13 @@ describe("dev core on the local emulator", () => {
     expect(vpcs.Vpcs.map((v) => v.CidrBlock)).toEqual(["10.0.0.0/16"]);
     const cluster = awsApi<{ cluster: { version: string; encryptionConfig: unknown[] } }>(workspace.endpoint, "eks", "us-west-2", "describe_cluster", { name: "pipeops-dev" });
     expect(cluster.cluster.version).toBe(KUBERNETES.version);
-    const nodegroup = awsApi<{ nodegroup: { scalingConfig: Record<string, number>; instanceTypes: string[] } }>(workspace.endpoint, "eks", "us-west-2", "describe_nodegroup", {
-      clusterName: "pipeops-dev",
-      nodegroupName: awsApi<{ nodegroups: string[] }>(workspace.endpoint, "eks", "us-west-2", "list_nodegroups", { clusterName: "pipeops-dev" }).nodegroups[0],
-    });
-    expect(nodegroup.nodegroup.scalingConfig).toEqual({ minSize: 2, desiredSize: 2, maxSize: 4 });
-    expect(nodegroup.nodegroup.instanceTypes).toEqual(["t3.medium"]);
+    // EKS Auto Mode: no managed node group; the NodePools that bound dev's nodes are Kubernetes
+    // objects of the platform stack. Emulator limitation: moto ignores computeConfig and
+    // storageConfig, so that the cluster runs Auto Mode cannot be read back here (unit tests and
+    // `terraform validate` cover the request).
+    expect(awsApi<{ nodegroups: string[] }>(workspace.endpoint, "eks", "us-west-2", "list_nodegroups", { clusterName: "pipeops-dev" }).nodegroups).toEqual([]);
+    const nodeRole = awsApi<{ Role: { AssumeRolePolicyDocument: unknown } }>(workspace.endpoint, "iam", "us-east-1", "get_role", { RoleName: "pipeops-dev-node" });
+    expect(JSON.stringify(nodeRole.Role.AssumeRolePolicyDocument)).toContain("ec2.amazonaws.com");
     const db = awsApi<{ DBInstances: Record<string, unknown>[] }>(workspace.endpoint, "rds", "us-west-2", "describe_db_instances", { DBInstanceIdentifier: "pipeops-dev" }).DBInstances[0]!;
     expect(db).toMatchObject({ DBInstanceClass: "db.t3.medium", MultiAZ: false, StorageEncrypted: true, PubliclyAccessible: false, BackupRetentionPeriod: 7, Engine: "postgres" });
     expect(db.MasterUserSecret).toBeDefined();

@@ -81,9 +81,10 @@ describe("environment config validation", () => {
     const json = JSON.parse(Testing.synth(built.app.node.findChild("dev") as TerraformStack)) as { data: Record<string, Record<string, Record<string, unknown>>>; resource: Record<string, Record<string, Record<string, unknown>>> };
     expect(Object.values(json.data.aws_iam_role!).map((r) => r.name).sort()).toEqual(["AWSReservedSSO_Admin_0123", "pipeops-dev-github-deploy", "pipeops-dev-github-plan"]);
     expect(Object.values(json.data.aws_iam_user!).map((u) => u.user_name)).toEqual(["alice"]);
-    expect(Object.values(json.resource.aws_eks_access_entry!)).toHaveLength(5);
+    // Four admins, the viewer, and Auto Mode's nodes (their role is made in the same stack).
+    expect(Object.values(json.resource.aws_eks_access_entry!)).toHaveLength(6);
     const policies = Object.values(json.resource.aws_eks_access_policy_association!).map((a) => String(a.policy_arn).split("/").pop());
-    expect(policies.sort()).toEqual([...Array(4).fill("AmazonEKSClusterAdminPolicy"), "AmazonEKSAdminViewPolicy"].sort());
+    expect(policies.sort()).toEqual([...Array(4).fill("AmazonEKSClusterAdminPolicy"), "AmazonEKSAdminViewPolicy", "AmazonEKSAutoNodePolicy"].sort());
     expect(JSON.stringify(json.resource.aws_eks_access_entry)).not.toMatch(/arn:aws:iam::/);
   });
 
@@ -203,6 +204,20 @@ describe("environment config validation", () => {
     const group = dev.eks.nodeGroups[0]!;
     expectRefused(withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [{ ...group, minSize: 3, desiredSize: 2, maxSize: 4 }] } })), /eks\.nodeGroups\[0\]\.minSize: minSize 3 is greater than desiredSize 2 in node group "general"\. Fix: make minSize <= desiredSize <= maxSize/);
     expectRefused(withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [{ ...group, minSize: 2, desiredSize: 5, maxSize: 4 }] } })), /eks\.nodeGroups\[0\]\.desiredSize: desiredSize 5 is greater than maxSize 4/);
+ 
+    // Auto Mode has no desired size: the bounds alone.
+    expectRefused(withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [{ ...group, minSize: 5, maxSize: 4 }] } })), /eks\.nodeGroups\[0\]\.minSize: minSize 5 is greater than maxSize 4 in node group "general"\. Fix: make minSize <= maxSize\./);
+  });
+
+  it("refuses instance types EKS Auto Mode does not start (1 vCPU, nano, micro, small), and accepts them on managed node groups", () => {
+    const group = dev.eks.nodeGroups[0]!;
+    const small = (computeMode?: "managed-node-groups") => withDev((e) => ({ ...e, eks: { ...e.eks, ...(computeMode ? { computeMode } : {}), nodeGroups: [{ ...group, instanceTypes: ["t3.small"] }] } }));
+    expectRefused(small(), /dev: eks\.nodeGroups\[0\]\.instanceTypes\[0\]: t3\.small is too small for EKS Auto Mode.*Fix: use a medium or larger type/);
+    expect(() => buildApp({ environments: small("managed-node-groups"), target: AWS, localStateDir: "/project/state", outdir: tempDir("small") })).not.toThrow();
+  });
+
+  it("refuses an environment without capacity", () => {
+    expectRefused(withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [] } })), /dev: eks\.nodeGroups: auto-mode mode has no capacity: no node groups are listed\. Fix: add one/);
   });
 
   it("refuses fewer AZs than the tier needs", () => {

@@ -6,11 +6,28 @@ import { ENVIRONMENTS } from "../../main";
 /** Each environment's core stack at exactly the sizes of the design table. */
 const built = sharedTestApp(AWS);
 
+/**
+ * Node pools (EKS Auto Mode): the table's instance types, and CPU/memory limits of its maximum node
+ * count of the largest type (t3.medium 2 vCPU/4 GiB, t3.large 2/8, m5.large 2/8, m5.xlarge 4/16,
+ * as EC2 DescribeInstanceTypes reports them). DR's failover pool is prod's capacity.
+ */
 const expected = {
-  dev: { region: "us-west-2", cidr: "10.0.0.0/16", nodes: [2, 2, 4], types: ["t3.medium"], dbClass: "db.t3.medium", multiAz: false, replicas: 0, backups: 7, nat: 1 },
-  staging: { region: "us-west-2", cidr: "10.0.0.0/16", nodes: [2, 2, 6], types: ["t3.large"], dbClass: "db.r6g.large", multiAz: true, replicas: 0, backups: 7, nat: 1 },
-  prod: { region: "us-west-2", cidr: "10.0.0.0/16", nodes: [3, 3, 10], types: ["m5.large", "m5.xlarge"], dbClass: "db.r6g.xlarge", multiAz: true, replicas: 2, backups: 30, nat: 3 },
-  dr: { region: "us-east-1", cidr: "10.1.0.0/16", nodes: [2, 2, 6], types: ["t3.medium", "t3.large"], dbClass: "db.r6g.xlarge", multiAz: true, replicas: 0, backups: 30, nat: 3 },
+  dev: { region: "us-west-2", cidr: "10.0.0.0/16", pools: [{ name: "general", types: ["t3.medium"], cpu: "8000m", memory: "16384Mi" }], dbClass: "db.t3.medium", multiAz: false, replicas: 0, backups: 7, nat: 1 },
+  staging: { region: "us-west-2", cidr: "10.0.0.0/16", pools: [{ name: "general", types: ["t3.large"], cpu: "12000m", memory: "49152Mi" }], dbClass: "db.r6g.large", multiAz: true, replicas: 0, backups: 7, nat: 1 },
+  prod: { region: "us-west-2", cidr: "10.0.0.0/16", pools: [{ name: "general", types: ["m5.large", "m5.xlarge"], cpu: "40000m", memory: "163840Mi" }], dbClass: "db.r6g.xlarge", multiAz: true, replicas: 2, backups: 30, nat: 3 },
+  dr: {
+    region: "us-east-1",
+    cidr: "10.1.0.0/16",
+    pools: [
+      { name: "standby", types: ["t3.medium", "t3.large"], cpu: "12000m", memory: "49152Mi" },
+      { name: "failover", types: ["m5.large", "m5.xlarge"], cpu: "40000m", memory: "163840Mi" },
+    ],
+    dbClass: "db.r6g.xlarge",
+    multiAz: true,
+    replicas: 0,
+    backups: 30,
+    nat: 3,
+  },
 } as const;
 
 function dbInstances(stack: SynthesizedStack) {
@@ -29,11 +46,30 @@ describe.each(Object.entries(expected))("%s core stack", (name, want) => {
     expect(vpc.cidr_block).toBe(want.cidr);
   });
 
-  it("has the node group range and instance types of the table", () => {
-    const groups = resourcesOf(stack, "aws_eks_node_group").map(([, g]) => g);
-    expect(groups).toHaveLength(1);
-    expect(groups[0]!.scaling_config).toEqual({ min_size: want.nodes[0], desired_size: want.nodes[1], max_size: want.nodes[2] });
-    expect(groups[0]!.instance_types).toEqual(want.types);
+  it("runs EKS Auto Mode with no built-in node pool and no managed node group: its platform's NodePools are the capacity", () => {
+    expect(resourcesOf(stack, "aws_eks_node_group")).toEqual([]);
+    const [[, cluster]] = resourcesOf(stack, "aws_eks_cluster");
+    expect(cluster.compute_config).toEqual({ enabled: true, node_pools: [] });
+  });
+
+  it("has the table's instance types and maximum node count as NodePool limits, in every AZ of the environment", () => {
+    const pools = resourcesOf(synthStack(built, `${name}-platform`), "kubernetes_manifest")
+      .map(([, body]) => (body as { manifest: Record<string, any> }).manifest)
+      .filter((manifest) => manifest.kind === "NodePool")
+      // Most preferred first: the order of the config.
+      .sort((a, b) => b.spec.weight - a.spec.weight);
+    const env = built.environments.find((e) => e.name === name)!;
+    expect(pools.map((pool) => ({
+      name: pool.metadata.name,
+      types: pool.spec.template.spec.requirements.find((r: { key: string }) => r.key === "node.kubernetes.io/instance-type").values,
+      cpu: pool.spec.limits.cpu,
+      memory: pool.spec.limits.memory,
+    }))).toEqual(want.pools);
+    for (const pool of pools) {
+      expect(pool.spec.template.spec.requirements).toContainEqual({ key: "topology.kubernetes.io/zone", operator: "In", values: env.network.availabilityZones });
+      expect(pool.spec.template.spec.requirements).toContainEqual({ key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] });
+    }
+    expect(env.network.availabilityZones).toHaveLength(name === "prod" || name === "dr" ? 3 : env.network.availabilityZones.length);
   });
 
   it("has the database class, Multi-AZ setting and backup retention of the table", () => {

@@ -423,13 +423,11 @@ describe("modules/eks EksCluster (auto mode)", () => {
   const { synth, eks } = synthEks({ computeMode: "auto-mode", nodeGroups: [] });
   const [, cluster] = only(synth, "aws_eks_cluster");
 
-  it("enables Auto Mode compute with the built-in node pools on the node role", () => {
-    const [nodeRoleId] = role(synth, "pipeops-test-node");
-    expect(cluster.compute_config).toEqual({
-      enabled: true,
-      node_pools: ["general-purpose", "system"],
-      node_role_arn: ref("aws_iam_role", nodeRoleId, "arn"),
-    });
+  it("enables Auto Mode compute without the built-in node pools (which cannot be bounded) and without a node role, which EKS then refuses", () => {
+    const [nodeRoleId, nodeRole] = role(synth, "pipeops-test-node");
+    expect(cluster.compute_config).toEqual({ enabled: true, node_pools: [] });
+    expect(eks.nodeRoleName).toEqual(expect.any(String));
+    expect(statementsOf(synth, nodeRole.assume_role_policy)[0]!.actions).toEqual(["sts:AssumeRole", "sts:TagSession"]);
     expect(cluster.kubernetes_network_config).toEqual({ elastic_load_balancing: { enabled: true } });
     expect(cluster.storage_config).toEqual({ block_storage: { enabled: true } });
     expect(cluster.bootstrap_self_managed_addons).toBe(false);
@@ -437,6 +435,15 @@ describe("modules/eks EksCluster (auto mode)", () => {
       "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
       "arn:aws:iam::aws:policy/AmazonEKSWorkerNodeMinimalPolicy",
     ]);
+  });
+
+  it("gives the node role, which the custom NodeClasses name, the EC2 access entry with AmazonEKSAutoNodePolicy that its nodes need to join", () => {
+    const [nodeRoleId] = role(synth, "pipeops-test-node");
+    const nodeRoleArn = ref("aws_iam_role", nodeRoleId, "arn");
+    const entries = bodies(synth, "aws_eks_access_entry").filter((e) => e.principal_arn === nodeRoleArn);
+    expect(entries).toEqual([expect.objectContaining({ type: "EC2" })]);
+    const associations = bodies(synth, "aws_eks_access_policy_association").filter((a) => a.principal_arn === nodeRoleArn);
+    expect(associations).toEqual([expect.objectContaining({ policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAutoNodePolicy", access_scope: { type: "cluster" } })]);
   });
 
   it("keeps the secure defaults of the cluster", () => {
@@ -491,7 +498,7 @@ describe("modules/eks EksCluster (auto mode)", () => {
 
 describe("modules/eks props that cannot work", () => {
   it("refuses node groups in auto mode", () => {
-    expect(() => synthEks({ computeMode: "auto-mode" })).toThrow(/auto-mode.*2 node group\(s\).*Fix: remove the node groups/);
+    expect(() => synthEks({ computeMode: "auto-mode" })).toThrow(/auto-mode.*2 managed node group\(s\).*Fix: remove the node groups/);
   });
 
   it("refuses managed-node-groups mode without node groups", () => {

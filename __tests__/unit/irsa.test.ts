@@ -89,6 +89,7 @@ describe("modules/eks PlatformIrsaRoles", () => {
     region: "us-west-2",
     oidcProviderArn: PROVIDER_ARN,
     oidcIssuerUrl: `https://${ISSUER}`,
+    loadBalancerController: true,
     secretStores: [
       { namespace: "monitoring", secretArnPatterns: MONITORING },
       { namespace: "payments", secretArnPatterns: PAYMENTS },

@@ -86,7 +86,7 @@ describe.each([
   it("runs the node exporter in its own namespace, the only privileged one", () => {
     const release = resourcesOf(stack, "helm_release").map(([, r]) => r as Body).find((r) => r.chart === "kube-prometheus-stack")!;
     const values = JSON.parse(release.values[0]) as Body;
-    expect(values["prometheus-node-exporter"]).toEqual({ namespaceOverride: "monitoring-node" });
+    expect(values["prometheus-node-exporter"].namespaceOverride).toBe("monitoring-node");
   });
 
   it("scopes Argo CD with AppProjects: the platform project alone may create cluster-scoped objects; nothing uses the default project", () => {
@@ -108,25 +108,25 @@ let variant: ReturnType<typeof buildTestApp> | undefined;
 function appsApp() {
   const env: EnvironmentInput = {
     ...structuredClone(dev),
-    eks: { ...dev.eks, computeMode: "auto-mode", nodeGroups: [] },
-    platform: { ...dev.platform, loadBalancerController: { enabled: false }, applicationNamespaces: [{ name: "payments" }, { name: "orders" }] },
+    platform: { ...dev.platform, applicationNamespaces: [{ name: "payments" }, { name: "orders" }] },
   };
   return (variant ??= buildTestApp(AWS, [env]));
 }
 const appsPlatform = () => synthStack(appsApp(), "dev-platform");
 
 describe("network policies are enforced by the cluster", () => {
-  it("turns the VPC CNI's network policy agent on in every managed-node-group cluster", () => {
-    for (const env of ["dev", "staging", "prod", "dr"]) {
-      const addon = resourcesOf(synthStack(built, env), "aws_eks_addon").map(([, a]) => a as Body).find((a) => a.addon_name === "vpc-cni")!;
-      expect(JSON.parse(addon.configuration_values), env).toEqual({ enableNetworkPolicy: "true" });
-    }
+  it("turns the VPC CNI's network policy agent on in a managed-node-group cluster", () => {
+    const managed = buildTestApp(AWS, [{ ...structuredClone(dev), eks: { ...dev.eks, computeMode: "managed-node-groups" } }]);
+    const addon = resourcesOf(synthStack(managed, "dev"), "aws_eks_addon").map(([, a]) => a as Body).find((a) => a.addon_name === "vpc-cni")!;
+    expect(JSON.parse(addon.configuration_values)).toEqual({ enableNetworkPolicy: "true" });
   });
 
-  it("switches Auto Mode's network policy controller on with its ConfigMap", () => {
-    const [[, map]] = resourcesOf(appsPlatform(), "kubernetes_config_map_v1") as [[string, Body]];
-    expect(map.metadata).toEqual({ name: "amazon-vpc-cni", namespace: "kube-system" });
-    expect(map.data).toEqual({ "enable-network-policy-controller": "true" });
+  it("switches Auto Mode's network policy controller on with its ConfigMap in every environment (all run Auto Mode)", () => {
+    for (const env of ["dev", "staging", "prod", "dr"]) {
+      const [[, map]] = resourcesOf(synthStack(built, `${env}-platform`), "kubernetes_config_map_v1") as [[string, Body]];
+      expect(map.metadata, env).toEqual({ name: "amazon-vpc-cni", namespace: "kube-system" });
+      expect(map.data, env).toEqual({ "enable-network-policy-controller": "true" });
+    }
   });
 });
 

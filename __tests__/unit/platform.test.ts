@@ -32,7 +32,6 @@ const EXPECTED_CHARTS = {
   "argo-cd": { ...CHART_SOURCES.argoCd, namespace: "argocd" },
   "kube-prometheus-stack": { ...CHART_SOURCES.kubePrometheusStack, namespace: "monitoring" },
   "external-secrets": { ...CHART_SOURCES.externalSecrets, namespace: "external-secrets" },
-  "aws-load-balancer-controller": { ...CHART_SOURCES.awsLoadBalancerController, namespace: "kube-system" },
   "metrics-server": { ...CHART_SOURCES.metricsServer, namespace: "kube-system" },
   kyverno: { ...CHART_SOURCES.kyverno, namespace: "kyverno" },
 } as const;
@@ -82,6 +81,9 @@ function onlyManifest(stack: SynthesizedStack, kind: string): [string, Body] {
   if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
   return found[0]!;
 }
+
+/** The load balancer controller runs on managed node groups only (Auto Mode brings its own). */
+const LOAD_BALANCER_CONTROLLER_CHART = { ...CHART_SOURCES.awsLoadBalancerController, namespace: "kube-system" };
 
 const built = sharedTestApp(AWS);
 const environments = built.environments.filter((env) => env.name in EXPECTED_SIZES);
@@ -173,34 +175,56 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
     expect(values.serviceAccount).toEqual({ create: true, name: "external-secrets" });
   });
 
-  it("binds the load balancer controller's service account to the IRSA role ARN the core stack publishes", () => {
-    const values = valuesOf(releaseOf(stack, "aws-load-balancer-controller"));
-    expect(values.serviceAccount).toEqual({
-      create: true,
-      name: "aws-load-balancer-controller",
-      annotations: { "eks.amazonaws.com/role-arn": coreOutput("load_balancer_controller_role_arn") },
-    });
-  });
-
   it("installs metrics-server (resource metrics for the Horizontal Pod Autoscaler) with two replicas and a disruption budget", () => {
     expect(valuesOf(releaseOf(stack, "metrics-server"))).toEqual({
       replicas: 2,
-      resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "400Mi" } },
+      resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { cpu: "500m", memory: "400Mi" } },
       podDisruptionBudget: { enabled: true, minAvailable: 1 },
     });
   });
 
-  it("gives the load balancer controller the cluster name, region and VPC ID", () => {
-    const values = valuesOf(releaseOf(stack, "aws-load-balancer-controller"));
-    expect(values).toMatchObject({ clusterName: coreOutput("cluster_name"), region: env.region, vpcId: coreOutput("vpc_id") });
+  it("runs its nodes from a custom NodeClass per pool: the core stack's node role, a private subnet in every AZ, the cluster security group, an encrypted gp3 volume, the cost tags", () => {
+    const classes = manifests(stack, "NodeClass").map(([, body]) => body.manifest);
+    expect(classes.map((c) => c.metadata.name).sort()).toEqual(env.eks.nodeGroups.map((g) => g.name).sort());
+    for (const nodeClass of classes) {
+      const group = env.eks.nodeGroups.find((g) => g.name === nodeClass.metadata.name)!;
+      expect(nodeClass.apiVersion).toBe("eks.amazonaws.com/v1");
+      expect(nodeClass.spec).toEqual({
+        role: coreOutput("node_role_name"),
+        subnetSelectorTerms: env.network.availabilityZones.map((_, i) => ({ id: `\${try(${coreOutputExpression("private_subnet_ids")}[${i}], null)}` })),
+        securityGroupSelectorTerms: [{ id: coreOutput("node_security_group_id") }],
+        ephemeralStorage: { size: `${group.diskSizeGib}Gi`, iops: 3000, throughput: 125, kmsKeyID: coreOutput("ebs_kms_key_arn") },
+        tags: expect.objectContaining({ Project: "pipeops", Environment: name, ManagedBy: expect.any(String) }),
+      });
+    }
+  });
+
+  it("bounds every NodePool, consolidates underused nodes, and makes every release wait for the pools", () => {
+    const pools = manifests(stack, "NodePool");
+    expect(pools).toHaveLength(env.eks.nodeGroups.length);
+    for (const [, pool] of pools) {
+      expect(pool.manifest.apiVersion).toBe("karpenter.sh/v1");
+      expect(pool.manifest.spec.template.spec.nodeClassRef).toEqual({ group: "eks.amazonaws.com", kind: "NodeClass", name: pool.manifest.metadata.name });
+      expect(pool.manifest.spec.limits).toEqual({ cpu: expect.stringMatching(/^\d+m$/), memory: expect.stringMatching(/^\d+Mi$/) });
+      expect(pool.manifest.spec.disruption).toEqual({ consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "1m", budgets: [{ nodes: "10%" }] });
+    }
+    for (const release of releases(stack)) {
+      for (const [id] of pools) expect(release.depends_on, release.chart).toContain(`kubernetes_manifest.${id}`);
+    }
+  });
+
+  it("installs no load balancer controller: EKS Auto Mode runs its own", () => {
+    expect(releases(stack).map((r) => r.chart)).not.toContain("aws-load-balancer-controller");
   });
 
   it(`sizes Argo CD for ${name}: ${sizes.argocdReplicas} replica(s) of each component, redis-ha ${sizes.redisHa ? "on" : "off"}`, () => {
     const values = valuesOf(releaseOf(stack, "argo-cd"));
-    expect(values["redis-ha"]).toEqual({ enabled: sizes.redisHa });
+    expect(values["redis-ha"]).toMatchObject(sizes.redisHa ? { enabled: true, replicas: 3, haproxy: { replicas: 3 } } : { enabled: false });
     for (const component of ["controller", "server", "repoServer", "applicationSet"]) {
-      expect(values[component], component).toEqual({ replicas: sizes.argocdReplicas });
+      expect(values[component].replicas, component).toBe(sizes.argocdReplicas);
     }
+    expect(values.dex).toEqual({ enabled: false });
+    expect(values.notifications).toEqual({ enabled: false });
   });
 
   it("points the app-of-apps Application at the configured GitOps repository, after Argo CD is installed", () => {
@@ -227,9 +251,9 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
     expect(parseInt(spec.retentionSize, 10)).toBeLessThan(parseInt(sizes.prometheusStorage, 10));
   });
 
-  it("scrapes no control-plane component EKS does not expose, and replaces Grafana's pod before its ReadWriteOnce volume moves", () => {
+  it("scrapes no component EKS does not expose or Auto Mode runs itself, and replaces Grafana's pod before its ReadWriteOnce volume moves", () => {
     const values = valuesOf(releaseOf(stack, "kube-prometheus-stack"));
-    for (const component of ["kubeControllerManager", "kubeScheduler", "kubeEtcd"]) expect(values[component], component).toEqual({ enabled: false });
+    for (const component of ["kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy", "coreDns"]) expect(values[component], component).toEqual({ enabled: false });
     expect(values.grafana.deploymentStrategy).toEqual({ type: "Recreate" });
   });
 
@@ -243,12 +267,12 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
     expect(resolveName(stack, values.grafana.persistence.storageClassName)).toBe("gp3");
   });
 
-  it("creates a gp3 StorageClass on the EBS CSI driver, encrypted with the environment's EBS key", () => {
+  it("creates a gp3 StorageClass on Auto Mode's EBS driver, encrypted with the environment's EBS key", () => {
     const classes = resourcesOf(stack, "kubernetes_storage_class_v1").map(([, body]) => body as Body);
     expect(classes).toHaveLength(1);
     expect(classes[0]).toMatchObject({
       metadata: { name: "gp3" },
-      storage_provisioner: "ebs.csi.aws.com",
+      storage_provisioner: "ebs.csi.eks.amazonaws.com",
       parameters: { type: "gp3", encrypted: "true", kmsKeyId: coreOutput("ebs_kms_key_arn") },
       volume_binding_mode: "WaitForFirstConsumer",
     });
@@ -283,13 +307,6 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
     expect(stack.text).not.toMatch(/adminPassword/i);
   });
 
-  it("installs the load balancer controller first: every other release waits for its webhook", () => {
-    const alb = releaseAddress(stack, "aws-load-balancer-controller");
-    for (const chart of ["argo-cd", "kube-prometheus-stack", "external-secrets"]) {
-      expect(releaseOf(stack, chart).depends_on, chart).toContain(alb);
-    }
-  });
-
   it("puts no secret material into the configuration", () => {
     expect(stack.text).not.toMatch(/"(token|password|client_key|set_sensitive)"\s*:/);
   });
@@ -299,16 +316,6 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
       kubernetes: { source: "kubernetes", version: PROVIDERS.kubernetes.version },
       helm: { source: "helm", version: PROVIDERS.helm.version },
     });
-  });
-});
-
-describe("IRSA wiring between the core and platform stacks", () => {
-  const stack = synthStack(built, "dev-platform");
-
-  it.each([["aws-load-balancer-controller", PLATFORM_SERVICE_ACCOUNTS.loadBalancerController]] as const)("runs %s as exactly the service account its core IRSA role trusts", (chart, trusted) => {
-    const release = releaseOf(stack, chart);
-    expect(resolveName(stack, release.namespace)).toBe(trusted.namespace);
-    expect(valuesOf(release).serviceAccount.name).toBe(trusted.serviceAccount);
   });
 });
 
@@ -327,35 +334,61 @@ function devPlatform(env: EnvironmentInput): SynthesizedStack {
   return synthStack(buildTestApp(AWS, [env]), "dev-platform");
 }
 
-const autoMode = (platform: Platform, env: EnvironmentInput) => {
-  platform.loadBalancerController = { enabled: false };
-  return { eks: { ...env.eks, computeMode: "auto-mode" as const, nodeGroups: [] } };
-};
+const managedNodeGroups = (_platform: Platform, env: EnvironmentInput) => ({ eks: { ...env.eks, computeMode: "managed-node-groups" as const } });
+
+describe("dev-platform on managed node groups (the compute mode's option)", () => {
+  const stack = devPlatform(devWith(managedNodeGroups));
+
+  it("installs aws-load-balancer-controller from its repository at the catalog's exact version into kube-system", () => {
+    const release = releaseOf(stack, "aws-load-balancer-controller");
+    expect(release).toMatchObject({ repository: LOAD_BALANCER_CONTROLLER_CHART.repository, version: LOAD_BALANCER_CONTROLLER_CHART.version, atomic: true });
+    expect(resolveName(stack, release.namespace)).toBe(LOAD_BALANCER_CONTROLLER_CHART.namespace);
+  });
+
+  it("binds the load balancer controller's service account to the IRSA role ARN the core stack publishes, exactly the account the role trusts", () => {
+    const release = releaseOf(stack, "aws-load-balancer-controller");
+    const values = valuesOf(release);
+    expect(values.serviceAccount).toEqual({
+      create: true,
+      name: PLATFORM_SERVICE_ACCOUNTS.loadBalancerController.serviceAccount,
+      annotations: { "eks.amazonaws.com/role-arn": coreOutput("load_balancer_controller_role_arn") },
+    });
+    expect(resolveName(stack, release.namespace)).toBe(PLATFORM_SERVICE_ACCOUNTS.loadBalancerController.namespace);
+    expect(values).toMatchObject({ clusterName: coreOutput("cluster_name"), region: "us-west-2", vpcId: coreOutput("vpc_id"), replicaCount: 2 });
+  });
+
+  it("installs the load balancer controller first: every other release waits for its webhook", () => {
+    const alb = releaseAddress(stack, "aws-load-balancer-controller");
+    for (const chart of ["argo-cd", "kube-prometheus-stack", "external-secrets"]) expect(releaseOf(stack, chart).depends_on, chart).toContain(alb);
+  });
+
+  it("provisions gp3 with the EBS CSI driver add-on, creates no NodePool, and scrapes kube-proxy and CoreDNS, which run as pods there", () => {
+    const [[, storageClass]] = resourcesOf(stack, "kubernetes_storage_class_v1") as [[string, Body]];
+    expect(storageClass.storage_provisioner).toBe("ebs.csi.aws.com");
+    expect(manifests(stack, "NodePool")).toEqual([]);
+    const values = valuesOf(releaseOf(stack, "kube-prometheus-stack"));
+    expect(values.kubeProxy).toEqual({ enabled: true });
+    expect(values.coreDns).toEqual({ enabled: true });
+  });
+});
 
 describe("no release on a cluster where its config turns it off", () => {
-  it("leaves the load balancer controller out when platform.loadBalancerController.enabled is false", () => {
-    const stack = devPlatform(devWith((p) => void (p.loadBalancerController = { enabled: false })));
+  it("leaves the load balancer controller out of managed node groups when platform.loadBalancerController.enabled is false", () => {
+    const stack = devPlatform(devWith((p, e) => ((p.loadBalancerController = { enabled: false }), managedNodeGroups(p, e))));
     expect(releases(stack).map((r) => r.chart)).not.toContain("aws-load-balancer-controller");
     for (const release of releases(stack)) expect(JSON.stringify(release.depends_on ?? [])).not.toMatch(/load-balancer/);
   });
 
-  it("installs no load balancer controller on an EKS Auto Mode cluster, and provisions gp3 with Auto Mode's EBS driver", () => {
-    const stack = devPlatform(devWith(autoMode));
-    expect(releases(stack).map((r) => r.chart).sort()).toEqual(["argo-cd", "external-secrets", "kube-prometheus-stack", "kyverno", "metrics-server"]);
-    const [[, storageClass]] = resourcesOf(stack, "kubernetes_storage_class_v1") as [[string, Body]];
-    expect(storageClass.storage_provisioner).toBe("ebs.csi.eks.amazonaws.com");
-  });
-
   it("refuses to enable the load balancer controller on an EKS Auto Mode cluster", () => {
-    const env = devWith((p, e) => ({ ...autoMode(p, e), platform: { ...p, loadBalancerController: { enabled: true } } }));
+    const env = devWith((p) => void (p.loadBalancerController = { enabled: true }));
     expect(() => buildTestApp(AWS, [env, staging, prod])).toThrow(ConfigError);
     expect(() => buildTestApp(AWS, [env, staging, prod])).toThrow(/dev: platform\.loadBalancerController\.enabled: true on an EKS Auto Mode cluster.*Fix: /);
   });
 
   it("never installs it on Auto Mode even from an unvalidated config (the stack checks too, not only the config rules)", () => {
     const validated = built.environments.find((env) => env.name === "dev")!;
-    const unvalidated: EnvironmentConfig = { ...validated, eks: { ...validated.eks, computeMode: "auto-mode", nodeGroups: [] } };
-    expect(unvalidated.platform.loadBalancerController.enabled).toBe(true);
+    expect(validated.eks.computeMode).toBe("auto-mode");
+    const unvalidated: EnvironmentConfig = { ...validated, platform: { ...validated.platform, loadBalancerController: { enabled: true } } };
     const stack = new PlatformStack(new App({ outdir: tempDir("unvalidated") }), "dev-platform", { env: unvalidated, target: AWS });
     const charts = Object.values((JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Body>> }).resource.helm_release!).map((r) => r.chart);
     expect(charts).not.toContain("aws-load-balancer-controller");
@@ -376,7 +409,7 @@ describe("no release on a cluster where its config turns it off", () => {
 
   it("leaves External Secrets and every SecretStore out when platform.externalSecrets.enabled is false (monitoring off too)", () => {
     const stack = devPlatform(devWith((p) => void ((p.externalSecrets = { enabled: false }), (p.monitoring.enabled = false))));
-    expect(releases(stack).map((r) => r.chart).sort()).toEqual(["argo-cd", "aws-load-balancer-controller", "kyverno", "metrics-server"]);
+    expect(releases(stack).map((r) => r.chart).sort()).toEqual(["argo-cd", "kyverno", "metrics-server"]);
     expect(manifests(stack, "SecretStore")).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AWS, LOCAL, synthStack, sharedTestApp } from "../support/synth";
+import { AWS, LOCAL, buildTestApp, synthStack, sharedTestApp } from "../support/synth";
+import { dev } from "../../environments";
 import { assertLoopbackEndpoint, deploymentTargetFromEnv } from "../../src/target";
 
 describe("deployment target switch", () => {
@@ -84,9 +85,10 @@ describe("emulator quirks: resources and attributes moto cannot serve", () => {
 
   it("emulator quirk: moto has no DescribeAddonVersions, so the add-on version lookups are read zero times there only", () => {
     const lookups = (target: typeof AWS) => Object.values(synthStack(sharedTestApp(target), "dev").json.data?.aws_eks_addon_version ?? {}).map((d) => d.count);
-    expect(lookups(AWS).length).toBe(6);
+    // dev runs Auto Mode: only the observability add-on is installed, so one lookup.
+    expect(lookups(AWS).length).toBe(1);
     expect(lookups(AWS).every((count) => count === undefined)).toBe(true);
-    expect(lookups(LOCAL)).toEqual(Array(6).fill(0));
+    expect(lookups(LOCAL)).toEqual([0]);
   });
 
   it("the database's ingress from the cluster security group exists on AWS only", () => {
@@ -102,10 +104,16 @@ describe("emulator quirks: resources and attributes moto cannot serve", () => {
     const lifecycles = (target: typeof AWS, type: string) =>
       Object.values(synthStack(sharedTestApp(target), "dev").json.resource?.[type] ?? {}).map((r) => (r.lifecycle as { ignore_changes?: string[] } | undefined)?.ignore_changes ?? []);
     expect(lifecycles(AWS, "aws_eks_cluster")).toEqual([[]]);
-    expect(lifecycles(LOCAL, "aws_eks_cluster")).toEqual([["access_config", "upgrade_policy"]]);
-    expect(lifecycles(AWS, "aws_eks_node_group")).toEqual([["scaling_config[0].desired_size"]]);
-    expect(lifecycles(AWS, "aws_launch_template")).toEqual([[]]);
-    expect(lifecycles(LOCAL, "aws_launch_template")).toEqual([["tag_specifications"]]);
-    expect(lifecycles(LOCAL, "aws_eks_node_group")).toEqual([["scaling_config[0].desired_size", "remote_access", "update_config", "node_repair_config", "launch_template"]]);
+    expect(lifecycles(LOCAL, "aws_eks_cluster")).toEqual([["access_config", "upgrade_policy", "compute_config", "storage_config"]]);
+    // dev runs Auto Mode, with no node group or launch template: those are checked on a managed-node-group dev.
+    expect(lifecycles(AWS, "aws_eks_node_group")).toEqual([]);
+    const managed = (target: typeof AWS, type: string) =>
+      Object.values(synthStack(buildTestApp(target, [{ ...structuredClone(dev), eks: { ...dev.eks, computeMode: "managed-node-groups" } }]), "dev").json.resource?.[type] ?? {}).map(
+        (r) => (r.lifecycle as { ignore_changes?: string[] } | undefined)?.ignore_changes ?? [],
+      );
+    expect(managed(AWS, "aws_eks_node_group")).toEqual([["scaling_config[0].desired_size"]]);
+    expect(managed(AWS, "aws_launch_template")).toEqual([[]]);
+    expect(managed(LOCAL, "aws_launch_template")).toEqual([["tag_specifications"]]);
+    expect(managed(LOCAL, "aws_eks_node_group")).toEqual([["scaling_config[0].desired_size", "remote_access", "update_config", "node_repair_config", "launch_template"]]);
   });
 });

@@ -41,3 +41,38 @@ export const EKS_CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "co
  * don't already exist" (Amazon CloudWatch user guide, Container-Insights-setup-logs-FluentBit).
  */
 export const CONTAINER_INSIGHTS_LOG_GROUPS = ["application", "dataplane", "host", "performance"] as const;
+
+/**
+ * The pods each add-on runs and what they request, for the capacity arithmetic (the unit test that
+ * sums every environment's pods against its smallest nodes). Read in the add-ons' upstream charts
+ * and manifests at their newest tags (docs/platform.md "Capacity"): amazon-cloudwatch-observability
+ * chart 6.4.0 values.yaml (`agent.resources`, `containerLogs.fluentBit.resources`,
+ * `manager.resources`; the GPU and Neuron exporters run on those instance types only), aws-vpc-cni
+ * v1.23.0 (aws-node and aws-eks-nodeagent, 25m each), aws-ebs-csi-driver chart 2.64.0 (controller
+ * 2 × 60m/232Mi with the snapshotter, node 30m/104Mi), eks-pod-identity-agent v0.1.37 (`{}`),
+ * CoreDNS 2 × 100m/70Mi (EKS user guide; the coredns/deployment manifest). kube-proxy's 100m is
+ * not published by AWS: it is the figure seen in copies of the EKS manifest, unverified. The EKS
+ * builds (`-eksbuild.N`) may differ from upstream.
+ */
+export interface AddonPods {
+  readonly addon: EksAddonName;
+  readonly name: string;
+  readonly kind: "Deployment" | "DaemonSet";
+  /** Deployments only; a DaemonSet runs one pod per node. */
+  readonly replicas: number;
+  /** Requests of the whole pod. */
+  readonly milliCpu: number;
+  readonly mebibytes: number;
+}
+
+export const ADDON_PODS: readonly AddonPods[] = [
+  { addon: "amazon-cloudwatch-observability", name: "cloudwatch-agent", kind: "DaemonSet", replicas: 1, milliCpu: 250, mebibytes: 128 },
+  { addon: "amazon-cloudwatch-observability", name: "fluent-bit", kind: "DaemonSet", replicas: 1, milliCpu: 50, mebibytes: 25 },
+  { addon: "amazon-cloudwatch-observability", name: "controller-manager", kind: "Deployment", replicas: 1, milliCpu: 100, mebibytes: 64 },
+  { addon: "vpc-cni", name: "aws-node", kind: "DaemonSet", replicas: 1, milliCpu: 50, mebibytes: 0 },
+  { addon: "kube-proxy", name: "kube-proxy", kind: "DaemonSet", replicas: 1, milliCpu: 100, mebibytes: 0 },
+  { addon: "eks-pod-identity-agent", name: "eks-pod-identity-agent", kind: "DaemonSet", replicas: 1, milliCpu: 0, mebibytes: 0 },
+  { addon: "coredns", name: "coredns", kind: "Deployment", replicas: 2, milliCpu: 100, mebibytes: 70 },
+  { addon: "aws-ebs-csi-driver", name: "ebs-csi-controller", kind: "Deployment", replicas: 2, milliCpu: 60, mebibytes: 232 },
+  { addon: "aws-ebs-csi-driver", name: "ebs-csi-node", kind: "DaemonSet", replicas: 1, milliCpu: 30, mebibytes: 104 },
+];

@@ -18,7 +18,7 @@ import { DataAwsEksAddonVersion } from "@cdktf/provider-aws/lib/data-aws-eks-add
 import { DataAwsIamUser } from "@cdktf/provider-aws/lib/data-aws-iam-user";
 import { CustomerManagedKey } from "../kms/customer-managed-key";
 import { IrsaRole, IRSA_AUDIENCE, stripHttps } from "../iam/irsa-role";
-import { AWS_MANAGED_POLICY, EKS_CLUSTER_ADMIN_ACCESS_POLICY, EKS_ADMIN_VIEW_ACCESS_POLICY } from "../iam/managed-policies";
+import { AWS_MANAGED_POLICY, EKS_AUTO_NODE_ACCESS_POLICY, EKS_CLUSTER_ADMIN_ACCESS_POLICY, EKS_ADMIN_VIEW_ACCESS_POLICY } from "../iam/managed-policies";
 import { EksManagedNodeGroup, type EksNodeGroupSpec } from "./managed-node-group";
 import { ADDON_CONFIGURATION, ADDONS_BEFORE_NODES, AUTO_MODE_ADDONS, CONTAINER_INSIGHTS_LOG_GROUPS, EKS_ADDONS, EKS_CONTROL_PLANE_LOG_TYPES, type EksAddonName } from "./addons";
 
@@ -74,8 +74,10 @@ export interface EksClusterProps {
   readonly logRetentionDays: number;
   /**
    * `managed-node-groups`: EKS managed node groups from `nodeGroups`, plus the core add-ons.
-   * `auto-mode`: EKS Auto Mode runs compute, networking, DNS and block storage itself;
-   * `nodeGroups` must then be empty.
+   * `auto-mode`: EKS Auto Mode runs compute, networking, DNS and block storage itself, with none of
+   * its built-in node pools: the nodes come from NodePools of a custom NodeClass (Kubernetes
+   * objects, made where the cluster's other Kubernetes objects are) that use `nodeRoleName`, which
+   * gets the EC2 access entry they need here. `nodeGroups` must then be empty.
    */
   readonly computeMode: EksComputeMode;
   readonly nodeGroups: readonly EksNodeGroupSpec[];
@@ -127,6 +129,8 @@ export class EksCluster extends Construct {
   readonly clusterRoleArn: string;
   /** Role of the EC2 nodes (managed node groups, or Auto Mode's node pools). */
   readonly nodeRoleArn: string;
+  /** Its name: what an Auto Mode NodeClass's `spec.role` takes. */
+  readonly nodeRoleName: string;
   readonly secretsKmsKeyArn: string;
   readonly logsKmsKeyArn: string;
   /** Key of the node root volumes and of persistent volumes (name it in the StorageClass). */
@@ -147,7 +151,7 @@ export class EksCluster extends Construct {
     const autoMode = props.computeMode === "auto-mode";
     if (autoMode && props.nodeGroups.length > 0) {
       throw new Error(
-        `EKS cluster ${props.name}: computeMode "auto-mode" provisions nodes itself, but ${props.nodeGroups.length} node group(s) are configured. Fix: remove the node groups, or use computeMode "managed-node-groups".`,
+        `EKS cluster ${props.name}: computeMode "auto-mode" takes its nodes from Auto Mode NodePools, but ${props.nodeGroups.length} managed node group(s) are configured. Fix: remove the node groups (describe the capacity as NodePools), or use computeMode "managed-node-groups".`,
       );
     }
     if (!autoMode && props.nodeGroups.length === 0) {
@@ -250,7 +254,8 @@ export class EksCluster extends Construct {
 
     // ---- Node IAM role ----------------------------------------------------------------------
     const nodeTrust = new DataAwsIamPolicyDocument(this, "node-trust", {
-      statement: [{ sid: "Ec2AssumesNodeRole", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }],
+      // Auto Mode's node role also lets EC2 tag the session (terraform-aws-eks v20.37.2 main.tf, eks_auto role).
+      statement: [{ sid: "Ec2AssumesNodeRole", actions: autoMode ? ["sts:AssumeRole", "sts:TagSession"] : ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }],
     });
     const nodeRole = new IamRole(this, "node-role", {
       name: `${name}-node`,
@@ -259,6 +264,7 @@ export class EksCluster extends Construct {
       forceDetachPolicies: true,
     });
     this.nodeRoleArn = nodeRole.arn;
+    this.nodeRoleName = nodeRole.name;
     // The CNI policy is not on the nodes: the vpc-cni add-on gets it through its own IRSA role.
     const nodePolicies = autoMode
       ? [AWS_MANAGED_POLICY.eksWorkerNodeMinimal, AWS_MANAGED_POLICY.ecrPullOnly]
@@ -307,7 +313,11 @@ export class EksCluster extends Construct {
       ...(autoMode
         ? {
             bootstrapSelfManagedAddons: false,
-            computeConfig: { enabled: true, nodePools: ["general-purpose", "system"], nodeRoleArn: nodeRole.arn },
+            // No built-in node pools (they cannot be bounded): EKS then refuses a node role here,
+            // which goes into the custom NodeClass instead (EKS user guide, automode/create-node-pool.adoc,
+            // "Cluster without built-in node pools"; CreateCluster: "When Compute Config nodeRoleArn is
+            // not null or empty, nodePool value(s) must be provided").
+            computeConfig: { enabled: true, nodePools: [] },
             kubernetesNetworkConfig: { elasticLoadBalancing: { enabled: true } },
             storageConfig: { blockStorage: { enabled: true } },
           }
@@ -322,8 +332,19 @@ export class EksCluster extends Construct {
     this.nodeSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
     this.oidcIssuerUrl = this.cluster.identity.get(0).oidc.get(0).issuer;
 
-    // ---- Access entries: cluster admins -----------------------------------------------------
+    // ---- Access entries: cluster admins, and Auto Mode's nodes ---------------------------------
     this.adminRoleArn = this.clusterAdminAccess(name, account, props.clusterAdmins);
+    if (autoMode) {
+      // EKS creates this entry itself only for its built-in NodeClass.
+      const entry = new EksAccessEntry(this, "auto-mode-nodes", { clusterName: this.cluster.name, principalArn: nodeRole.arn, type: "EC2", dependsOn: nodeRoleReady });
+      new EksAccessPolicyAssociation(this, "auto-mode-nodes-policy", {
+        clusterName: this.cluster.name,
+        principalArn: nodeRole.arn,
+        policyArn: EKS_AUTO_NODE_ACCESS_POLICY,
+        accessScope: { type: "cluster" },
+        dependsOn: [entry],
+      });
+    }
 
     // ---- IRSA: OIDC provider and add-on roles -----------------------------------------------
     const oidc = new IamOpenidConnectProvider(this, "oidc-provider", {

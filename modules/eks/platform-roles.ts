@@ -30,6 +30,8 @@ export interface PlatformIrsaRolesProps {
   readonly secretStores: readonly SecretStoreGrant[];
   /** KMS keys those secrets are encrypted with; decrypted through Secrets Manager only. */
   readonly secretKmsKeyArns: readonly string[];
+  /** Create the AWS Load Balancer Controller's role (not on EKS Auto Mode, which runs its own controller). */
+  readonly loadBalancerController: boolean;
 }
 
 /**
@@ -41,7 +43,8 @@ export interface PlatformIrsaRolesProps {
  */
 export class PlatformIrsaRoles extends Construct {
   readonly secretStores: Readonly<Record<string, IrsaRole>>;
-  readonly loadBalancerController: IrsaRole;
+  readonly loadBalancerController?: IrsaRole;
+  /** Empty when the controller's role is not created. */
   readonly loadBalancerControllerRoleArn: string;
   /** namespace → ARN of its SecretStore's role. */
   readonly secretStoreRoleArns: Readonly<Record<string, string>>;
@@ -87,12 +90,14 @@ export class PlatformIrsaRoles extends Construct {
     this.secretStores = stores;
     this.secretStoreRoleArns = Object.fromEntries(Object.entries(stores).map(([namespace, role]) => [namespace, role.arn]));
 
-    this.loadBalancerController = new IrsaRole(this, "load-balancer-controller", {
-      name: `${props.namePrefix}-load-balancer-controller`,
-      ...oidc,
-      ...PLATFORM_SERVICE_ACCOUNTS.loadBalancerController,
-      inlinePolicies: { "aws-load-balancer-controller": JSON.stringify(AWS_LOAD_BALANCER_CONTROLLER_POLICY) },
-    });
-    this.loadBalancerControllerRoleArn = this.loadBalancerController.arn;
+    this.loadBalancerController = props.loadBalancerController
+      ? new IrsaRole(this, "load-balancer-controller", {
+          name: `${props.namePrefix}-load-balancer-controller`,
+          ...oidc,
+          ...PLATFORM_SERVICE_ACCOUNTS.loadBalancerController,
+          inlinePolicies: { "aws-load-balancer-controller": JSON.stringify(AWS_LOAD_BALANCER_CONTROLLER_POLICY) },
+        })
+      : undefined;
+    this.loadBalancerControllerRoleArn = this.loadBalancerController?.arn ?? "";
   }
 }

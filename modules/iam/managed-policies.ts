@@ -31,3 +31,9 @@ export const EKS_CLUSTER_ADMIN_ACCESS_POLICY = "arn:aws:eks::aws:cluster-access-
  * access-policy-reference ("AmazonEKSAdminViewPolicy"), read 2026-12-01.
  */
 export const EKS_ADMIN_VIEW_ACCESS_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy";
+
+/**
+ * What the nodes of an EKS Auto Mode custom NodeClass need to join the cluster: an access entry of
+ * type EC2 with this policy (EKS user guide, automode/create-node-class.adoc, "auto-node-access-entry").
+ */
+export const EKS_AUTO_NODE_ACCESS_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAutoNodePolicy";

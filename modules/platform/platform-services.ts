@@ -9,11 +9,25 @@ import {
   argoCdValues,
   externalSecretsValues,
   kubePrometheusStackValues,
+  kyvernoAdmissionReplicas,
+  kyvernoValues,
   loadBalancerControllerValues,
   metricsServerValues,
   toHelmValues,
   type MonitoringSettings,
 } from "./values";
+import {
+  argoCdWorkloads,
+  externalSecretsWorkloads,
+  kubePrometheusStackWorkloads,
+  kyvernoWorkloads,
+  loadBalancerControllerWorkloads,
+  metricsServerWorkloads,
+  withResources,
+  type Workload,
+} from "./workloads";
+import { ARGOCD_HA_REPLICAS } from "./values";
+import { nodeClass, nodePool, type NodeClassProps, type NodePoolSpec } from "./node-pools";
 import { appOfApps, appProjects, grafanaAdminExternalSecret, namespacedSecretStore } from "./manifests";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
@@ -47,10 +61,17 @@ export interface PlatformServicesProps {
   /** The cluster the services run on; values may be Terraform references (remote state). */
   readonly cluster: { readonly name: string; readonly region: string; readonly vpcId: string; readonly vpcCidr: string; readonly kubernetesVersion: string };
   /**
-   * EKS Auto Mode: its network policy controller is switched on by a ConfigMap (the VPC CNI
-   * add-on's `enableNetworkPolicy` does it on managed node groups, in the core stack).
+   * EKS Auto Mode: the NodeClass and NodePools every pod runs on (created before any release), and
+   * its network policy controller switched on by a ConfigMap (the VPC CNI add-on's
+   * `enableNetworkPolicy` does it on managed node groups, in the core stack). Omitted: managed
+   * node groups.
    */
-  readonly autoMode: boolean;
+  readonly autoMode?: {
+    /** What every pool's NodeClass shares: role, subnets, security group, volume key, tags. */
+    readonly nodes: Omit<NodeClassProps, "name" | "diskSizeGib">;
+    /** One NodeClass (with the pool's disk size) and one NodePool each, named after the pool. */
+    readonly nodePools: readonly NodePoolSpec[];
+  };
   readonly ebsProvisioner: EbsProvisioner;
   /** KMS key (ARN) every persistent volume is encrypted with; the StorageClass names it. */
   readonly ebsKmsKeyArn: string;
@@ -59,7 +80,7 @@ export interface PlatformServicesProps {
   /** Argo CD; omitted = not installed. Without `appOfApps` it is installed with no applications. */
   readonly argocd?: { readonly highAvailability: boolean; readonly appOfApps?: AppOfAppsProps };
   /** kube-prometheus-stack; omitted = not installed. Needs `externalSecrets` (Grafana's admin secret). */
-  readonly monitoring?: Omit<MonitoringSettings, "storageClassName" | "grafanaAdminSecretName"> & {
+  readonly monitoring?: Omit<MonitoringSettings, "storageClassName" | "grafanaAdminSecretName" | "kubeProxyAndCoreDnsPods"> & {
     /** Name of the Secrets Manager secret with Grafana's admin username and password. */
     readonly grafanaAdminSecretsManagerName: string;
   };
@@ -92,12 +113,16 @@ export const APP_OF_APPS_NAME = "app-of-apps";
  */
 export class PlatformServices extends Construct {
   readonly releases: Partial<Record<PlatformChart, Release>> = {};
+  /** The pods each release runs, with their resources (modules/platform/workloads.ts). */
+  readonly workloads: Partial<Record<PlatformChart, readonly Workload[]>> = {};
   readonly storageClass: StorageClassV1;
   readonly secretStores: Record<string, Manifest> = {};
   readonly grafanaAdminSecret?: Manifest;
   readonly appOfApps?: Manifest;
   readonly appProjects: Manifest[] = [];
   readonly policies: Manifest[] = [];
+  /** Auto Mode's NodeClass and NodePools (empty with managed node groups). */
+  readonly capacity: Manifest[] = [];
   /** Namespace name → the namespace and its NetworkPolicies. */
   readonly namespaces: Record<string, NamespaceV1> = {};
   readonly networkPolicies: Record<string, Manifest[]> = {};
@@ -106,6 +131,15 @@ export class PlatformServices extends Construct {
     super(scope, id);
     if (props.monitoring && !props.externalSecrets) {
       throw new Error("PlatformServices: monitoring needs externalSecrets, which supplies Grafana's admin credentials from Secrets Manager.");
+    }
+
+    if (props.autoMode) {
+      const { nodes, nodePools } = props.autoMode;
+      for (const { diskSizeGib, ...pool } of nodePools) {
+        const classObject = new Manifest(this, `node-class-${pool.name}`, { manifest: asManifest(nodeClass({ ...nodes, name: pool.name, diskSizeGib })) });
+        const poolObject = new Manifest(this, `node-pool-${pool.name}`, { manifest: asManifest(nodePool({ ...pool, nodeClassName: pool.name })), dependsOn: [classObject] });
+        this.capacity.push(classObject, poolObject);
+      }
     }
 
     this.storageClass = new StorageClassV1(this, "gp3", {
@@ -124,8 +158,7 @@ export class PlatformServices extends Construct {
     if (props.loadBalancerController) {
       const { name: clusterName, region, vpcId } = props.cluster;
       const values = loadBalancerControllerValues({ clusterName, region, vpcId, roleArn: props.loadBalancerController.roleArn });
-      const release = this.release("aws-load-balancer-controller", CHARTS.awsLoadBalancerController, props.charts.awsLoadBalancerController, CHARTS.awsLoadBalancerController.namespace, values, []);
-      this.releases.awsLoadBalancerController = release;
+      const release = this.release("awsLoadBalancerController", CHARTS.awsLoadBalancerController.namespace, values, loadBalancerControllerWorkloads(), [], props);
       afterLoadBalancerController.push(release);
     }
 
@@ -141,13 +174,12 @@ export class PlatformServices extends Construct {
     }
 
     // Resource metrics for `kubectl top` and the Horizontal Pod Autoscaler (EKS installs none).
-    this.releases.metricsServer = this.release("metrics-server", CHARTS.metricsServer, props.charts.metricsServer, CHARTS.metricsServer.namespace, metricsServerValues(), afterLoadBalancerController);
+    this.release("metricsServer", CHARTS.metricsServer.namespace, metricsServerValues(), metricsServerWorkloads(), afterLoadBalancerController, props);
 
     let externalSecretsRelease: Release | undefined;
     if (props.externalSecrets) {
       const namespace = platformNamespace("external-secrets-namespace", CHARTS.externalSecrets.namespace);
-      externalSecretsRelease = this.release("external-secrets", CHARTS.externalSecrets, props.charts.externalSecrets, namespace, externalSecretsValues(), afterLoadBalancerController);
-      this.releases.externalSecrets = externalSecretsRelease;
+      externalSecretsRelease = this.release("externalSecrets", namespace, externalSecretsValues(), externalSecretsWorkloads(), afterLoadBalancerController, props);
     }
     /** A SecretStore for Secrets Manager in one namespace, authenticated as its own reader service account. */
     const secretStore = (namespace: string): Manifest | undefined => {
@@ -167,8 +199,8 @@ export class PlatformServices extends Construct {
 
     if (props.policyEngine) {
       const namespace = platformNamespace("kyverno-namespace", CHARTS.kyverno.namespace);
-      const release = this.release("kyverno", CHARTS.kyverno, props.charts.kyverno, namespace, {}, afterLoadBalancerController);
-      this.releases.kyverno = release;
+      const admission = { admissionReplicas: kyvernoAdmissionReplicas(props.policyEngine.mode) };
+      const release = this.release("kyverno", namespace, kyvernoValues(admission), kyvernoWorkloads(admission), afterLoadBalancerController, props);
       const policies = baselinePolicies({ mode: props.policyEngine.mode, allowedImages: props.policyEngine.allowedImages, requestsRequiredIn: props.applicationNamespaces });
       for (const policy of policies) {
         this.policies.push(new Manifest(this, `policy-${policy.metadata.name}`, { manifest: asManifest(policy), dependsOn: [release] }));
@@ -193,12 +225,13 @@ export class PlatformServices extends Construct {
         wait: { condition: [{ type: "Ready", status: "True" }] },
         dependsOn: [store],
       });
-      const values = kubePrometheusStackValues({ ...sizes, storageClassName: this.storageClass.metadata.name, grafanaAdminSecretName: GRAFANA_ADMIN_SECRET });
-      this.releases.kubePrometheusStack = this.release("kube-prometheus-stack", CHARTS.kubePrometheusStack, props.charts.kubePrometheusStack, namespace, values, [
-        ...afterLoadBalancerController,
-        this.grafanaAdminSecret,
-        this.namespaces[NODE_EXPORTER_NAMESPACE]!,
-      ], 900);
+      const values = kubePrometheusStackValues({
+        ...sizes,
+        storageClassName: this.storageClass.metadata.name,
+        grafanaAdminSecretName: GRAFANA_ADMIN_SECRET,
+        kubeProxyAndCoreDnsPods: !props.autoMode,
+      });
+      this.release("kubePrometheusStack", namespace, values, kubePrometheusStackWorkloads(sizes), [...afterLoadBalancerController, this.grafanaAdminSecret, this.namespaces[NODE_EXPORTER_NAMESPACE]!], props, 900);
     }
 
     for (const name of props.applicationNamespaces) {
@@ -208,8 +241,9 @@ export class PlatformServices extends Construct {
 
     if (props.argocd) {
       const namespace = platformNamespace("argocd-namespace", CHARTS.argoCd.namespace);
-      const release = this.release("argo-cd", CHARTS.argoCd, props.charts.argoCd, namespace, argoCdValues(props.argocd), afterLoadBalancerController);
-      this.releases.argoCd = release;
+      const { highAvailability } = props.argocd;
+      const workloads = argoCdWorkloads({ highAvailability, replicas: highAvailability ? ARGOCD_HA_REPLICAS : 1 });
+      const release = this.release("argoCd", namespace, argoCdValues(props.argocd), workloads, afterLoadBalancerController, props);
       const source = props.argocd.appOfApps;
       // Projects instead of Argo CD's default one, which may deploy anything anywhere.
       for (const project of appProjects({ namespace, repoUrl: source?.repoUrl ?? "", applicationNamespaces: props.applicationNamespaces })) {
@@ -240,22 +274,29 @@ export class PlatformServices extends Construct {
     return namespace.metadata.name;
   }
 
-  private release(id: string, spec: ReleaseSpec, source: ChartRef, namespace: string, values: object, dependsOn: ITerraformDependable[], timeoutSeconds = 600): Release {
-    return new Release(this, id, {
+  /** A Helm release of one platform chart, its containers' resources written into its values. */
+  private release(chart: PlatformChart, namespace: string, values: object, workloads: readonly Workload[], dependsOn: ITerraformDependable[], props: PlatformServicesProps, timeoutSeconds = 600): Release {
+    const spec: ReleaseSpec = CHARTS[chart];
+    const source: ChartRef = props.charts[chart];
+    this.workloads[chart] = workloads;
+    const release = new Release(this, spec.releaseName, {
       name: spec.releaseName,
       chart: source.chart,
       repository: source.repository,
       version: source.version,
       namespace,
       createNamespace: false,
-      values: [toHelmValues(values)],
+      values: [toHelmValues(withResources(values, workloads))],
       // A failed install or upgrade rolls back instead of leaving a half-applied release.
       atomic: true,
       cleanupOnFail: true,
       maxHistory: 10,
       timeout: timeoutSeconds,
-      dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
+      // Pods need nodes: in Auto Mode, the NodePools come first.
+      dependsOn: [...this.capacity, ...dependsOn].length > 0 ? [...this.capacity, ...dependsOn] : undefined,
     });
+    this.releases[chart] = release;
+    return release;
   }
 }
 

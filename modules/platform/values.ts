@@ -1,4 +1,5 @@
 import { IRSA_ROLE_ANNOTATION, IRSA_SERVICE_ACCOUNTS, NODE_EXPORTER_NAMESPACE } from "./charts";
+import { LOAD_BALANCER_CONTROLLER_REPLICAS, METRICS_SERVER_REPLICAS, REDIS_HA_REPLICAS } from "./workloads";
 
 /**
  * Typed Helm values for each chart: only the keys this project sets, named exactly as in the
@@ -40,7 +41,9 @@ export interface ArgoCdSettings {
 }
 
 export interface ArgoCdValues {
-  readonly "redis-ha": { readonly enabled: boolean };
+  readonly "redis-ha": { readonly enabled: boolean; readonly replicas?: number; readonly haproxy?: { readonly replicas: number } };
+  readonly dex: { readonly enabled: boolean };
+  readonly notifications: { readonly enabled: boolean };
   readonly controller: { readonly replicas: number };
   readonly server: { readonly replicas: number };
   readonly repoServer: { readonly replicas: number };
@@ -53,8 +56,13 @@ export const ARGOCD_HA_REPLICAS = 2;
 export function argoCdValues(settings: ArgoCdSettings): ArgoCdValues {
   const replicas = settings.highAvailability ? ARGOCD_HA_REPLICAS : 1;
   return {
-    // HA Redis (3 pods with Sentinel and HAProxy) takes the single Redis's place when highly available.
-    "redis-ha": { enabled: settings.highAvailability },
+    // HA Redis (3 pods with Sentinel, and 3 HAProxy pods, each set one pod per node) takes the
+    // single Redis's place when highly available; the counts are redis-ha's defaults, written out.
+    "redis-ha": settings.highAvailability ? { enabled: true, replicas: REDIS_HA_REPLICAS, haproxy: { replicas: REDIS_HA_REPLICAS } } : { enabled: false },
+    // Dex serves SSO connectors and the notifications controller sends to configured services;
+    // neither is configured, and each would take a pod slot on every cluster (capacity test).
+    dex: { enabled: false },
+    notifications: { enabled: false },
     // With more than one replica the chart shards clusters across controller pods.
     controller: { replicas },
     server: { replicas },
@@ -76,6 +84,13 @@ export interface MonitoringSettings {
   readonly storageClassName: string;
   /** Kubernetes Secret (materialised by External Secrets) holding Grafana's admin credentials. */
   readonly grafanaAdminSecretName: string;
+  /**
+   * Whether kube-proxy and CoreDNS run as pods that Prometheus can find. Not on EKS Auto Mode,
+   * which runs both itself (EKS user guide, workloads/eks-add-ons.adoc): their ServiceMonitors would
+   * find no target, and kube-prometheus-stack's KubeProxyDown (`absent(up{job="kube-proxy"})`)
+   * would fire forever.
+   */
+  readonly kubeProxyAndCoreDnsPods: boolean;
 }
 
 /** Keys of the Grafana admin Secret in the cluster (the grafana chart's defaults). */
@@ -103,6 +118,8 @@ export interface KubePrometheusStackValues {
   readonly kubeControllerManager: { readonly enabled: boolean };
   readonly kubeScheduler: { readonly enabled: boolean };
   readonly kubeEtcd: { readonly enabled: boolean };
+  readonly kubeProxy: { readonly enabled: boolean };
+  readonly coreDns: { readonly enabled: boolean };
   readonly "prometheus-node-exporter": { readonly namespaceOverride: string };
   readonly grafana: {
     readonly enabled: boolean;
@@ -145,6 +162,8 @@ export function kubePrometheusStackValues(settings: MonitoringSettings): KubePro
     kubeControllerManager: { enabled: false },
     kubeScheduler: { enabled: false },
     kubeEtcd: { enabled: false },
+    kubeProxy: { enabled: settings.kubeProxyAndCoreDnsPods },
+    coreDns: { enabled: settings.kubeProxyAndCoreDnsPods },
     // The node exporter needs the host's namespaces: it runs apart, in a namespace that allows it.
     "prometheus-node-exporter": { namespaceOverride: NODE_EXPORTER_NAMESPACE },
     grafana: {
@@ -188,6 +207,7 @@ export interface LoadBalancerControllerSettings {
 }
 
 export interface LoadBalancerControllerValues {
+  readonly replicaCount: number;
   readonly clusterName: string;
   readonly region: string;
   readonly vpcId: string;
@@ -196,6 +216,7 @@ export interface LoadBalancerControllerValues {
 
 export function loadBalancerControllerValues(settings: LoadBalancerControllerSettings): LoadBalancerControllerValues {
   return {
+    replicaCount: LOAD_BALANCER_CONTROLLER_REPLICAS,
     clusterName: settings.clusterName,
     // Set explicitly: with IMDSv2 hop limit 1 the controller cannot discover region and VPC itself.
     region: settings.region,
@@ -212,14 +233,29 @@ export function loadBalancerControllerValues(settings: LoadBalancerControllerSet
 
 export interface MetricsServerValues {
   readonly replicas: number;
-  readonly resources: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly memory: string } };
   readonly podDisruptionBudget: { readonly enabled: boolean; readonly minAvailable: number };
 }
 
-/**
- * Two replicas, so the resource metrics API (and every HorizontalPodAutoscaler) survives a node
- * drain; requests as the chart's values.yaml suggests for small clusters (100m, 200Mi).
- */
+/** Replicated with a disruption budget, so the resource metrics API (and every HorizontalPodAutoscaler) survives a node drain. */
 export function metricsServerValues(): MetricsServerValues {
-  return { replicas: 2, resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "400Mi" } }, podDisruptionBudget: { enabled: true, minAvailable: 1 } };
+  return { replicas: METRICS_SERVER_REPLICAS, podDisruptionBudget: { enabled: true, minAvailable: 1 } };
+}
+
+// ---------------------------------------------------------------- Kyverno
+
+export interface KyvernoValues {
+  readonly admissionController: { readonly replicas: number };
+}
+
+/**
+ * Admission controllers: with policies enforced, pods are admitted only while one answers, so
+ * enforcing clusters run two (the chart's NOTES.txt: below 2 "Kyverno is not running in high
+ * availability mode"); auditing clusters run one.
+ */
+export function kyvernoAdmissionReplicas(mode: "audit" | "enforce"): number {
+  return mode === "enforce" ? 2 : 1;
+}
+
+export function kyvernoValues(settings: { readonly admissionReplicas: number }): KyvernoValues {
+  return { admissionController: { replicas: settings.admissionReplicas } };
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { availabilityZonesOf, isKnownRegion, KNOWN_REGIONS, type AwsRegion } from "./regions";
 import { cidrsOverlap, coversEveryAddress, isPrivateCidr, parseCidr } from "../../modules/network/cidr";
 import { INTERFACE_ENDPOINT_SERVICES } from "../../modules/network/endpoints";
-import { isOfferedIn, offeredAlternatives } from "./instance-types";
+import { instanceTypeCatalog, isOfferedIn, offeredAlternatives } from "./instance-types";
 import { PLATFORM_NAMESPACES } from "../../modules/platform/charts";
 import { isGraviton } from "../../modules/eks/instance-types";
 import { estimatedMaxConnections } from "../../modules/database/instance-classes";
@@ -96,8 +96,9 @@ export const nodeGroupSchema = z.strictObject({
   instanceTypes: z
     .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "is not an EC2 instance type." + fix("use a type such as t3.medium.") }))
     .min(1, { error: "needs at least one instance type." + fix("list instance types, e.g. [\"t3.medium\"].") }).describe("EC2 instance types; one CPU architecture per group."),
-  minSize: positiveInt("minSize").describe("Fewest nodes."),
-  desiredSize: positiveInt("desiredSize").describe("Nodes at creation; an autoscaler owns it afterwards (ignore_changes)."),
+  minSize: positiveInt("minSize").describe("Fewest nodes: the capacity the platform must fit in (a unit test sums its requests against it)."),
+  /** @default minSize */
+  desiredSize: positiveInt("desiredSize").optional().describe("Managed node groups only: nodes at creation. Default: minSize. Auto Mode has none (it scales to what pods request)."),
   maxSize: positiveInt("maxSize").min(1, { error: "maxSize must be at least 1." + fix("raise maxSize.") }).describe("Most nodes; minSize \u2264 desiredSize \u2264 maxSize."),
   diskSizeGib: z.number().int().min(20).max(16384).describe("Root volume (gp3, encrypted with the cluster's EBS key), GiB."),
   capacityType: z.enum(["ON_DEMAND", "SPOT"]).describe("ON_DEMAND or SPOT."),
@@ -155,8 +156,11 @@ export const platformSchema = z.strictObject({
     grafanaStorageGib: boundedInt("grafanaStorageGib", 1, 1024, "10"),
   }).describe("kube-prometheus-stack: Prometheus, Alertmanager, Grafana (docs/platform.md)."),
   externalSecrets: z.strictObject({ enabled: z.boolean() }).default({ enabled: true }).describe("External Secrets Operator, with a SecretStore per namespace that reads Secrets Manager (monitoring, application namespaces); monitoring needs it."),
-  /** Must be false on an EKS Auto Mode cluster, which brings its own controller (a config rule enforces it). */
-  loadBalancerController: z.strictObject({ enabled: z.boolean() }).default({ enabled: true }).describe("AWS Load Balancer Controller; must be off on EKS Auto Mode."),
+  /**
+   * Must be false on an EKS Auto Mode cluster, which brings its own controller (a config rule enforces it).
+   * @default on with managed node groups, off in Auto Mode
+   */
+  loadBalancerController: z.strictObject({ enabled: z.boolean().optional() }).default({}).describe("AWS Load Balancer Controller. Default: on with managed node groups, off in Auto Mode (which runs its own; enabling it there is refused)."),
   policyEngine: z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -219,7 +223,7 @@ function platformIssues(
   }
   // redis-ha runs 3 Redis pods that must land on 3 different nodes.
   const minNodes = env.eks.nodeGroups.reduce((sum, group) => sum + group.minSize, 0);
-  if (argocd.enabled && argocd.highAvailability && env.eks.computeMode === "managed-node-groups" && minNodes < 3) {
+  if (argocd.enabled && argocd.highAvailability && minNodes < 3) {
     issue(
       at("argocd", "highAvailability"),
       `true, but the node groups guarantee only ${minNodes} node(s) and highly available Argo CD spreads redis-ha over 3.` +
@@ -262,9 +266,9 @@ function withTierDefaults<
     stateBackend: { protectFromDestroy?: boolean; noncurrentVersionRetentionDays?: number };
     protectCoreFromDestroy?: boolean;
     network: { flowLogRetentionDays?: number };
-    eks: { logRetentionDays?: number };
+    eks: { computeMode: "managed-node-groups" | "auto-mode"; logRetentionDays?: number; nodeGroups: readonly z.infer<typeof nodeGroupSchema>[] };
     database: { deletionProtection?: boolean; logRetentionDays?: number };
-    platform: { policyEngine: { mode?: "audit" | "enforce" } };
+    platform: { policyEngine: { mode?: "audit" | "enforce" }; loadBalancerController: { enabled?: boolean } };
   },
 >(env: T) {
   const tier = TIER_SETTINGS[env.tier];
@@ -277,13 +281,22 @@ function withTierDefaults<
     },
     protectCoreFromDestroy: env.protectCoreFromDestroy ?? tier.protectCoreFromDestroy,
     network: { ...env.network, flowLogRetentionDays: env.network.flowLogRetentionDays ?? tier.logRetentionDays },
-    eks: { ...env.eks, logRetentionDays: env.eks.logRetentionDays ?? tier.logRetentionDays },
+    eks: {
+      ...env.eks,
+      logRetentionDays: env.eks.logRetentionDays ?? tier.logRetentionDays,
+      nodeGroups: env.eks.nodeGroups.map((group) => ({ ...group, desiredSize: group.desiredSize ?? group.minSize })),
+    },
     database: {
       ...env.database,
       deletionProtection: env.database.deletionProtection ?? tier.databaseDeletionProtection,
       logRetentionDays: env.database.logRetentionDays ?? tier.logRetentionDays,
     },
-    platform: { ...env.platform, policyEngine: { ...env.platform.policyEngine, mode: env.platform.policyEngine.mode ?? tier.policyEnforcement } },
+    platform: {
+      ...env.platform,
+      policyEngine: { ...env.platform.policyEngine, mode: env.platform.policyEngine.mode ?? tier.policyEnforcement },
+      // Auto Mode runs its own load balancer controller; managed node groups need the chart's.
+      loadBalancerController: { enabled: env.platform.loadBalancerController.enabled ?? env.eks.computeMode !== "auto-mode" },
+    },
   };
 }
 
@@ -333,8 +346,9 @@ export const environmentSchema = z
       mustNotOverlapWith: z.array(z.string()).default([]).describe("Environments whose VPCs must stay disjoint from this one."),
     }),
     eks: z.strictObject({
-      computeMode: z.enum(["managed-node-groups", "auto-mode"]).default("managed-node-groups").describe("managed-node-groups, or auto-mode (no node groups, no load balancer controller)."),
-      nodeGroups: z.array(nodeGroupSchema).describe("Managed node groups (managed-node-groups mode)."),
+      /** @default "auto-mode", as the seed draws the clusters */
+      computeMode: z.enum(["managed-node-groups", "auto-mode"]).default("auto-mode").describe("auto-mode (default: EKS Auto Mode scales nodes to what pods request, within the node pools' limits), or managed-node-groups (fixed-size groups; no autoscaler is installed)."),
+      nodeGroups: z.array(nodeGroupSchema).describe("The cluster's capacity. auto-mode: each entry is an Auto Mode NodePool whose maxSize bounds it (CPU and memory limits of maxSize of its largest type), listed in order of preference; managed-node-groups: each is a managed node group."),
       publicAccessCidrs: z.array(cidr("eks.publicAccessCidrs entries")).describe("Ranges that may reach the public API endpoint; empty: private only. Never the whole internet."),
       /**
        * Existing IAM roles or users of this environment's account made cluster admins, besides the
@@ -475,15 +489,20 @@ export const environmentSchema = z
       }
     });
 
-    // Node groups: min <= desired <= max, and unique names; Auto Mode brings its own compute.
+    // Node groups (Auto Mode node pools): min <= desired <= max, and unique names.
     const names = new Set<string>();
     env.eks.nodeGroups.forEach((group, i) => {
       const at = (field: string) => ["eks", "nodeGroups", i, field];
-      if (group.minSize > group.desiredSize) {
-        issue(at("minSize"), `minSize ${group.minSize} is greater than desiredSize ${group.desiredSize} in node group "${group.name}".` + fix("make minSize <= desiredSize <= maxSize."));
+      // desiredSize defaults to minSize (withTierDefaults); an explicit one must lie between the bounds.
+      const desiredSize = group.desiredSize ?? group.minSize;
+      if (group.minSize > desiredSize) {
+        issue(at("minSize"), `minSize ${group.minSize} is greater than desiredSize ${desiredSize} in node group "${group.name}".` + fix("make minSize <= desiredSize <= maxSize."));
       }
-      if (group.desiredSize > group.maxSize) {
-        issue(at("desiredSize"), `desiredSize ${group.desiredSize} is greater than maxSize ${group.maxSize} in node group "${group.name}".` + fix("make minSize <= desiredSize <= maxSize."));
+      if (desiredSize > group.maxSize && group.minSize <= group.maxSize) {
+        issue(at("desiredSize"), `desiredSize ${desiredSize} is greater than maxSize ${group.maxSize} in node group "${group.name}".` + fix("make minSize <= desiredSize <= maxSize."));
+      }
+      if (group.minSize > group.maxSize) {
+        issue(at("minSize"), `minSize ${group.minSize} is greater than maxSize ${group.maxSize} in node group "${group.name}".` + fix("make minSize <= maxSize."));
       }
       if (names.has(group.name)) {
         issue(at("name"), `node group name "${group.name}" is used twice.` + fix("give each node group its own name."));
@@ -495,6 +514,19 @@ export const environmentSchema = z
             fix(`use a type ${env.region} offers, e.g. t3.medium; the recorded list is src/config/catalog/ec2-instance-types.json.`));
         }
       });
+      // EKS Auto Mode "only creates instances of supported types, and that meet a minimum size
+      // requirement: more than 1 CPU; instance size is not nano, micro or small" (EKS user guide,
+      // automode/automode-learn-instances.adoc, auto-supported-instances).
+      if (env.eks.computeMode === "auto-mode") {
+        group.instanceTypes.forEach((type, j) => {
+          const size = type.split(".")[1] ?? "";
+          const vcpus = instanceTypeCatalog().types[type]?.[0];
+          if (["nano", "micro", "small"].includes(size) || (vcpus !== undefined && vcpus <= 1)) {
+            issue(["eks", "nodeGroups", i, "instanceTypes", j], `${type} is too small for EKS Auto Mode, which starts only instances with more than 1 vCPU that are not nano, micro or small.` +
+              fix("use a medium or larger type, e.g. t3.medium."));
+          }
+        });
+      }
       const graviton = group.instanceTypes.filter(isGraviton);
       if (graviton.length > 0 && graviton.length < group.instanceTypes.length) {
         issue(at("instanceTypes"), `${JSON.stringify(group.instanceTypes)} mix Graviton (arm64: ${graviton.join(", ")}) and x86_64 types in node group "${group.name}"; a node group runs one AMI architecture.` +
@@ -507,8 +539,8 @@ export const environmentSchema = z
       issue(["database", "instanceClass"], `${env.database.instanceClass} is not an RDS class this project knows the memory of (db.t3/t4g micro to 2xlarge, db.m5/m6g/m6i/m7g and db.r5/r6g/r6i/r7g large and up).` +
         fix("pick one of those classes (modules/database/instance-classes.ts), or add the class's memory there."));
     }
-    if (env.eks.computeMode === "managed-node-groups" && env.eks.nodeGroups.length === 0) {
-      issue(["eks", "nodeGroups"], "managed-node-groups mode has no node groups." + fix("add a node group, or set eks.computeMode to \"auto-mode\"."));
+    if (env.eks.nodeGroups.length === 0) {
+      issue(["eks", "nodeGroups"], `${env.eks.computeMode} mode has no capacity: no node groups are listed.` + fix('add one, e.g. { name: "general", instanceTypes: ["t3.medium"], minSize: 2, maxSize: 4, diskSizeGib: 50, capacityType: "ON_DEMAND" }.'));
     }
 
     // Database: replicas need a Multi-AZ primary and an AZ each; storage autoscaling needs headroom.

@@ -13,6 +13,8 @@ export const CORE_OUTPUT = {
   clusterCertificateAuthorityData: "cluster_certificate_authority_data",
   clusterOidcIssuerUrl: "cluster_oidc_issuer_url",
   oidcProviderArn: "oidc_provider_arn",
+  nodeRoleName: "node_role_name",
+  nodeSecurityGroupId: "node_security_group_id",
   secretStoreRoleArns: "secret_store_role_arns",
   loadBalancerControllerRoleArn: "load_balancer_controller_role_arn",
   cloudwatchAgentRoleArn: "cloudwatch_agent_role_arn",

@@ -77,7 +77,8 @@ export class CoreStack extends EnvironmentStack {
       clusterAdmins: clusterAdminsOf(env),
       logRetentionDays: env.eks.logRetentionDays,
       computeMode: env.eks.computeMode,
-      nodeGroups: env.eks.nodeGroups,
+      // In Auto Mode the same capacity becomes NodePools, in the platform stack.
+      nodeGroups: env.eks.computeMode === "managed-node-groups" ? env.eks.nodeGroups.map((group) => ({ ...group, desiredSize: group.desiredSize ?? group.minSize })) : [],
     });
 
     const source = props.replicationSource;
@@ -125,6 +126,7 @@ export class CoreStack extends EnvironmentStack {
       // Each reading namespace gets its own secrets only; the database's master secret none of them.
       secretStores: secretStoreGrants(env, this.accountId),
       secretKmsKeyArns: [secretsKey.arn],
+      loadBalancerController: env.platform.loadBalancerController.enabled ?? false,
     });
 
     this.publishOutputs(grafanaAdmin.name);
@@ -165,7 +167,9 @@ export class CoreStack extends EnvironmentStack {
       [CORE_OUTPUT.clusterOidcIssuerUrl]: { value: this.cluster.oidcIssuerUrl, description: "OIDC issuer URL of the cluster" },
       [CORE_OUTPUT.oidcProviderArn]: { value: this.cluster.oidcProviderArn, description: "IAM OIDC provider ARN (IRSA)" },
       [CORE_OUTPUT.secretStoreRoleArns]: { value: this.platformRoles.secretStoreRoleArns, description: "Namespace → IRSA role of its SecretStore (reads only that namespace's secrets)" },
-      [CORE_OUTPUT.loadBalancerControllerRoleArn]: { value: this.platformRoles.loadBalancerControllerRoleArn, description: "IRSA role of the AWS Load Balancer Controller" },
+      [CORE_OUTPUT.loadBalancerControllerRoleArn]: { value: this.platformRoles.loadBalancerControllerRoleArn, description: "IRSA role of the AWS Load Balancer Controller (empty in Auto Mode)" },
+      [CORE_OUTPUT.nodeRoleName]: { value: this.cluster.nodeRoleName, description: "IAM role of the nodes (Auto Mode NodeClass spec.role)" },
+      [CORE_OUTPUT.nodeSecurityGroupId]: { value: this.cluster.nodeSecurityGroupId, description: "The cluster's primary security group, which the nodes use" },
       [CORE_OUTPUT.cloudwatchAgentRoleArn]: { value: this.cluster.cloudwatchAgentRoleArn, description: "IRSA role of the CloudWatch agent" },
       [CORE_OUTPUT.ebsKmsKeyArn]: { value: this.cluster.ebsKmsKeyArn, description: "KMS key of node and persistent volumes (gp3 StorageClass)" },
       [CORE_OUTPUT.ebsCsiDriverRoleArn]: { value: this.cluster.ebsCsiDriverRoleArn ?? "", description: "IRSA role of the EBS CSI driver (empty in Auto Mode)" },

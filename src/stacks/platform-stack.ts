@@ -12,6 +12,8 @@ import type { EnvironmentConfig } from "../config/types";
 import { CHART_SOURCES, KUBERNETES } from "../config/versions";
 import { PLATFORM_IMAGE_REGISTRIES } from "../../modules/platform/security";
 import { addressOf, terraformData } from "../../modules/terraform/terraform-data";
+import { standardTags } from "../aspects/tags";
+import { autoModeNodePools } from "./node-capacity";
 
 /** The client-go credential plugin API `aws eks get-token` speaks. */
 export const EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1";
@@ -65,7 +67,21 @@ export class PlatformStack extends EnvironmentStack {
 
     this.services = new PlatformServices(this, "platform", {
       cluster: { name: clusterName, region: env.region, vpcId: coreOutput(CORE_OUTPUT.vpcId), vpcCidr: env.network.vpcCidr, kubernetesVersion: KUBERNETES.version },
-      autoMode: env.eks.computeMode === "auto-mode",
+      autoMode:
+        env.eks.computeMode === "auto-mode"
+          ? {
+              nodes: {
+                roleName: coreOutput(CORE_OUTPUT.nodeRoleName),
+                // The core stack makes one private subnet per AZ, in the config's order.
+                subnetSelectorTerms: env.network.availabilityZones.map((_, i) => ({ id: core.outputElement(CORE_OUTPUT.privateSubnetIds, i) })),
+                securityGroupSelectorTerms: [{ id: coreOutput(CORE_OUTPUT.nodeSecurityGroupId) }],
+                volumeKmsKeyArn: coreOutput(CORE_OUTPUT.ebsKmsKeyArn),
+                // The nodes' EC2 instances and volumes carry the environment's cost-allocation tags.
+                tags: standardTags(env.project, env.name, env.tags),
+              },
+              nodePools: autoModeNodePools(env),
+            }
+          : undefined,
       ebsProvisioner: env.eks.computeMode === "auto-mode" ? "ebs.csi.eks.amazonaws.com" : "ebs.csi.aws.com",
       ebsKmsKeyArn: coreOutput(CORE_OUTPUT.ebsKmsKeyArn),
       charts: CHART_SOURCES,

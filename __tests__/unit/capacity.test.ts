@@ -1,0 +1,148 @@
+/**
+ * The platform fits: every environment's add-ons and platform releases, at their configured
+ * replica counts, on the environment's minimum capacity (minSize nodes of each pool's smallest
+ * type) with headroom left for the first application pods and rolling updates. What each pod
+ * requests is read back from the synthesized Helm values; what a node offers is the EKS AMI's
+ * allocatable estimate (src/config/instance-types.ts, sources there).
+ */
+import { describe, expect, it } from "vitest";
+import type { TerraformStack } from "cdktf";
+import { AWS, resourcesOf, sharedTestApp, stackOf, synthStack } from "../support/synth";
+import { estimatedNodeAllocatable } from "../../src/config/instance-types";
+import { ADDON_PODS, AUTO_MODE_ADDONS, EKS_ADDONS } from "../../modules/eks/addons";
+import { PlatformServices } from "../../modules/platform/platform-services";
+import { podRequests, type Workload } from "../../modules/platform/workloads";
+import { CHARTS, type PlatformChart } from "../../modules/platform/charts";
+import type { EnvironmentConfig } from "../../src/config/types";
+
+/** Requests may take at most this share of the minimum capacity's CPU, memory and pod slots. */
+const MAX_SHARE = 0.8;
+
+const built = sharedTestApp(AWS);
+
+function platformOf(env: EnvironmentConfig): PlatformServices {
+  const stack = stackOf(built, `${env.name}-platform`) as TerraformStack;
+  const found = stack.node.findAll().find((c): c is PlatformServices => c instanceof PlatformServices);
+  if (!found) throw new Error(`${env.name}-platform has no PlatformServices`);
+  return found;
+}
+
+function valueAt(values: Record<string, unknown>, path: string): unknown {
+  return path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], values);
+}
+
+interface Minimum {
+  readonly nodes: number;
+  readonly milliCpu: number;
+  readonly mebibytes: number;
+  readonly pods: number;
+  readonly smallestNode: { readonly milliCpu: number; readonly mebibytes: number };
+}
+
+/** minSize nodes of each pool's smallest type (by CPU, then memory). */
+function minimumCapacity(env: EnvironmentConfig): Minimum {
+  let nodes = 0, milliCpu = 0, mebibytes = 0, pods = 0;
+  let smallest = { milliCpu: Infinity, mebibytes: Infinity };
+  for (const group of env.eks.nodeGroups) {
+    const node = group.instanceTypes.map(estimatedNodeAllocatable).sort((a, b) => a.milliCpu - b.milliCpu || a.mebibytes - b.mebibytes)[0]!;
+    nodes += group.minSize;
+    milliCpu += group.minSize * node.milliCpu;
+    mebibytes += group.minSize * node.mebibytes;
+    pods += group.minSize * node.pods;
+    if (group.minSize > 0 && node.milliCpu < smallest.milliCpu) smallest = node;
+  }
+  return { nodes, milliCpu, mebibytes, pods, smallestNode: smallest };
+}
+
+interface Demand {
+  readonly pods: number;
+  readonly milliCpu: number;
+  readonly mebibytes: number;
+  readonly largestPod: { readonly name: string; readonly milliCpu: number; readonly mebibytes: number };
+}
+
+function demandOn(nodes: number, workloads: readonly (Workload & { release: string })[], addonPods: typeof ADDON_PODS): Demand {
+  let pods = 0, milliCpu = 0, mebibytes = 0;
+  let largestPod = { name: "", milliCpu: 0, mebibytes: 0 };
+  const add = (name: string, count: number, cpu: number, memory: number) => {
+    pods += count;
+    milliCpu += count * cpu;
+    mebibytes += count * memory;
+    if (cpu > largestPod.milliCpu) largestPod = { name, milliCpu: cpu, mebibytes: memory };
+  };
+  for (const workload of workloads) {
+    if (workload.kind === "Job") continue;
+    const one = podRequests(workload);
+    add(`${workload.release}/${workload.name}`, workload.kind === "DaemonSet" ? nodes : workload.replicas, one.milliCpu, one.mebibytes);
+  }
+  for (const pod of addonPods) add(`${pod.addon}/${pod.name}`, pod.kind === "DaemonSet" ? nodes : pod.replicas, pod.milliCpu, pod.mebibytes);
+  return { pods, milliCpu, mebibytes, largestPod };
+}
+
+describe.each(built.environments.map((env) => [env.name, env] as const))("%s: the platform fits the minimum capacity", (name, env) => {
+  const platform = platformOf(env);
+  const synthesized = synthStack(built, `${name}-platform`);
+  const releases = Object.fromEntries(resourcesOf(synthesized, "helm_release").map(([, body]) => [String(body.name), JSON.parse((body.values as string[])[0]!) as Record<string, unknown>]));
+  const workloads = Object.entries(platform.workloads).flatMap(([chart, list]) => list!.map((w) => ({ ...w, release: CHARTS[chart as PlatformChart].releaseName })));
+  const installedAddons = env.eks.computeMode === "auto-mode" ? AUTO_MODE_ADDONS : EKS_ADDONS;
+  const addonPods = ADDON_PODS.filter((pod) => installedAddons.includes(pod.addon));
+  const minimum = minimumCapacity(env);
+  const demand = demandOn(minimum.nodes, workloads, addonPods);
+
+  it("knows the pods of every release it installs", () => {
+    expect(Object.keys(platform.workloads).map((chart) => CHARTS[chart as PlatformChart].releaseName).sort()).toEqual(Object.keys(releases).sort());
+  });
+
+  it("sets explicit CPU and memory requests and limits on every container, read back from the synthesized values", () => {
+    for (const workload of workloads) {
+      for (const container of [...workload.containers, ...(workload.initContainers ?? [])]) {
+        const set = valueAt(releases[workload.release]!, container.valuesPath) as { requests?: Record<string, string>; limits?: Record<string, string> };
+        expect(set, `${workload.release} ${container.valuesPath}`).toEqual(container.resources);
+        expect(Object.keys(set.requests ?? {}).sort()).toEqual(["cpu", "memory"]);
+        expect(Object.keys(set.limits ?? {}).sort()).toEqual(["cpu", "memory"]);
+      }
+    }
+  });
+
+  it(`requests at most ${MAX_SHARE * 100} % of the CPU, memory and pod slots of its minimum nodes`, () => {
+    const shares = { cpu: demand.milliCpu / minimum.milliCpu, memory: demand.mebibytes / minimum.mebibytes, pods: demand.pods / minimum.pods };
+    console.info(
+      `${name}: ${demand.pods} pods, ${demand.milliCpu}m CPU, ${demand.mebibytes} MiB requested on ${minimum.nodes} node(s) offering ${minimum.pods} pods, ${minimum.milliCpu}m, ${minimum.mebibytes} MiB ` +
+        `(${Math.round(shares.pods * 100)} % / ${Math.round(shares.cpu * 100)} % / ${Math.round(shares.memory * 100)} %)`,
+    );
+    expect(shares.cpu, "CPU").toBeLessThanOrEqual(MAX_SHARE);
+    expect(shares.memory, "memory").toBeLessThanOrEqual(MAX_SHARE);
+    expect(shares.pods, "pods").toBeLessThanOrEqual(MAX_SHARE);
+  });
+
+  it("has room on one node for its largest pod, next to the DaemonSets", () => {
+    const daemonSets = demandOn(1, workloads.filter((w) => w.kind === "DaemonSet"), addonPods.filter((p) => p.kind === "DaemonSet"));
+    expect(demand.largestPod.milliCpu + daemonSets.milliCpu, demand.largestPod.name).toBeLessThanOrEqual(minimum.smallestNode.milliCpu);
+    expect(demand.largestPod.mebibytes + daemonSets.mebibytes, demand.largestPod.name).toBeLessThanOrEqual(minimum.smallestNode.mebibytes);
+  });
+
+  it("has a node for every replica that must run alone (redis-ha's hard anti-affinity)", () => {
+    for (const workload of workloads.filter((w) => w.oneReplicaPerNode)) {
+      expect(workload.replicas, `${workload.release}/${workload.name}`).toBeLessThanOrEqual(minimum.nodes);
+    }
+    if (env.platform.argocd.highAvailability) expect(workloads.filter((w) => w.oneReplicaPerNode).map((w) => w.name).sort()).toEqual(["redis-ha-haproxy", "redis-ha-server"]);
+  });
+});
+
+describe("the capacity arithmetic itself", () => {
+  it("matches the published AL2023 allocatable of the seed's instance types", () => {
+    expect(estimatedNodeAllocatable("t3.medium")).toEqual({ pods: 17, milliCpu: 1930, mebibytes: 3246 });
+    expect(estimatedNodeAllocatable("t3.large")).toEqual({ pods: 35, milliCpu: 1930, mebibytes: 6837 });
+    expect(estimatedNodeAllocatable("m5.large")).toEqual({ pods: 29, milliCpu: 1930, mebibytes: 6903 });
+    expect(estimatedNodeAllocatable("m5.xlarge")).toEqual({ pods: 58, milliCpu: 3920, mebibytes: 14162 });
+  });
+
+  it("fails an environment whose platform does not fit: prod's highly available platform on dev's two t3.medium", () => {
+    const prodEnv = built.environments.find((e) => e.name === "prod")!;
+    const workloads = Object.entries(platformOf(prodEnv).workloads).flatMap(([chart, list]) => list!.map((w) => ({ ...w, release: CHARTS[chart as PlatformChart].releaseName })));
+    const small = minimumCapacity({ ...prodEnv, eks: { ...prodEnv.eks, nodeGroups: [{ ...prodEnv.eks.nodeGroups[0]!, instanceTypes: ["t3.medium"], minSize: 2 }] } });
+    const demand = demandOn(small.nodes, workloads, ADDON_PODS.filter((p) => AUTO_MODE_ADDONS.includes(p.addon)));
+    expect(demand.milliCpu / small.milliCpu).toBeGreaterThan(MAX_SHARE);
+    expect(workloads.find((w) => w.name === "redis-ha-server")!.replicas).toBeGreaterThan(small.nodes);
+  });
+});
