@@ -219,7 +219,13 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
 
   it(`sizes Argo CD for ${name}: ${sizes.argocdReplicas} replica(s) of each component, redis-ha ${sizes.redisHa ? "on" : "off"}`, () => {
     const values = valuesOf(releaseOf(stack, "argo-cd"));
-    expect(values["redis-ha"]).toMatchObject(sizes.redisHa ? { enabled: true, replicas: 3, haproxy: { replicas: 3 } } : { enabled: false });
+    expect(values["redis-ha"]).toMatchObject(
+      sizes.redisHa
+        ? // One Redis and one HAProxy per AZ, strictly: the quorum survives an AZ, and Auto Mode starts nodes in three.
+          { enabled: true, replicas: 3, haproxy: { replicas: 3 }, topologySpreadConstraints: { enabled: true, maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" } }
+        : { enabled: false },
+    );
+    expect(values.global.topologySpreadConstraints).toEqual([{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" }]);
     for (const component of ["controller", "server", "repoServer", "applicationSet"]) {
       expect(values[component].replicas, component).toBe(sizes.argocdReplicas);
     }

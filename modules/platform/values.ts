@@ -40,8 +40,20 @@ export interface ArgoCdSettings {
   readonly highAvailability: boolean;
 }
 
+interface ZoneSpread {
+  readonly maxSkew: 1;
+  readonly topologyKey: typeof ZONE_LABEL;
+  readonly whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway";
+}
+
+/** The node label of its Availability Zone. */
+export const ZONE_LABEL = "topology.kubernetes.io/zone";
+
 export interface ArgoCdValues {
-  readonly "redis-ha": { readonly enabled: boolean; readonly replicas?: number; readonly haproxy?: { readonly replicas: number } };
+  readonly global: { readonly topologySpreadConstraints: readonly ZoneSpread[] };
+  readonly "redis-ha":
+    | { readonly enabled: false }
+    | { readonly enabled: true; readonly replicas: number; readonly haproxy: { readonly replicas: number }; readonly topologySpreadConstraints: { readonly enabled: true } & ZoneSpread };
   readonly dex: { readonly enabled: boolean };
   readonly notifications: { readonly enabled: boolean };
   readonly controller: { readonly replicas: number };
@@ -56,9 +68,21 @@ export const ARGOCD_HA_REPLICAS = 2;
 export function argoCdValues(settings: ArgoCdSettings): ArgoCdValues {
   const replicas = settings.highAvailability ? ARGOCD_HA_REPLICAS : 1;
   return {
+    // Replicas of every component spread over the AZs where they can (the label selector defaults
+    // to the component's own).
+    global: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: ZONE_LABEL, whenUnsatisfiable: "ScheduleAnyway" }] },
     // HA Redis (3 pods with Sentinel, and 3 HAProxy pods, each set one pod per node) takes the
     // single Redis's place when highly available; the counts are redis-ha's defaults, written out.
-    "redis-ha": settings.highAvailability ? { enabled: true, replicas: REDIS_HA_REPLICAS, haproxy: { replicas: REDIS_HA_REPLICAS } } : { enabled: false },
+    // Its quorum must survive an AZ: one Redis and one HAProxy per AZ, strictly, so Auto Mode
+    // starts nodes in three AZs (redis-ha 4.38.0 topologySpreadConstraints, applied to both).
+    "redis-ha": settings.highAvailability
+      ? {
+          enabled: true,
+          replicas: REDIS_HA_REPLICAS,
+          haproxy: { replicas: REDIS_HA_REPLICAS },
+          topologySpreadConstraints: { enabled: true, maxSkew: 1, topologyKey: ZONE_LABEL, whenUnsatisfiable: "DoNotSchedule" },
+        }
+      : { enabled: false },
     // Dex serves SSO connectors and the notifications controller sends to configured services;
     // neither is configured, and each would take a pod slot on every cluster (capacity test).
     dex: { enabled: false },
