@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../src/config/types";
-import { API_ACCESS_CIDRS, COMMON_TAGS, PROJECT_NAME, STATE_BACKEND } from "../environments/common";
+import { API_ACCESS_CIDRS, BUDGET_ALERT_EMAILS, COMMON_TAGS, PROJECT_NAME, STATE_BACKEND } from "../environments/common";
 import { prod } from "../environments/prod";
 
 /** Prod's capacity, which DR must be able to reach during a failover. */
@@ -61,6 +61,11 @@ export const dr: EnvironmentInput = {
       alertmanagerReplicas: 1,
       grafanaStorageGib: 10,
     },
+  },
+  costs: {
+    budgetAlertEmails: [...BUDGET_ALERT_EMAILS],
+    // prod's account: prod's stack activates its cost allocation tags.
+    activateCostAllocationTags: false,
   },
   tags: { ...COMMON_TAGS },
 };

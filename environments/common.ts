@@ -14,6 +14,9 @@ export const COMMON_TAGS = {
 
 export const PROJECT_NAME = "pipeops";
 
+/** Who gets the AWS Budgets alerts of every environment (replace with the team's real address). */
+export const BUDGET_ALERT_EMAILS: readonly string[] = ["platform-alerts@example.com"];
+
 
 /** Every environment's state backend settings beyond the tier's defaults. */
 export const STATE_BACKEND = { bucketPrefix: STATE_BUCKET_PREFIX } as const;

@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../src/config/types";
-import { API_ACCESS_CIDRS, COMMON_TAGS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND } from "./common";
+import { API_ACCESS_CIDRS, BUDGET_ALERT_EMAILS, COMMON_TAGS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND } from "./common";
 
 export const dev: EnvironmentInput = {
   name: "dev",
@@ -11,7 +11,8 @@ export const dev: EnvironmentInput = {
   network: { ...PRIMARY_REGION_NETWORK, availabilityZones: [...PRIMARY_REGION_NETWORK.availabilityZones] },
   eks: {
     nodeGroups: [
-      { name: "general", instanceTypes: ["t3.medium"], minSize: 2, maxSize: 4, diskSizeGib: 50, capacityType: "ON_DEMAND" },
+      // Spot first, On-Demand when no Spot capacity is left (README "Costs").
+      { name: "general", instanceTypes: ["t3.medium"], minSize: 2, maxSize: 4, diskSizeGib: 50, capacityType: "SPOT" },
     ],
     publicAccessCidrs: [...API_ACCESS_CIDRS],
   },
@@ -42,6 +43,13 @@ export const dev: EnvironmentInput = {
       alertmanagerReplicas: 1,
       grafanaStorageGib: 5,
     },
+  },
+  costs: {
+    budgetAlertEmails: [...BUDGET_ALERT_EMAILS],
+    // A standalone account: it activates its own cost allocation tags (README "Costs").
+    activateCostAllocationTags: true,
+    // The database stops at 19:00 and starts at 07:00 on working days, Pacific time (README "Costs").
+    offHours: { enabled: true, timezone: "America/Los_Angeles", workdayStart: "07:00", workdayEnd: "19:00" },
   },
   tags: { ...COMMON_TAGS },
 };

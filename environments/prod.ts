@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../src/config/types";
-import { API_ACCESS_CIDRS, COMMON_TAGS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND } from "./common";
+import { API_ACCESS_CIDRS, BUDGET_ALERT_EMAILS, COMMON_TAGS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND } from "./common";
 
 export const prod: EnvironmentInput = {
   name: "prod",
@@ -44,6 +44,11 @@ export const prod: EnvironmentInput = {
       alertmanagerReplicas: 3,
       grafanaStorageGib: 20,
     },
+  },
+  costs: {
+    budgetAlertEmails: [...BUDGET_ALERT_EMAILS],
+    // A standalone account: it activates its own cost allocation tags (README "Costs").
+    activateCostAllocationTags: true,
   },
   tags: { ...COMMON_TAGS },
 };

@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../src/config/types";
-import { API_ACCESS_CIDRS, COMMON_TAGS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND } from "./common";
+import { API_ACCESS_CIDRS, BUDGET_ALERT_EMAILS, COMMON_TAGS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND } from "./common";
 
 export const staging: EnvironmentInput = {
   name: "staging",
@@ -12,6 +12,8 @@ export const staging: EnvironmentInput = {
   eks: {
     nodeGroups: [
       { name: "general", instanceTypes: ["t3.large"], minSize: 2, maxSize: 6, diskSizeGib: 50, capacityType: "ON_DEMAND" },
+      // Non-critical work (batch, previews) that tolerates pipeops.io/non-critical, on Spot.
+      { name: "spot", instanceTypes: ["t3.large"], minSize: 0, maxSize: 4, diskSizeGib: 50, capacityType: "SPOT", workloads: "non-critical" },
     ],
     publicAccessCidrs: [...API_ACCESS_CIDRS],
   },
@@ -42,6 +44,11 @@ export const staging: EnvironmentInput = {
       alertmanagerReplicas: 1,
       grafanaStorageGib: 10,
     },
+  },
+  costs: {
+    budgetAlertEmails: [...BUDGET_ALERT_EMAILS],
+    // A standalone account: it activates its own cost allocation tags (README "Costs").
+    activateCostAllocationTags: true,
   },
   tags: { ...COMMON_TAGS },
 };

@@ -33,7 +33,7 @@ const SKIP_AWS_ACCOUNT_CHECKS = {
 } as const;
 
 /** AWS services the stacks use; with the local target each is pointed at the emulator. */
-const EMULATED_SERVICES = ["s3", "dynamodb", "ec2", "rds", "eks", "iam", "kms", "sts", "secretsmanager", "logs", "sns", "cloudwatch"] as const;
+const EMULATED_SERVICES = ["s3", "dynamodb", "ec2", "rds", "eks", "iam", "kms", "sts", "secretsmanager", "logs", "sns", "cloudwatch", "budgets", "scheduler"] as const;
 
 export function assertLoopbackEndpoint(endpoint: string): string {
   let url: URL;
@@ -167,7 +167,9 @@ function isTransportDeny(statement: DataAwsIamPolicyDocumentStatement): boolean 
 /**
  * Emulator quirks "EKS add-ons and access entries not emulated" (moto answers 404; what they
  * configure lives inside a cluster the emulator does not run anyway) and "RDS automated backups
- * replication not implemented" (moto answers 500 to StartDBInstanceAutomatedBackupsReplication):
+ * replication not implemented" (moto answers 500 to StartDBInstanceAutomatedBackupsReplication)
+ * and "no cost allocation tags" (moto's Cost Explorer serves cost categories and usage only, no
+ * UpdateCostAllocationTagsStatus):
  * with the local target only, these resources are created zero times.
  */
 export const UNEMULATED_RESOURCE_TYPES = [
@@ -175,6 +177,7 @@ export const UNEMULATED_RESOURCE_TYPES = [
   "aws_eks_access_entry",
   "aws_eks_access_policy_association",
   "aws_db_instance_automated_backups_replication",
+  "aws_ce_cost_allocation_tag",
 ] as const;
 
 /** Data sources of APIs the emulator does not serve (moto has no DescribeAddonVersions); read zero times locally. */

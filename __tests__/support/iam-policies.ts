@@ -35,6 +35,8 @@ function resolveReferences(stack: SynthesizedStack, value: string, where: Where)
         return `arn:aws:dynamodb:${where.region}:${where.accountId}:table/${String(body.name)}`;
       case "aws_kms_key":
         return `arn:aws:kms:${where.region}:${where.accountId}:key/${name}`;
+      case "aws_db_instance":
+        return `arn:aws:rds:${where.region}:${where.accountId}:db:${String(body.identifier)}`;
       case "aws_iam_openid_connect_provider":
         return `arn:aws:iam::${where.accountId}:oidc-provider/${String(body.url).replace(/^https:\/\//, "")}`;
       default:

@@ -12,15 +12,21 @@ const built = sharedTestApp(AWS);
  * as EC2 DescribeInstanceTypes reports them). DR's failover pool is prod's capacity.
  */
 const expected = {
-  dev: { region: "us-west-2", cidr: "10.0.0.0/16", pools: [{ name: "general", types: ["t3.medium"], cpu: "8000m", memory: "16384Mi" }], dbClass: "db.t3.medium", multiAz: false, replicas: 0, backups: 7, nat: 1 },
-  staging: { region: "us-west-2", cidr: "10.0.0.0/16", pools: [{ name: "general", types: ["t3.large"], cpu: "12000m", memory: "49152Mi" }], dbClass: "db.r6g.large", multiAz: true, replicas: 0, backups: 7, nat: 1 },
-  prod: { region: "us-west-2", cidr: "10.0.0.0/16", pools: [{ name: "general", types: ["m5.large", "m5.xlarge"], cpu: "40000m", memory: "163840Mi" }], dbClass: "db.r6g.xlarge", multiAz: true, replicas: 2, backups: 30, nat: 3 },
+  dev: { region: "us-west-2", cidr: "10.0.0.0/16", pools: [{ name: "general", types: ["t3.medium"], cpu: "8000m", memory: "16384Mi", capacity: ["spot", "on-demand"] }], dbClass: "db.t3.medium", multiAz: false, replicas: 0, backups: 7, nat: 1 },
+  staging: {
+    region: "us-west-2",
+    cidr: "10.0.0.0/16",
+    pools: [
+      { name: "general", types: ["t3.large"], cpu: "12000m", memory: "49152Mi", capacity: ["on-demand"] },
+      { name: "spot", types: ["t3.large"], cpu: "8000m", memory: "32768Mi", capacity: ["spot", "on-demand"] },
+    ], dbClass: "db.r6g.large", multiAz: true, replicas: 0, backups: 7, nat: 1 },
+  prod: { region: "us-west-2", cidr: "10.0.0.0/16", pools: [{ name: "general", types: ["m5.large", "m5.xlarge"], cpu: "40000m", memory: "163840Mi", capacity: ["on-demand"] }], dbClass: "db.r6g.xlarge", multiAz: true, replicas: 2, backups: 30, nat: 3 },
   dr: {
     region: "us-east-1",
     cidr: "10.1.0.0/16",
     pools: [
-      { name: "standby", types: ["t3.medium", "t3.large"], cpu: "12000m", memory: "49152Mi" },
-      { name: "failover", types: ["m5.large", "m5.xlarge"], cpu: "40000m", memory: "163840Mi" },
+      { name: "standby", types: ["t3.medium", "t3.large"], cpu: "12000m", memory: "49152Mi", capacity: ["on-demand"] },
+      { name: "failover", types: ["m5.large", "m5.xlarge"], cpu: "40000m", memory: "163840Mi", capacity: ["on-demand"] },
     ],
     dbClass: "db.r6g.xlarge",
     multiAz: true,
@@ -64,10 +70,10 @@ describe.each(Object.entries(expected))("%s core stack", (name, want) => {
       types: pool.spec.template.spec.requirements.find((r: { key: string }) => r.key === "node.kubernetes.io/instance-type").values,
       cpu: pool.spec.limits.cpu,
       memory: pool.spec.limits.memory,
+      capacity: pool.spec.template.spec.requirements.find((r: { key: string }) => r.key === "karpenter.sh/capacity-type").values,
     }))).toEqual(want.pools);
     for (const pool of pools) {
       expect(pool.spec.template.spec.requirements).toContainEqual({ key: "topology.kubernetes.io/zone", operator: "In", values: env.network.availabilityZones });
-      expect(pool.spec.template.spec.requirements).toContainEqual({ key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] });
     }
     expect(env.network.availabilityZones).toHaveLength(name === "prod" || name === "dr" ? 3 : env.network.availabilityZones.length);
   });

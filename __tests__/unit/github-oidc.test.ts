@@ -210,7 +210,11 @@ describe("no long-lived credentials", () => {
 
 describe("an account shared by two environments", () => {
   it("has one GitHub provider: the environment built second reads the first one's", () => {
-    const shared = buildTestApp(AWS, [prod, { ...staging, name: "qa", accountId: prod.accountId, eks: { ...staging.eks, adminPrincipalArns: prod.eks.adminPrincipalArns } }]);
+    const shared = buildTestApp(AWS, [
+      prod,
+      // prod activates the account's cost allocation tags; one environment per account may.
+      { ...staging, name: "qa", accountId: prod.accountId, eks: { ...staging.eks, adminPrincipalArns: prod.eks.adminPrincipalArns }, costs: { ...staging.costs, activateCostAllocationTags: false } },
+    ]);
     const first = synthStack(shared, "prod-bootstrap");
     const second = synthStack(shared, "qa-bootstrap");
     expect(resourcesOf(first, "aws_iam_openid_connect_provider")).toHaveLength(1);

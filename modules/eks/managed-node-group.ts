@@ -16,7 +16,16 @@ export interface EksNodeGroupSpec {
   /** Size of each node's root volume (gp3, encrypted). */
   readonly diskSizeGib: number;
   readonly capacityType: "ON_DEMAND" | "SPOT";
+  /**
+   * `non-critical`: the nodes carry the NON_CRITICAL_TAINT, so only pods that tolerate it (batch,
+   * previews) run there, e.g. on Spot capacity that can be reclaimed at two minutes' notice.
+   * @default "any"
+   */
+  readonly workloads?: "any" | "non-critical";
 }
+
+/** Keeps every pod off a non-critical pool's nodes unless it tolerates this (and selects the label). */
+export const NON_CRITICAL_TAINT = { key: "pipeops.io/non-critical", value: "true", effect: "NoSchedule" } as const;
 
 export interface EksManagedNodeGroupProps extends EksNodeGroupSpec {
   /** The cluster (pass the cluster resource's `name` attribute, so the group waits for it). */
@@ -49,7 +58,9 @@ export function amiTypeFor(instanceTypes: readonly string[]): "AL2023_x86_64_STA
  * An EKS managed node group on its own launch template, with the defaults of
  * terraform-aws-eks' `eks-managed-node-group`: IMDSv2 only (hop limit 2 so pods on the node can
  * still reach it through the node), an encrypted gp3 root volume on a customer managed key, rolling
- * updates a third at a time, and `desired_size` left to the autoscaler after creation.
+ * updates a third at a time, and `desired_size` left alone after creation (no autoscaler is
+ * installed with managed node groups, so the size stays at desired until someone changes it, and
+ * Terraform does not revert a manual scale).
  *
  * The launch template names no security groups, so EKS gives the nodes the cluster's primary
  * security group (the one the control plane uses too).
@@ -106,11 +117,14 @@ export class EksManagedNodeGroup extends Construct {
       updateConfig: { maxUnavailablePercentage: 33 },
       nodeRepairConfig: { enabled: true },
       launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },
+      ...(props.workloads === "non-critical"
+        ? { taint: [{ key: NON_CRITICAL_TAINT.key, value: NON_CRITICAL_TAINT.value, effect: "NO_SCHEDULE" }], labels: { [NON_CRITICAL_TAINT.key]: NON_CRITICAL_TAINT.value } }
+        : {}),
       tags: { Name: fullName },
       dependsOn: props.dependsOn,
       lifecycle: {
         createBeforeDestroy: true,
-        // The cluster autoscaler owns the current size once the group exists.
+        // Whoever scales the group by hand (or an autoscaler added later) owns the current size.
         ignoreChanges: ["scaling_config[0].desired_size"],
       },
     });

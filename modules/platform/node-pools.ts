@@ -41,7 +41,9 @@ export interface NodePoolManifest {
   readonly spec: {
     readonly weight: number;
     readonly template: {
+      readonly metadata: { readonly labels: Readonly<Record<string, string>> };
       readonly spec: {
+        readonly taints: readonly { readonly key: string; readonly value: string; readonly effect: "NoSchedule" }[];
         readonly nodeClassRef: { readonly group: "eks.amazonaws.com"; readonly kind: "NodeClass"; readonly name: string };
         readonly requirements: readonly NodePoolRequirement[];
         readonly expireAfter: string;
@@ -92,8 +94,14 @@ export interface NodePoolProps {
   readonly nodeClassName: string;
   /** Exact instance types the pool may start. */
   readonly instanceTypes: readonly string[];
-  readonly capacityType: "on-demand" | "spot";
-  readonly architecture: "amd64" | "arm64";
+  /**
+   * Both: Spot first, On-Demand when no Spot capacity is left (Karpenter's order when a pool
+   * allows both capacity types).
+   */
+  readonly capacityTypes: readonly ("on-demand" | "spot")[];
+  readonly architectures: readonly ("amd64" | "arm64")[];
+  /** A taint (and the same label) that keeps every pod off these nodes unless it tolerates it. */
+  readonly taint?: { readonly key: string; readonly value: string };
   /** AZs the nodes may start in (those of the subnets). */
   readonly zones: readonly string[];
   /** Most CPU and memory the pool's nodes may add up to: maxSize nodes of its largest type. */
@@ -117,12 +125,14 @@ export function nodePool(props: NodePoolProps): NodePoolManifest {
     spec: {
       weight: props.weight,
       template: {
+        metadata: { labels: props.taint ? { [props.taint.key]: props.taint.value } : {} },
         spec: {
           nodeClassRef: { group: "eks.amazonaws.com", kind: "NodeClass", name: props.nodeClassName },
+          taints: props.taint ? [{ key: props.taint.key, value: props.taint.value, effect: "NoSchedule" }] : [],
           requirements: [
             { key: "node.kubernetes.io/instance-type", operator: "In", values: [...props.instanceTypes] },
-            { key: "karpenter.sh/capacity-type", operator: "In", values: [props.capacityType] },
-            { key: "kubernetes.io/arch", operator: "In", values: [props.architecture] },
+            { key: "karpenter.sh/capacity-type", operator: "In", values: [...props.capacityTypes] },
+            { key: "kubernetes.io/arch", operator: "In", values: [...props.architectures] },
             { key: "topology.kubernetes.io/zone", operator: "In", values: [...props.zones] },
           ],
           expireAfter: NODE_EXPIRY,

@@ -25,8 +25,11 @@ export class TaggingAspect implements IAspect {
   }
 }
 
+/** The tag that names a resource's environment: what each environment's budget filters on. */
+export const ENVIRONMENT_TAG = "Environment";
+
 export function standardTags(project: string, environment: string, extra: Readonly<Record<string, string>>): Record<string, string> {
-  return { Project: project, Environment: environment, ManagedBy: "cdktf", ...extra };
+  return { Project: project, [ENVIRONMENT_TAG]: environment, ManagedBy: "cdktf", ...extra };
 }
 
 export function tagEverything(scope: IConstruct, tags: Readonly<Record<string, string>>): void {

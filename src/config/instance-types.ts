@@ -89,3 +89,17 @@ export function estimatedNodeAllocatable(instanceType: string): NodeAllocatable 
     mebibytes: Math.floor(size.memoryMib * (1 - VM_MEMORY_OVERHEAD) - reservedMemory),
   };
 }
+
+/**
+ * The Graviton (arm64) family of the same class for the seed's x86 families, limited to families
+ * EKS Auto Mode lists as supported (EKS user guide, automode/automode-learn-instances.adoc:
+ * "Burstable (T): t4g, t3, t3a, t2"; "General Purpose (M): … m6g … m5 …").
+ */
+export const GRAVITON_EQUIVALENT_FAMILY: Readonly<Record<string, string>> = { t3: "t4g", m5: "m6g" };
+
+/** The Graviton type of the same size (t3.large → t4g.large), or undefined when the family has none here. */
+export function gravitonEquivalent(instanceType: string): string | undefined {
+  const [family, size] = instanceType.split(".");
+  const equivalent = GRAVITON_EQUIVALENT_FAMILY[family ?? ""];
+  return equivalent && size ? `${equivalent}.${size}` : undefined;
+}

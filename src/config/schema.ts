@@ -52,13 +52,15 @@ export interface TierSettings {
   readonly protectCoreFromDestroy: boolean;
   /** What the in-cluster policy engine does with a violation: report it (audit) or refuse it (enforce). */
   readonly policyEnforcement: "audit" | "enforce";
+  /** Monthly AWS Budgets limit, USD: the seed's figure for the environment of that tier (dev, staging, prod, DR). */
+  readonly monthlyBudgetUsd: number;
 }
 
 export const TIER_SETTINGS: Readonly<Record<Tier, TierSettings>> = {
-  development: { protectFromDestroy: false, noncurrentVersionRetentionDays: 30, logRetentionDays: 30, databaseDeletionProtection: false, skipFinalSnapshot: true, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 0, protectCoreFromDestroy: false, policyEnforcement: "audit" },
-  staging: { protectFromDestroy: true, noncurrentVersionRetentionDays: 90, logRetentionDays: 90, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 30, protectCoreFromDestroy: false, policyEnforcement: "enforce" },
-  production: { protectFromDestroy: true, noncurrentVersionRetentionDays: 365, logRetentionDays: 365, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 731, secretRecoveryWindowDays: 30, protectCoreFromDestroy: true, policyEnforcement: "enforce" },
-  "disaster-recovery": { protectFromDestroy: true, noncurrentVersionRetentionDays: 365, logRetentionDays: 365, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 30, protectCoreFromDestroy: true, policyEnforcement: "enforce" },
+  development: { protectFromDestroy: false, noncurrentVersionRetentionDays: 30, logRetentionDays: 30, databaseDeletionProtection: false, skipFinalSnapshot: true, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 0, protectCoreFromDestroy: false, policyEnforcement: "audit", monthlyBudgetUsd: 500 },
+  staging: { protectFromDestroy: true, noncurrentVersionRetentionDays: 90, logRetentionDays: 90, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 30, protectCoreFromDestroy: false, policyEnforcement: "enforce", monthlyBudgetUsd: 800 },
+  production: { protectFromDestroy: true, noncurrentVersionRetentionDays: 365, logRetentionDays: 365, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 731, secretRecoveryWindowDays: 30, protectCoreFromDestroy: true, policyEnforcement: "enforce", monthlyBudgetUsd: 2500 },
+  "disaster-recovery": { protectFromDestroy: true, noncurrentVersionRetentionDays: 365, logRetentionDays: 365, databaseDeletionProtection: true, skipFinalSnapshot: false, performanceInsightsRetentionDays: 7, secretRecoveryWindowDays: 30, protectCoreFromDestroy: true, policyEnforcement: "enforce", monthlyBudgetUsd: 2041 },
 };
 
 /** Backup and maintenance windows (UTC) every environment uses unless its file names others. */
@@ -101,8 +103,48 @@ export const nodeGroupSchema = z.strictObject({
   desiredSize: positiveInt("desiredSize").optional().describe("Managed node groups only: nodes at creation. Default: minSize. Auto Mode has none (it scales to what pods request)."),
   maxSize: positiveInt("maxSize").min(1, { error: "maxSize must be at least 1." + fix("raise maxSize.") }).describe("Most nodes; minSize \u2264 desiredSize \u2264 maxSize."),
   diskSizeGib: z.number().int().min(20).max(16384).describe("Root volume (gp3, encrypted with the cluster's EBS key), GiB."),
-  capacityType: z.enum(["ON_DEMAND", "SPOT"]).describe("ON_DEMAND or SPOT."),
+  capacityType: z.enum(["ON_DEMAND", "SPOT"]).describe("ON_DEMAND, or SPOT (Auto Mode: Spot first, On-Demand when no Spot capacity is left; managed node groups: Spot only). Not in production or DR."),
+  /** @default "any" */
+  workloads: z.enum(["any", "non-critical"]).default("any").describe("any, or non-critical: the nodes are tainted pipeops.io/non-critical=true:NoSchedule, so only pods that tolerate it run there."),
+  /** @default false */
+  allowGraviton: z.boolean().default(false).describe("Auto Mode: also start the Graviton (arm64) type of the same size where the family has one (t3→t4g, m5→m6g, c5→c6g, r5→r6g) and the region offers it. Only when every image the pool runs is multi-arch."),
 });
+
+// ---------------------------------------------------------------- costs
+
+const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+const clockTime = (what: string) =>
+  z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: `must be a time hh:mm (24 h).` + fix(`e.g. ${what === "workdayStart" ? '"07:00"' : '"19:00"'}.`) });
+
+export const costsSchema = z
+  .strictObject({
+    /** @default the tier's (TIER_SETTINGS: the seed's per-environment figure) */
+    monthlyBudgetUsd: z.number().positive({ error: "must be a positive amount of US dollars." + fix("e.g. 500.") }).max(1_000_000).optional().describe("AWS Budgets monthly cost limit (USD) of the resources tagged with this environment. Default: the tier's (the seed's figure)."),
+    /** Where the 80 % forecast and 100 % actual alerts go (AWS e-mails each address a confirmation first). */
+    budgetAlertEmails: z.array(z.email({ error: "is not an e-mail address." + fix("e.g. \"platform-alerts@example.com\".") })).max(10, { error: "AWS Budgets takes at most 10 e-mail subscribers." + fix("list 10 or fewer.") }).default([]).describe("Addresses of the budget alerts (80 % forecast, 100 % actual); required in production and DR."),
+    /**
+     * Activate the environment's tag keys for cost allocation (what the budget filters on). Only a
+     * standalone account or an Organization's management account may (member accounts get
+     * "Linked account doesn't have access to cost allocation tags"): in an Organization, leave this
+     * off and activate the keys there. One environment per account.
+     * @default false
+     */
+    activateCostAllocationTags: z.boolean().default(false).describe("Activate the tag keys for cost allocation in this account (a standalone account or the Organization's management account only; one environment per account)."),
+    /** Stop the database outside working hours (EventBridge Scheduler); development only. */
+    offHours: z
+      .strictObject({
+        enabled: z.boolean(),
+        timezone: z.string().refine((zone) => Intl.supportedValuesOf("timeZone").includes(zone) || zone === "UTC", {
+          error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone.` + fix('e.g. "America/Los_Angeles" or "Europe/Berlin".'),
+        }),
+        workdayStart: clockTime("workdayStart"),
+        workdayEnd: clockTime("workdayEnd"),
+        workdays: z.array(z.enum(DAYS)).min(1).default(["mon", "tue", "wed", "thu", "fri"]),
+      })
+      .optional()
+      .describe("Off-hours schedule: { enabled, timezone, workdayStart, workdayEnd, workdays }: the database is stopped at workdayEnd and started at workdayStart on workdays (stays stopped at weekends)."),
+  })
+  .default({ budgetAlertEmails: [], activateCostAllocationTags: false });
 
 // ---------------------------------------------------------------- platform (in-cluster services)
 
@@ -269,6 +311,7 @@ function withTierDefaults<
     eks: { computeMode: "managed-node-groups" | "auto-mode"; logRetentionDays?: number; nodeGroups: readonly z.infer<typeof nodeGroupSchema>[] };
     database: { deletionProtection?: boolean; logRetentionDays?: number };
     platform: { policyEngine: { mode?: "audit" | "enforce" }; loadBalancerController: { enabled?: boolean } };
+    costs: { monthlyBudgetUsd?: number };
   },
 >(env: T) {
   const tier = TIER_SETTINGS[env.tier];
@@ -297,6 +340,7 @@ function withTierDefaults<
       // Auto Mode runs its own load balancer controller; managed node groups need the chart's.
       loadBalancerController: { enabled: env.platform.loadBalancerController.enabled ?? env.eks.computeMode !== "auto-mode" },
     },
+    costs: { ...env.costs, monthlyBudgetUsd: env.costs.monthlyBudgetUsd ?? tier.monthlyBudgetUsd },
   };
 }
 
@@ -385,6 +429,7 @@ export const environmentSchema = z
     /** @default the tier's (TIER_SETTINGS) */
     protectCoreFromDestroy: z.boolean().optional().describe("prevent_destroy on the core stack's database, KMS keys, cluster and log groups (log groups also skip_destroy). Default: the tier's; always on in production and DR."),
     platform: platformSchema.describe("In-cluster services of the <env>-platform stack."),
+    costs: costsSchema.describe("AWS Budgets limit and alert addresses, and dev's off-hours schedule (README \"Costs\")."),
     /**
      * Disaster recovery: this environment's database is a cross-region read replica of another
      * environment's primary, until `promoted` turns it into a standalone primary.
@@ -582,8 +627,38 @@ export const environmentSchema = z
     }
 
     // Production and DR egress may not hang on one AZ's NAT gateway.
+    // Spot can be reclaimed at two minutes' notice: not for production or the standby that replaces it.
+    if (productionLike) {
+      env.eks.nodeGroups.forEach((group, i) => {
+        if (group.capacityType === "SPOT") {
+          issue(["eks", "nodeGroups", i, "capacityType"], `"SPOT" in a ${env.tier} environment: Spot capacity can be reclaimed at two minutes' notice.` + fix('use "ON_DEMAND" (and Savings Plans for the discount).'));
+        }
+      });
+    }
+    env.eks.nodeGroups.forEach((group, i) => {
+      if (group.allowGraviton && env.eks.computeMode !== "auto-mode") {
+        issue(["eks", "nodeGroups", i, "allowGraviton"], "true on a managed node group, which runs one architecture's AMI." + fix("list the Graviton types in a node group of their own, or use eks.computeMode \"auto-mode\"."));
+      }
+    });
     if ((env.tier === "production" || env.tier === "disaster-recovery") && env.network.natGateways !== "one-per-az") {
       issue(["network", "natGateways"], `"${env.network.natGateways}": a production or DR VPC needs a NAT gateway in every AZ, or losing one AZ cuts every private subnet's egress.` + fix('set network.natGateways to "one-per-az".'));
+    }
+
+    // Costs: alerts must reach someone where it matters; off-hours only where a stop is harmless.
+    if (productionLike && env.costs.budgetAlertEmails.length === 0) {
+      issue(["costs", "budgetAlertEmails"], `[] alerts nobody: a ${env.tier} budget must reach someone.` + fix('list the team\'s address, e.g. budgetAlertEmails: ["platform-alerts@example.com"].'));
+    }
+    const offHours = env.costs.offHours;
+    if (offHours?.enabled) {
+      if (env.tier !== "development") {
+        issue(["costs", "offHours", "enabled"], `true in a ${env.tier} environment: stopping its database every night is for development only.` + fix("set costs.offHours.enabled to false, or remove costs.offHours."));
+      }
+      if (db.readReplicas > 0 || env.replication) {
+        issue(["costs", "offHours", "enabled"], "true, but RDS cannot stop a database that has read replicas or is one." + fix("set database.readReplicas to 0, or turn costs.offHours off."));
+      }
+      if (offHours.workdayStart >= offHours.workdayEnd) {
+        issue(["costs", "offHours", "workdayEnd"], `${offHours.workdayEnd} is not after workdayStart ${offHours.workdayStart}.` + fix('e.g. workdayStart "07:00", workdayEnd "19:00".'));
+      }
     }
 
     // Platform services: rules that need the tier and the compute mode.
@@ -609,6 +684,15 @@ export function crossEnvironmentIssues(envs: readonly EnvironmentConfig[], stack
       } else {
         owners.set(stack, env.name);
       }
+    }
+  }
+  const activatingByAccount = new Map<string, string>();
+  for (const env of envs.filter((e) => e.costs.activateCostAllocationTags)) {
+    const other = activatingByAccount.get(env.accountId);
+    if (other !== undefined) {
+      issues.push({ environment: env.name, path: "costs.activateCostAllocationTags", message: `true, but ${other} activates the cost allocation tags of account ${env.accountId} already; two stacks would own the same account setting.` + fix(`set it in one of ${other} and ${env.name} only.`) });
+    } else {
+      activatingByAccount.set(env.accountId, env.name);
     }
   }
   const byName = new Map(envs.map((env) => [env.name, env]));

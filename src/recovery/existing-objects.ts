@@ -179,6 +179,10 @@ const arn = (build: (after: Readonly<Record<string, unknown>>, context: LookupCo
 const bucket = attribute("bucket");
 
 export const EXISTING_OBJECT_FINDERS: Readonly<Record<string, ExistingObjectFinder>> = {
+  // Import sections: budgets "AccountID:BudgetName"; schedules "group_name/name".
+  aws_budgets_budget: { kind: "import", id: ({ after }, { accountId }) => text(after.name) && `${accountId}:${text(after.name)}` },
+  // Import section: the tag key. Activating an active key again is harmless too.
+  aws_ce_cost_allocation_tag: attribute("tag_key"),
   aws_cloudwatch_log_group: attribute("name"),
   aws_cloudwatch_metric_alarm: attribute("alarm_name"),
   aws_db_instance: attribute("identifier"),
@@ -228,6 +232,7 @@ export const EXISTING_OBJECT_FINDERS: Readonly<Record<string, ExistingObjectFind
     why: "a second create adds one more version of the secret and makes it current; the orphaned version is superseded",
   },
   aws_security_group: byNameTag("sg"),
+  aws_scheduler_schedule: { kind: "import", id: ({ after }) => text(after.name) && `${text(after.group_name) ?? "default"}/${text(after.name)}` },
   aws_sns_topic: arn((after, { region, accountId }) => {
     const name = text(after.name);
     return name && `arn:aws:sns:${region}:${accountId}:${name}`;

@@ -18,6 +18,10 @@ import { Network } from "../../modules/network/network";
 import { EksCluster } from "../../modules/eks/eks-cluster";
 import { PlatformIrsaRoles } from "../../modules/eks/platform-roles";
 import { Database, POSTGRES_PORT } from "../../modules/database/database";
+import { MonthlyBudget } from "../../modules/cost/monthly-budget";
+import { DatabaseOffHours } from "../../modules/cost/database-off-hours";
+import { ENVIRONMENT_TAG, standardTags } from "../aspects/tags";
+import { CeCostAllocationTag } from "@cdktf/provider-aws/lib/ce-cost-allocation-tag";
 import { CustomerManagedKey } from "../../modules/kms/customer-managed-key";
 import { GeneratedLogin } from "../../modules/secrets/generated-login";
 import { githubRoleNames } from "../../backend/github-oidc";
@@ -110,6 +114,7 @@ export class CoreStack extends EnvironmentStack {
     });
     if (replication?.sourceCheck) this.database.instance.addOverride("lifecycle.precondition", [replication.sourceCheck]);
     warnOfPromotion(this, env, this.database.instance);
+    this.costControls(env, name);
 
     // Secrets of this environment live under <project>/<env>/, encrypted with their own key.
     const secretsKey = new CustomerManagedKey(this, "secrets-key", {
@@ -152,6 +157,36 @@ export class CoreStack extends EnvironmentStack {
       username: "admin",
       passwordLength: 32,
     }).secret;
+  }
+
+  /** The environment's monthly budget and cost allocation tags, and in development the database's off-hours schedule. */
+  private costControls(env: EnvironmentConfig, name: string): void {
+    if (env.costs.activateCostAllocationTags) {
+      for (const tagKey of Object.keys(standardTags(env.project, env.name, env.tags))) {
+        new CeCostAllocationTag(this, `cost-allocation-tag-${tagKey}`, { tagKey, status: "Active" });
+      }
+    }
+    new MonthlyBudget(this, "budget", {
+      name: `${name}-monthly`,
+      limitUsd: env.costs.monthlyBudgetUsd,
+      costAllocationTag: { key: ENVIRONMENT_TAG, value: env.name },
+      alertEmails: env.costs.budgetAlertEmails,
+    });
+    const offHours = env.costs.offHours;
+    if (offHours?.enabled) {
+      new DatabaseOffHours(this, "database-off-hours", {
+        name,
+        accountId: this.accountId,
+        region: env.region,
+        // The database's identifier is the environment's name prefix (see the Database above).
+        dbInstanceIdentifier: name,
+        dbInstanceArn: this.database.arn,
+        timezone: offHours.timezone,
+        workdayStart: offHours.workdayStart,
+        workdayEnd: offHours.workdayEnd,
+        workdays: offHours.workdays,
+      });
+    }
   }
 
   private publishOutputs(grafanaAdminSecretName: string): void {

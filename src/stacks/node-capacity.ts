@@ -1,31 +1,42 @@
-import type { EnvironmentConfig } from "../config/types";
-import { instanceTypeSize } from "../config/instance-types";
+import type { EnvironmentConfig, NodeGroupConfig } from "../config/types";
+import { gravitonEquivalent, instanceTypeSize, isOfferedIn } from "../config/instance-types";
+import { NON_CRITICAL_TAINT } from "../../modules/eks/managed-node-group";
 import type { NodePoolSpec } from "../../modules/platform/node-pools";
 
 const HIGHEST_WEIGHT = 100;
 const WEIGHT_STEP = 10;
 
-
 /**
  * The cluster's capacity as EKS Auto Mode NodePools: each configured node group becomes a pool that
- * may start only its instance types, in the environment's AZs, up to maxSize nodes of its largest
- * type (the CPU and memory limits; Auto Mode documents no node-count limit for scaling pools).
- * Listed first means preferred: Auto Mode starts nodes from the pool with the highest weight.
+ * may start only its instance types (and, with allowGraviton, their Graviton equivalents), in the
+ * environment's AZs, up to maxSize nodes of its largest type (the CPU and memory limits; Auto Mode
+ * documents no node-count limit for scaling pools). Listed first means preferred: Auto Mode starts
+ * nodes from the pool with the highest weight.
  */
 export function autoModeNodePools(env: EnvironmentConfig): NodePoolSpec[] {
   return env.eks.nodeGroups.map((group, i) => {
-    const sizes = group.instanceTypes.map(instanceTypeSize);
+    const instanceTypes = poolInstanceTypes(group, env.region);
+    const sizes = instanceTypes.map(instanceTypeSize);
     const largest = (pick: (size: (typeof sizes)[number]) => number) => Math.max(...sizes.map(pick));
+    const architectures = [...new Set(sizes.map((size) => (size.architectures.includes("arm64") ? "arm64" : "amd64") as "arm64" | "amd64"))].sort();
     return {
       name: group.name,
-      instanceTypes: group.instanceTypes,
-      capacityType: group.capacityType === "SPOT" ? "spot" : "on-demand",
-      // Config validation keeps a group to one architecture.
-      architecture: sizes[0]!.architectures.includes("arm64") ? "arm64" : "amd64",
+      instanceTypes,
+      // Spot first, On-Demand when the region has no Spot capacity of these types left.
+      capacityTypes: group.capacityType === "SPOT" ? ["spot", "on-demand"] : ["on-demand"],
+      architectures,
       zones: env.network.availabilityZones,
       limits: { milliCpu: group.maxSize * largest((s) => s.vcpus) * 1000, memoryMib: group.maxSize * largest((s) => s.memoryMib) },
       weight: Math.max(1, HIGHEST_WEIGHT - WEIGHT_STEP * i),
       diskSizeGib: group.diskSizeGib,
+      taint: group.workloads === "non-critical" ? { key: NON_CRITICAL_TAINT.key, value: NON_CRITICAL_TAINT.value } : undefined,
     };
   });
+}
+
+/** The group's types, plus the Graviton type of the same size for each when allowed and offered in the region. */
+function poolInstanceTypes(group: NodeGroupConfig, region: string): string[] {
+  if (!group.allowGraviton) return [...group.instanceTypes];
+  const graviton = group.instanceTypes.map(gravitonEquivalent).filter((type): type is string => type !== undefined && isOfferedIn(region, type));
+  return [...new Set([...group.instanceTypes, ...graviton])];
 }
