@@ -319,6 +319,30 @@ describe("npm run plan:comment", () => {
     expect(summaryRow(comment, "dev-platform")).toContain("no plan");
   });
 
+  it("shows Infracost's monthly total and change per environment next to its budget, with --infracost", () => {
+    const withBudget = (limit: string) => {
+      const plan = fixture("no-op") as TerraformPlan & { resource_changes: ResourceChange[] };
+      const budget = { address: "aws_budgets_budget.budget", mode: "managed", type: "aws_budgets_budget", name: "budget", change: { actions: ["no-op"], before: { limit_amount: limit }, after: { limit_amount: limit } } };
+      return JSON.stringify({ ...plan, resource_changes: [...(plan.resource_changes ?? []), budget] });
+    };
+    const dir = mkdtempSync(join(work, "infracost-"));
+    writeFileSync(join(dir, "prod.plan.json"), withBudget("2500.0"));
+    writeFileSync(join(dir, "dev.plan.json"), withBudget("500.0"));
+    const costs = mkdtempSync(join(work, "costs-"));
+    // Infracost's output version 0.2: amounts are decimal strings, or null.
+    writeFileSync(join(costs, "prod.json"), JSON.stringify({ version: "0.2", currency: "USD", totalMonthlyCost: "2212.5", diffTotalMonthlyCost: "35.2" }));
+    writeFileSync(join(costs, "prod-platform.json"), JSON.stringify({ version: "0.2", currency: "USD", totalMonthlyCost: "0", diffTotalMonthlyCost: "0" }));
+    writeFileSync(join(costs, "dev.json"), JSON.stringify({ version: "0.2", currency: "USD", totalMonthlyCost: "612.75", diffTotalMonthlyCost: "-12.25" }));
+    const comment = runCommand([`dev=${join(dir, "dev.plan.json")}`, `prod=${join(dir, "prod.plan.json")}`, `prod-platform=${fixtureFile("no-op")}`, "--infracost", costs]);
+    const rows = comment.split("\n").filter((line) => /^\| `(dev|prod)` \| \$/.test(line));
+    expect(rows).toEqual(["| `prod` | $2,212.50 | +$35.20 | $2,500.00 (89 %) |", "| `dev` | $612.75 | −$12.25 | $500.00 (123 % ⚠️ over) |"]);
+    expect(comment).toContain("| Environment | Monthly after this change | Change | Budget |");
+    // Without --infracost (the job did not run): no cost table.
+    expect(runCommand([`dev=${join(dir, "dev.plan.json")}`])).not.toContain("Monthly after this change");
+    writeFileSync(join(costs, "dev.json"), "not json");
+    expect(() => runCommand([`dev=${join(dir, "dev.plan.json")}`, "--infracost", costs])).toThrow(/dev\.json is not JSON\. Fix: write it with `infracost diff/);
+  });
+
   it("renders a comment for a branch with nothing to plan", () => {
     expect(runCommand(["--expect", ""])).toContain("No stack is deployed from this branch");
   });

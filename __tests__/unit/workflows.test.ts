@@ -176,7 +176,10 @@ describe("pull-request workflow", () => {
     expect(action).toContain("role-to-assume: ${{ inputs.role-to-assume }}");
     expect(action).toContain("run: bash .github/workflows/scripts/plan-stack.sh");
     const comment = jobs.get("comment")!.lines.join("\n");
-    expect(keyOf(jobs.get("comment")!, "needs")).toBe("[synth, plan, plan-approved]");
+    // After Infracost, whose per-stack JSON gives the comment each environment's monthly figures when it ran.
+    expect(keyOf(jobs.get("comment")!, "needs")).toBe("[synth, plan, plan-approved, infracost]");
+    expect(comment).toContain('costs=(--infracost infracost)');
+    expect(jobs.get("infracost")!.lines.join("\n")).toMatch(/name: infracost\n\s+path: infracost\/\*\.json/);
     expect(comment).toContain("npm run -s plan:comment -- plans/*.json --plans-dir plans --expect");
     // A failed synth replaces the comment with its error; an earlier push's comment is marked outdated meanwhile.
     expect(comment).toContain("npm run -s plan:comment -- --synth-failed synth-error/synth.txt");

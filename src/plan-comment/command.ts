@@ -5,7 +5,8 @@ import { analysePlan, type TerraformPlan } from "./plan";
 import { redactPlan } from "./redact";
 import { renderComment, renderSynthFailure, markStale, type StackEntry } from "./render";
 import { parseDiagnostics, redactDiagnosticsFile, redactText } from "./diagnostics";
-import { reviewRank } from "./ci-stacks";
+import { environmentOf, reviewRank } from "./ci-stacks";
+import { budgetOf, environmentCosts, readStackCost, type EnvironmentCost } from "./costs";
 
 /**
  * npm run plan:comment -- <plan.json | stack=plan.json>... [options]
@@ -25,6 +26,8 @@ import { reviewRank } from "./ci-stacks";
  *                         with the errors of their diagnostics file when there is one
  *   --plans-dir <dir>     where to find diagnostics of stacks without a plan (default: the plans' folder)
  *   --refresh-only        the plans are `terraform plan -refresh-only` plans (drift detection)
+ *   --infracost <dir>     Infracost's JSON per stack (`<dir>/<stack>.json`): the comment then shows
+ *                         each environment's monthly total and change next to its budget
  *   --synth-failed <log>  instead: the comment for a commit whose synth failed, from its log
  *   --mark-stale <file>   instead: the existing comment in <file>, marked as not matching --commit
  *   --max-length <n>      largest comment in bytes (default: under GitHub's 65,536 limit)
@@ -47,6 +50,7 @@ export interface CommandOptions {
   readonly plansDir?: string;
   readonly synthFailed?: string;
   readonly markStale?: string;
+  readonly infracostDir?: string;
 }
 
 export class UsageError extends Error {}
@@ -84,6 +88,7 @@ export function parseArguments(argv: readonly string[]): CommandOptions {
     plansDir: values["plans-dir"],
     synthFailed: values["synth-failed"],
     markStale: values["mark-stale"],
+    infracostDir: values.infracost,
   };
 }
 
@@ -105,6 +110,7 @@ function parseCommandLine(argv: readonly string[]) {
       "plans-dir": { type: "string" },
       "synth-failed": { type: "string" },
       "mark-stale": { type: "string" },
+      infracost: { type: "string" },
     },
   });
 }
@@ -145,6 +151,18 @@ export function stackEntries(options: Pick<CommandOptions, "plans" | "expect" | 
   return entries.map((entry, i) => ({ entry, i })).sort((a, b) => reviewRank(a.entry.stack) - reviewRank(b.entry.stack) || a.i - b.i).map(({ entry }) => entry);
 }
 
+/** Each environment's Infracost figures (stacks Infracost priced) and budget (from its plans). */
+function costsOf(plans: CommandOptions["plans"], infracostDir: string): EnvironmentCost[] {
+  const budgets = new Map<string, number>();
+  for (const { stack, file } of plans) {
+    const budget = budgetOf(readPlan(file));
+    const environment = environmentOf(stack)?.environment;
+    if (budget !== undefined && environment !== undefined) budgets.set(environment, budget);
+  }
+  const priced = plans.map(({ stack }) => readStackCost(infracostDir, stack)).filter((cost) => cost !== undefined);
+  return environmentCosts(priced, budgets).sort((a, b) => reviewRank(a.environment) - reviewRank(b.environment));
+}
+
 /** Runs the command; returns the comment (or the list of redacted files). */
 export function runCommand(argv: readonly string[]): string {
   const options = parseArguments(argv);
@@ -169,6 +187,7 @@ export function runCommand(argv: readonly string[]): string {
     return comment;
   }
   const comment = renderComment(stackEntries(options), {
+    costs: options.infracostDir !== undefined ? costsOf(options.plans, options.infracostDir) : undefined,
     title: options.title,
     marker: options.marker,
     commit: options.commit,

@@ -1,6 +1,7 @@
 import { attributeLines, DEFAULT_ATTRIBUTE_OPTIONS, type AttributeDiffOptions } from "./attributes";
 import { isDestructive, totalChanges, type ChangeCounts, type ChangeKind, type ClassifiedChange, type DriftEntry, type StackPlan } from "./plan";
 import type { Diagnostic } from "./diagnostics";
+import type { EnvironmentCost } from "./costs";
 
 /**
  * Renders the pull-request comment (also the drift issue and the job summaries) from the plans of
@@ -39,6 +40,8 @@ export interface RenderOptions {
   /** Largest comment, counted in UTF-8 bytes (never fewer than characters). */
   readonly maxLength?: number;
   readonly attributes?: AttributeDiffOptions;
+  /** Infracost's monthly figures per environment, when the Infracost job priced the plans. */
+  readonly costs?: readonly EnvironmentCost[];
 }
 
 const DEFAULT_MAX_LENGTH = GITHUB_COMMENT_LIMIT - 536;
@@ -192,7 +195,29 @@ function header(entries: readonly StackEntry[], options: RenderOptions): string 
   if (missing > 0) lines.push(`> [!WARNING]\n> ${missing} stack${missing === 1 ? " has" : "s have"} no plan: ${entries.filter(isMissing).map((e) => code(e.stack)).join(", ")}. Their errors are below; the logs are in the workflow run.`, "");
   if (entries.length === 0) lines.push("No stack is deployed from this branch, so there is nothing to plan.", "", "");
   else lines.push(summaryTable(entries), "", "");
+  if (options.costs && options.costs.length > 0) lines.push(costTable(options.costs), "", "");
   return lines.join("\n");
+}
+
+const money = (value: number, currency: string) => `${currency === "USD" ? "$" : `${currency} `}${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const signed = (value: number, currency: string) => `${value > 0 ? "+" : value < 0 ? "−" : "±"}${money(Math.abs(value), currency)}`;
+
+/** Infracost's monthly total and difference per environment, next to the environment's budget. */
+function costTable(costs: readonly EnvironmentCost[]): string {
+  const rows = costs.map((c) => {
+    const monthly = c.monthly === undefined ? "–" : money(c.monthly, c.currency);
+    const diff = c.diff === undefined ? "–" : signed(c.diff, c.currency);
+    const share = c.monthly !== undefined && c.budget ? c.monthly / c.budget : undefined;
+    const budget = c.budget === undefined ? "–" : `${money(c.budget, "USD")}${share === undefined ? "" : ` (${Math.round(share * 100)} %${share > 1 ? " ⚠️ over" : ""})`}`;
+    return `| ${code(c.environment)} | ${monthly} | ${diff} | ${budget} |`;
+  });
+  return [
+    "**Monthly cost** (Infracost's estimate of the planned stacks, usage-based costs excluded; budget: the environment's AWS Budgets limit, by default the seed's figure)",
+    "",
+    "| Environment | Monthly after this change | Change | Budget |",
+    "|:--|--:|--:|--:|",
+    ...rows,
+  ].join("\n");
 }
 
 function destructiveLine(stack: string, change: ClassifiedChange): string {
