@@ -13,6 +13,7 @@ import { ADDON_PODS, AUTO_MODE_ADDONS, EKS_ADDONS } from "../../modules/eks/addo
 import { PlatformServices } from "../../modules/platform/platform-services";
 import { podRequests, type Workload } from "../../modules/platform/workloads";
 import { CHARTS, type PlatformChart } from "../../modules/platform/charts";
+import { nodeClass, nodePool } from "../../modules/platform/node-pools";
 import type { EnvironmentConfig } from "../../src/config/types";
 
 /** Requests may take at most this share of the minimum capacity's CPU, memory and pod slots. */
@@ -144,5 +145,16 @@ describe("the capacity arithmetic itself", () => {
     const demand = demandOn(small.nodes, workloads, ADDON_PODS.filter((p) => AUTO_MODE_ADDONS.includes(p.addon)));
     expect(demand.milliCpu / small.milliCpu).toBeGreaterThan(MAX_SHARE);
     expect(workloads.find((w) => w.name === "redis-ha-server")!.replicas).toBeGreaterThan(small.nodes);
+  });
+});
+
+describe("node pool manifests refuse what Auto Mode would", () => {
+  const nodes = { roleName: "r", subnetSelectorTerms: [{ id: "subnet-1" }], securityGroupSelectorTerms: [{ id: "sg-1" }], diskSizeGib: 50, volumeKmsKeyArn: "k", tags: {} };
+  const pool = { name: "p", nodeClassName: "p", instanceTypes: ["t3.medium"], capacityTypes: ["on-demand" as const], architectures: ["amd64" as const], zones: ["us-west-2a"], limits: { milliCpu: 1000, memoryMib: 1024 }, weight: 100 };
+
+  it("refuses a NodeClass named default (Auto Mode's own) and a weight outside 1-100", () => {
+    expect(() => nodeClass({ ...nodes, name: "default" })).toThrow(/"default" is Auto Mode's own NodeClass\. Fix: /);
+    expect(() => nodePool({ ...pool, weight: 0 })).toThrow(/weight 0 is outside 1-100/);
+    expect(nodePool(pool).spec.template.spec.taints).toEqual([]);
   });
 });
