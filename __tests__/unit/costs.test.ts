@@ -24,7 +24,8 @@ describe.each([
   const [[, budget]] = resourcesOf(synthStack(built, name), "aws_budgets_budget") as [[string, Body]];
 
   it(`limits the month to the seed's $${seedUsd}, over the costs tagged Environment=${name}`, () => {
-    expect(budget).toMatchObject({ name: `pipeops-${name}-monthly`, budget_type: "COST", time_unit: "MONTHLY", limit_amount: seedUsd.toFixed(2), limit_unit: "USD" });
+    const accountId = built.environments.find((e) => e.name === name)!.accountId;
+    expect(budget).toMatchObject({ name: `pipeops-${name}-monthly`, account_id: accountId, budget_type: "COST", time_unit: "MONTHLY", limit_amount: seedUsd.toFixed(2), limit_unit: "USD" });
     expect(budget.cost_filter).toEqual([{ name: "TagKeyValue", values: [`user:Environment$${name}`] }]);
   });
 

@@ -4,6 +4,11 @@ import { BudgetsBudget } from "@cdktf/provider-aws/lib/budgets-budget";
 export interface MonthlyBudgetProps {
   /** Budget name, unique in the account. */
   readonly name: string;
+  /**
+   * The account the budget belongs to. Set explicitly: the budget's ID is `AccountID:BudgetName`,
+   * and a provider that does not request its account ID (skip_requesting_account_id) cannot form it.
+   */
+  readonly accountId: string;
   /** Monthly limit in US dollars. */
   readonly limitUsd: number;
   /** The cost-allocation tag that selects this environment's costs, e.g. { key: "Environment", value: "dev" }. */
@@ -31,6 +36,7 @@ export class MonthlyBudget extends Construct {
     super(scope, id);
     this.budget = new BudgetsBudget(this, "budget", {
       name: props.name,
+      accountId: props.accountId,
       budgetType: "COST",
       timeUnit: "MONTHLY",
       limitAmount: props.limitUsd.toFixed(2),

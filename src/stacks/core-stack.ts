@@ -168,6 +168,7 @@ export class CoreStack extends EnvironmentStack {
     }
     new MonthlyBudget(this, "budget", {
       name: `${name}-monthly`,
+      accountId: this.accountId,
       limitUsd: env.costs.monthlyBudgetUsd,
       costAllocationTag: { key: ENVIRONMENT_TAG, value: env.name },
       alertEmails: env.costs.budgetAlertEmails,
