@@ -169,7 +169,9 @@ function isTransportDeny(statement: DataAwsIamPolicyDocumentStatement): boolean 
  * configure lives inside a cluster the emulator does not run anyway) and "RDS automated backups
  * replication not implemented" (moto answers 500 to StartDBInstanceAutomatedBackupsReplication)
  * and "no cost allocation tags" (moto's Cost Explorer serves cost categories and usage only, no
- * UpdateCostAllocationTagsStatus):
+ * UpdateCostAllocationTagsStatus) and "budgets not readable" (moto's Budgets has neither
+ * ListTagsForResource nor DescribeSubscribersForNotification, which the provider calls to read
+ * every budget, retrying the 500 answers until it times out):
  * with the local target only, these resources are created zero times.
  */
 export const UNEMULATED_RESOURCE_TYPES = [
@@ -178,6 +180,7 @@ export const UNEMULATED_RESOURCE_TYPES = [
   "aws_eks_access_policy_association",
   "aws_db_instance_automated_backups_replication",
   "aws_ce_cost_allocation_tag",
+  "aws_budgets_budget",
 ] as const;
 
 /** Data sources of APIs the emulator does not serve (moto has no DescribeAddonVersions); read zero times locally. */
