@@ -107,7 +107,7 @@ export const nodeGroupSchema = z.strictObject({
   /** @default "any" */
   workloads: z.enum(["any", "non-critical"]).default("any").describe("any, or non-critical: the nodes are tainted pipeops.io/non-critical=true:NoSchedule, so only pods that tolerate it run there."),
   /** @default false */
-  allowGraviton: z.boolean().default(false).describe("Auto Mode: also start the Graviton (arm64) type of the same size where the family has one (t3→t4g, m5→m6g, c5→c6g, r5→r6g) and the region offers it. Only when every image the pool runs is multi-arch."),
+  allowGraviton: z.boolean().default(false).describe("Auto Mode: also start the Graviton (arm64) type of the same size where the family has one (t3→t4g, m5→m6g) and the region offers it. Only when every image the pool runs is multi-arch."),
 });
 
 // ---------------------------------------------------------------- costs
@@ -453,6 +453,7 @@ export const environmentSchema = z
   .transform(withTierDefaults)
   .superRefine((env, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    const productionLike = env.tier === "production" || env.tier === "disaster-recovery";
 
     // RDS windows: real clock times, at least 30 minutes each, never overlapping (windows.ts).
     const { backupWindow, maintenanceWindow } = env.database;
@@ -572,6 +573,13 @@ export const environmentSchema = z
           }
         });
       }
+      // Spot can be reclaimed at two minutes' notice: not for production or the standby that replaces it.
+      if (productionLike && group.capacityType === "SPOT") {
+        issue(at("capacityType"), `"SPOT" in a ${env.tier} environment: Spot capacity can be reclaimed at two minutes' notice.` + fix('use "ON_DEMAND" (and Savings Plans for the discount).'));
+      }
+      if (group.allowGraviton && env.eks.computeMode !== "auto-mode") {
+        issue(at("allowGraviton"), "true on a managed node group, which runs one architecture's AMI." + fix("list the Graviton types in a node group of their own, or use eks.computeMode \"auto-mode\"."));
+      }
       const graviton = group.instanceTypes.filter(isGraviton);
       if (graviton.length > 0 && graviton.length < group.instanceTypes.length) {
         issue(at("instanceTypes"), `${JSON.stringify(group.instanceTypes)} mix Graviton (arm64: ${graviton.join(", ")}) and x86_64 types in node group "${group.name}"; a node group runs one AMI architecture.` +
@@ -604,7 +612,6 @@ export const environmentSchema = z
     }
     // Production state backends keep prevent_destroy unless a dated, reasoned override says otherwise.
     const override = env.stateBackend.protectionOverride;
-    const productionLike = env.tier === "production" || env.tier === "disaster-recovery";
     if (productionLike && !env.stateBackend.protectFromDestroy) {
       if (!override) {
         issue(["stateBackend", "protectFromDestroy"], `false would let a destroy delete the ${env.tier} state bucket, its log bucket and lock table.` +
@@ -627,20 +634,7 @@ export const environmentSchema = z
     }
 
     // Production and DR egress may not hang on one AZ's NAT gateway.
-    // Spot can be reclaimed at two minutes' notice: not for production or the standby that replaces it.
-    if (productionLike) {
-      env.eks.nodeGroups.forEach((group, i) => {
-        if (group.capacityType === "SPOT") {
-          issue(["eks", "nodeGroups", i, "capacityType"], `"SPOT" in a ${env.tier} environment: Spot capacity can be reclaimed at two minutes' notice.` + fix('use "ON_DEMAND" (and Savings Plans for the discount).'));
-        }
-      });
-    }
-    env.eks.nodeGroups.forEach((group, i) => {
-      if (group.allowGraviton && env.eks.computeMode !== "auto-mode") {
-        issue(["eks", "nodeGroups", i, "allowGraviton"], "true on a managed node group, which runs one architecture's AMI." + fix("list the Graviton types in a node group of their own, or use eks.computeMode \"auto-mode\"."));
-      }
-    });
-    if ((env.tier === "production" || env.tier === "disaster-recovery") && env.network.natGateways !== "one-per-az") {
+    if (productionLike && env.network.natGateways !== "one-per-az") {
       issue(["network", "natGateways"], `"${env.network.natGateways}": a production or DR VPC needs a NAT gateway in every AZ, or losing one AZ cuts every private subnet's egress.` + fix('set network.natGateways to "one-per-az".'));
     }
 

@@ -82,7 +82,7 @@ export class CoreStack extends EnvironmentStack {
       logRetentionDays: env.eks.logRetentionDays,
       computeMode: env.eks.computeMode,
       // In Auto Mode the same capacity becomes NodePools, in the platform stack.
-      nodeGroups: env.eks.computeMode === "managed-node-groups" ? env.eks.nodeGroups.map((group) => ({ ...group, desiredSize: group.desiredSize ?? group.minSize })) : [],
+      nodeGroups: env.eks.computeMode === "managed-node-groups" ? env.eks.nodeGroups : [],
     });
 
     const source = props.replicationSource;
