@@ -26,7 +26,6 @@ import {
   withResources,
   type Workload,
 } from "./workloads";
-import { ARGOCD_HA_REPLICAS } from "./values";
 import { nodeClass, nodePool, type NodeClassProps, type NodePoolSpec } from "./node-pools";
 import { appOfApps, appProjects, grafanaAdminExternalSecret, namespacedSecretStore } from "./manifests";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
@@ -241,9 +240,7 @@ export class PlatformServices extends Construct {
 
     if (props.argocd) {
       const namespace = platformNamespace("argocd-namespace", CHARTS.argoCd.namespace);
-      const { highAvailability } = props.argocd;
-      const workloads = argoCdWorkloads({ highAvailability, replicas: highAvailability ? ARGOCD_HA_REPLICAS : 1 });
-      const release = this.release("argoCd", namespace, argoCdValues(props.argocd), workloads, afterLoadBalancerController, props);
+      const release = this.release("argoCd", namespace, argoCdValues(props.argocd), argoCdWorkloads(props.argocd), afterLoadBalancerController, props);
       const source = props.argocd.appOfApps;
       // Projects instead of Argo CD's default one, which may deploy anything anywhere.
       for (const project of appProjects({ namespace, repoUrl: source?.repoUrl ?? "", applicationNamespaces: props.applicationNamespaces })) {
@@ -279,6 +276,8 @@ export class PlatformServices extends Construct {
     const spec: ReleaseSpec = CHARTS[chart];
     const source: ChartRef = props.charts[chart];
     this.workloads[chart] = workloads;
+    // Pods need nodes: in Auto Mode, the NodePools come first.
+    const after = [...this.capacity, ...dependsOn];
     const release = new Release(this, spec.releaseName, {
       name: spec.releaseName,
       chart: source.chart,
@@ -292,8 +291,7 @@ export class PlatformServices extends Construct {
       cleanupOnFail: true,
       maxHistory: 10,
       timeout: timeoutSeconds,
-      // Pods need nodes: in Auto Mode, the NodePools come first.
-      dependsOn: [...this.capacity, ...dependsOn].length > 0 ? [...this.capacity, ...dependsOn] : undefined,
+      dependsOn: after.length > 0 ? after : undefined,
     });
     this.releases[chart] = release;
     return release;

@@ -1,5 +1,5 @@
 import { IRSA_ROLE_ANNOTATION, IRSA_SERVICE_ACCOUNTS, NODE_EXPORTER_NAMESPACE } from "./charts";
-import { LOAD_BALANCER_CONTROLLER_REPLICAS, METRICS_SERVER_REPLICAS, REDIS_HA_REPLICAS } from "./workloads";
+import { argoCdReplicas, LOAD_BALANCER_CONTROLLER_REPLICAS, METRICS_SERVER_REPLICAS, REDIS_HA_REPLICAS } from "./workloads";
 
 /**
  * Typed Helm values for each chart: only the keys this project sets, named exactly as in the
@@ -62,11 +62,8 @@ export interface ArgoCdValues {
   readonly applicationSet: { readonly replicas: number };
 }
 
-/** Replica count of each Argo CD component when highly available (the upstream HA manifests use 2). */
-export const ARGOCD_HA_REPLICAS = 2;
-
 export function argoCdValues(settings: ArgoCdSettings): ArgoCdValues {
-  const replicas = settings.highAvailability ? ARGOCD_HA_REPLICAS : 1;
+  const replicas = argoCdReplicas(settings.highAvailability);
   return {
     // Replicas of every component spread over the AZs where they can (the label selector defaults
     // to the component's own).

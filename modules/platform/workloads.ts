@@ -50,11 +50,17 @@ const container = (valuesPath: string, spec: ContainerResources): WorkloadContai
 
 // ---------------------------------------------------------------- Argo CD
 
+/** Replica count of each Argo CD component when highly available (the upstream HA manifests use 2). */
+const ARGOCD_HA_REPLICAS = 2;
+
+/** Replicas of the controller, server, repo-server and ApplicationSet controller. */
+export const argoCdReplicas = (highAvailability: boolean) => (highAvailability ? ARGOCD_HA_REPLICAS : 1);
+
 /** redis-ha's own defaults (`replicas: 3`, `haproxy.replicas: 3`, both with hard anti-affinity), written out. */
 export const REDIS_HA_REPLICAS = 3;
 
-export function argoCdWorkloads(settings: { readonly highAvailability: boolean; readonly replicas: number }): Workload[] {
-  const { replicas } = settings;
+export function argoCdWorkloads(settings: { readonly highAvailability: boolean }): Workload[] {
+  const replicas = argoCdReplicas(settings.highAvailability);
   const redis: Workload[] = settings.highAvailability
     ? [
         {
@@ -177,19 +183,19 @@ export function loadBalancerControllerWorkloads(): Workload[] {
 
 // ---------------------------------------------------------------- into the values
 
+/** A workload's containers and init containers, each with its values key. */
+export const everyContainer = (workload: Workload): readonly WorkloadContainer[] => [...workload.containers, ...(workload.initContainers ?? [])];
+
 /**
  * The release's values with each container's resources written at its key. A key that already
  * holds a value is an error: the resources of a container are set here and nowhere else.
  */
 export function withResources(values: object, workloads: readonly Workload[]): object {
   const result = structuredClone(values) as Record<string, unknown>;
-  for (const { valuesPath, resources: spec } of workloads.flatMap((w) => [...w.containers, ...(w.initContainers ?? [])])) {
+  for (const { valuesPath, resources: spec } of workloads.flatMap(everyContainer)) {
     const keys = valuesPath.split(".");
     let node = result;
-    for (const key of keys.slice(0, -1)) {
-      const next = (node[key] ??= {}) as Record<string, unknown>;
-      node = next;
-    }
+    for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
     const last = keys[keys.length - 1]!;
     const existing = node[last];
     if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(spec)) {
