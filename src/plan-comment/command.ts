@@ -135,13 +135,20 @@ function diagnosticsNear(dir: string, stack: string) {
   return existsSync(file) ? parseDiagnostics(readFileSync(file, "utf8")) : [];
 }
 
+/** A plan file of a stack, read once. */
+export interface LoadedPlan {
+  readonly stack: string;
+  readonly file: string;
+  readonly plan: TerraformPlan;
+}
+
 /**
  * The stacks of the comment: the given plans and the expected stacks that have none, in review
  * order (prod, DR, staging, dev; see reviewRank), otherwise as given.
  */
-export function stackEntries(options: Pick<CommandOptions, "plans" | "expect" | "refreshOnly" | "plansDir">): StackEntry[] {
-  const planned: StackEntry[] = options.plans.map(({ stack, file }) =>
-    analysePlan(stack, readPlan(file), { refreshOnly: options.refreshOnly, diagnostics: diagnosticsNear(dirname(file), stack) }),
+export function stackEntries(options: Pick<CommandOptions, "expect" | "refreshOnly" | "plansDir"> & { readonly plans: readonly LoadedPlan[] }): StackEntry[] {
+  const planned: StackEntry[] = options.plans.map(({ stack, file, plan }) =>
+    analysePlan(stack, plan, { refreshOnly: options.refreshOnly, diagnostics: diagnosticsNear(dirname(file), stack) }),
   );
   const byName = new Map(planned.map((entry) => [entry.stack, entry]));
   const dir = options.plansDir ?? (options.plans[0] ? dirname(options.plans[0].file) : ".");
@@ -152,10 +159,10 @@ export function stackEntries(options: Pick<CommandOptions, "plans" | "expect" | 
 }
 
 /** Each environment's Infracost figures (stacks Infracost priced) and budget (from its plans). */
-function costsOf(plans: CommandOptions["plans"], infracostDir: string): EnvironmentCost[] {
+function costsOf(plans: readonly LoadedPlan[], infracostDir: string): EnvironmentCost[] {
   const budgets = new Map<string, number>();
-  for (const { stack, file } of plans) {
-    const budget = budgetOf(readPlan(file));
+  for (const { stack, plan } of plans) {
+    const budget = budgetOf(plan);
     const environment = environmentOf(stack)?.environment;
     if (budget !== undefined && environment !== undefined) budgets.set(environment, budget);
   }
@@ -186,8 +193,9 @@ export function runCommand(argv: readonly string[]): string {
     if (options.out) writeFileSync(options.out, comment);
     return comment;
   }
-  const comment = renderComment(stackEntries(options), {
-    costs: options.infracostDir !== undefined ? costsOf(options.plans, options.infracostDir) : undefined,
+  const plans = options.plans.map(({ stack, file }) => ({ stack, file, plan: readPlan(file) }));
+  const comment = renderComment(stackEntries({ ...options, plans }), {
+    costs: options.infracostDir !== undefined ? costsOf(plans, options.infracostDir) : undefined,
     title: options.title,
     marker: options.marker,
     commit: options.commit,

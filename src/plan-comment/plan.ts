@@ -158,7 +158,6 @@ function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
   return path.reduce<unknown>((current, key) => (current !== null && typeof current === "object" ? (current as Record<string, unknown>)[String(key)] : undefined), value);
 }
 
-
 const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Terraform's drift filter (internal/command/jsonformat: precomputeDiffs and renderHumanDiffDrift). */
