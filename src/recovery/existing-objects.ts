@@ -179,7 +179,7 @@ const arn = (build: (after: Readonly<Record<string, unknown>>, context: LookupCo
 const bucket = attribute("bucket");
 
 export const EXISTING_OBJECT_FINDERS: Readonly<Record<string, ExistingObjectFinder>> = {
-  // Import sections: budgets "AccountID:BudgetName"; schedules "group_name/name".
+  // Import section: "AccountID:BudgetName".
   aws_budgets_budget: { kind: "import", id: ({ after }, { accountId }) => text(after.name) && `${accountId}:${text(after.name)}` },
   // Import section: the tag key. Activating an active key again is harmless too.
   aws_ce_cost_allocation_tag: attribute("tag_key"),
@@ -226,13 +226,14 @@ export const EXISTING_OBJECT_FINDERS: Readonly<Record<string, ExistingObjectFind
   aws_s3_bucket_public_access_block: bucket,
   aws_s3_bucket_server_side_encryption_configuration: bucket,
   aws_s3_bucket_versioning: bucket,
+  // Import section: "group_name/name".
+  aws_scheduler_schedule: { kind: "import", id: ({ after }) => text(after.name) && `${text(after.group_name) ?? "default"}/${text(after.name)}` },
   aws_secretsmanager_secret: secretArn,
   aws_secretsmanager_secret_version: {
     kind: "create-again",
     why: "a second create adds one more version of the secret and makes it current; the orphaned version is superseded",
   },
   aws_security_group: byNameTag("sg"),
-  aws_scheduler_schedule: { kind: "import", id: ({ after }) => text(after.name) && `${text(after.group_name) ?? "default"}/${text(after.name)}` },
   aws_sns_topic: arn((after, { region, accountId }) => {
     const name = text(after.name);
     return name && `arn:aws:sns:${region}:${accountId}:${name}`;
