@@ -81,6 +81,13 @@ export function resourcesOf(stack: SynthesizedStack, type: string): [string, Rec
   return Object.entries(stack.json.resource?.[type] ?? {});
 }
 
+/** The Kubernetes objects of one kind a platform stack applies with `kubernetes_manifest`. */
+export function manifestsOf(stack: SynthesizedStack, kind: string): Record<string, any>[] {
+  return resourcesOf(stack, "kubernetes_manifest")
+    .map(([, body]) => body.manifest as Record<string, unknown>)
+    .filter((manifest) => manifest.kind === kind);
+}
+
 export function onlyResource(stack: SynthesizedStack, type: string): Record<string, unknown> {
   const found = resourcesOf(stack, type);
   if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);

@@ -11,7 +11,7 @@ import { AWS, resourcesOf, sharedTestApp, stackOf, synthStack } from "../support
 import { estimatedNodeAllocatable } from "../../src/config/instance-types";
 import { ADDON_PODS, AUTO_MODE_ADDONS, EKS_ADDONS } from "../../modules/eks/addons";
 import { PlatformServices } from "../../modules/platform/platform-services";
-import { podRequests, type Workload } from "../../modules/platform/workloads";
+import { everyContainer, podRequests, type Workload } from "../../modules/platform/workloads";
 import { CHARTS, type PlatformChart } from "../../modules/platform/charts";
 import { nodeClass, nodePool } from "../../modules/platform/node-pools";
 import type { EnvironmentConfig } from "../../src/config/types";
@@ -96,7 +96,7 @@ describe.each(built.environments.map((env) => [env.name, env] as const))("%s: th
 
   it("sets explicit CPU and memory requests and limits on every container, read back from the synthesized values", () => {
     for (const workload of workloads) {
-      for (const container of [...workload.containers, ...(workload.initContainers ?? [])]) {
+      for (const container of everyContainer(workload)) {
         const set = valueAt(releases[workload.release]!, container.valuesPath) as { requests?: Record<string, string>; limits?: Record<string, string> };
         expect(set, `${workload.release} ${container.valuesPath}`).toEqual(container.resources);
         expect(Object.keys(set.requests ?? {}).sort()).toEqual(["cpu", "memory"]);

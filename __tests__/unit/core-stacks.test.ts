@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AWS, resourcesOf, synthStack, type SynthesizedStack, sharedTestApp } from "../support/synth";
+import { AWS, manifestsOf, resourcesOf, synthStack, type SynthesizedStack, sharedTestApp } from "../support/synth";
 import { CORE_OUTPUT } from "../../src/stacks/core-outputs";
 import { ENVIRONMENTS } from "../../main";
 
@@ -59,11 +59,8 @@ describe.each(Object.entries(expected))("%s core stack", (name, want) => {
   });
 
   it("has the table's instance types and maximum node count as NodePool limits, in every AZ of the environment", () => {
-    const pools = resourcesOf(synthStack(built, `${name}-platform`), "kubernetes_manifest")
-      .map(([, body]) => (body as { manifest: Record<string, any> }).manifest)
-      .filter((manifest) => manifest.kind === "NodePool")
-      // Most preferred first: the order of the config.
-      .sort((a, b) => b.spec.weight - a.spec.weight);
+    // Most preferred first: the order of the config.
+    const pools = manifestsOf(synthStack(built, `${name}-platform`), "NodePool").sort((a, b) => b.spec.weight - a.spec.weight);
     const env = built.environments.find((e) => e.name === name)!;
     expect(pools.map((pool) => ({
       name: pool.metadata.name,

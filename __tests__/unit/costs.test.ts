@@ -4,7 +4,7 @@
  * environment (Spot where it is safe).
  */
 import { describe, expect, it } from "vitest";
-import { AWS, LOCAL, buildTestApp, resourcesOf, sharedTestApp, synthStack } from "../support/synth";
+import { AWS, LOCAL, buildTestApp, manifestsOf, resourcesOf, sharedTestApp, synthStack } from "../support/synth";
 import { decide, policyDocument } from "../support/iam-policies";
 import { checkEnvironment } from "../../src/config/validate";
 import { dev, prod, staging } from "../../environments";
@@ -130,13 +130,7 @@ describe("dev's database off hours", () => {
 });
 
 describe("capacity types: Spot where it is safe", () => {
-  const pools = (name: string) =>
-    Object.fromEntries(
-      resourcesOf(synthStack(built, `${name}-platform`), "kubernetes_manifest")
-        .map(([, body]) => (body as Body).manifest)
-        .filter((m) => m.kind === "NodePool")
-        .map((m) => [m.metadata.name, m.spec.template.spec]),
-    );
+  const pools = (name: string) => Object.fromEntries(manifestsOf(synthStack(built, `${name}-platform`), "NodePool").map((m) => [m.metadata.name, m.spec.template.spec]));
   const capacity = (spec: Body) => spec.requirements.find((r: Body) => r.key === "karpenter.sh/capacity-type").values;
 
   it("runs dev on Spot, falling back to On-Demand", () => {
@@ -161,7 +155,8 @@ describe("capacity types: Spot where it is safe", () => {
   it("adds the Graviton type of the same size, and the arm64 architecture, behind allowGraviton (Auto Mode only)", () => {
     const graviton = structuredClone(dev);
     graviton.eks.nodeGroups[0]!.allowGraviton = true;
-    const spec = (resourcesOf(synthStack(buildTestApp(AWS, [graviton]), "dev-platform"), "kubernetes_manifest").map(([, b]) => (b as Body).manifest).find((m) => m.kind === "NodePool")!).spec.template.spec;
+    const [pool] = manifestsOf(synthStack(buildTestApp(AWS, [graviton]), "dev-platform"), "NodePool");
+    const spec = pool!.spec.template.spec;
     expect(spec.requirements).toContainEqual({ key: "node.kubernetes.io/instance-type", operator: "In", values: ["t3.medium", "t4g.medium"] });
     expect(spec.requirements).toContainEqual({ key: "kubernetes.io/arch", operator: "In", values: ["amd64", "arm64"] });
     expect(capacity(pools("dev").general)).toEqual(["spot", "on-demand"]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildTestApp, resourcesOf, sharedTestApp, synthStack, AWS, type SynthesizedStack } from "../support/synth";
+import { buildTestApp, manifestsOf as manifests, resourcesOf, sharedTestApp, synthStack, AWS, type SynthesizedStack } from "../support/synth";
 import { decide, policyDocument } from "../support/iam-policies";
 import { ConfigError } from "../../src/config/validate";
 import type { EnvironmentInput } from "../../src/config/types";
@@ -14,7 +14,6 @@ import { dr } from "../../dr/config";
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const built = sharedTestApp(AWS);
-const manifests = (stack: SynthesizedStack, kind: string) => resourcesOf(stack, "kubernetes_manifest").filter(([, m]) => (m as Body).manifest.kind === kind).map(([, m]) => (m as Body).manifest);
 const namespaces = (stack: SynthesizedStack) => Object.fromEntries(resourcesOf(stack, "kubernetes_namespace_v1").map(([, n]) => [(n as Body).metadata.name, (n as Body).metadata]));
 
 /** Pod Security level per platform namespace; HA Argo CD (prod, DR) runs redis-ha, not verified against restricted. */
