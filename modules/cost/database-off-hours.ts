@@ -3,23 +3,15 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+import { eventBridgeCron, type WorkingHours } from "./working-hours";
 
-export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
-
-export interface DatabaseOffHoursProps {
+export interface DatabaseOffHoursProps extends WorkingHours {
   /** Prefix of the role and schedule names, normally the database identifier. */
   readonly name: string;
   readonly accountId: string;
   readonly region: string;
   readonly dbInstanceIdentifier: string;
   readonly dbInstanceArn: string;
-  /** IANA time zone the hours are in, e.g. America/Los_Angeles. */
-  readonly timezone: string;
-  /** hh:mm the database is started on each workday. */
-  readonly workdayStart: string;
-  /** hh:mm the database is stopped on each workday. */
-  readonly workdayEnd: string;
-  readonly workdays: readonly Weekday[];
 }
 
 /** The schedules live in the account's default schedule group. */
@@ -30,12 +22,6 @@ export const RDS_ACTION_TARGETS = {
   stop: "arn:aws:scheduler:::aws-sdk:rds:stopDBInstance",
   start: "arn:aws:scheduler:::aws-sdk:rds:startDBInstance",
 } as const;
-
-/** A schedule expression at hh:mm on the given days: cron(minutes hours day-of-month month day-of-week year). */
-export function workdayCron(time: string, days: readonly Weekday[]): string {
-  const [hours, minutes] = time.split(":").map(Number) as [number, number];
-  return `cron(${minutes} ${hours} ? * ${days.map((d) => d.toUpperCase()).join(",")} *)`;
-}
 
 /**
  * Stops a database at the end of each workday and starts it at the beginning, with EventBridge
@@ -83,15 +69,16 @@ export class DatabaseOffHours extends Construct {
         name: `${props.name}-${action}`,
         groupName: SCHEDULE_GROUP,
         description: `${action === "stop" ? "Stops" : "Starts"} RDS ${props.dbInstanceIdentifier} at ${time} (${props.timezone}) on ${props.workdays.join(", ")}`,
-        scheduleExpression: workdayCron(time, props.workdays),
+        scheduleExpression: eventBridgeCron(time, props.workdays),
         scheduleExpressionTimezone: props.timezone,
         flexibleTimeWindow: { mode: "OFF" },
         target: {
           arn: RDS_ACTION_TARGETS[action],
           roleArn: this.role.arn,
-          // The request of the RDS API action, with the key casing Scheduler's aws-sdk targets use
-          // in public examples (the RDS API reference writes DBInstanceIdentifier; not confirmed
-          // at an AWS source which casing the target takes).
+          // The request of the RDS API action in the AWS SDK's member casing, which universal
+          // targets take: `DbInstanceIdentifier`, where the RDS API reference writes
+          // DBInstanceIdentifier. AWS's own example, the CDK API reference for
+          // aws_scheduler_targets.Universal, calls rds:stopDBCluster with `DbClusterIdentifier`.
           input: JSON.stringify({ DbInstanceIdentifier: props.dbInstanceIdentifier }),
           retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
         },
