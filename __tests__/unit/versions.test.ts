@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CHART_SOURCES, CHECK_TOOLS, EKS_ADDON_VERSIONS, EKS_UNSUPPORTED_ZONE_IDS, KUBERNETES, POSTGRES, PROVIDERS, TERRAFORM, type Verification } from "../../src/config/versions";
+import { CHART_SOURCES, CHECK_TOOLS, CONTAINER_IMAGES, EKS_ADDON_VERSIONS, EKS_UNSUPPORTED_ZONE_IDS, KUBERNETES, POSTGRES, PROVIDERS, TERRAFORM, type Verification } from "../../src/config/versions";
 import { AWS, resourcesOf, synthStack, sharedTestApp, tempDir } from "../support/synth";
 import { projectTypeScript } from "../support/project-files";
 import { databaseClasses, exportReleases, withoutTerraformExpressions, type ExportedRelease } from "../../src/cli/versions";
@@ -69,12 +69,18 @@ describe("versions catalog: one place for every external version", () => {
       ["postgres", POSTGRES],
       ...Object.entries(CHART_SOURCES),
       ...Object.entries(CHECK_TOOLS),
+      ...Object.entries(CONTAINER_IMAGES),
     ];
     for (const [name, entry] of entries) {
       expect(entry.reference.length, name).toBeGreaterThan(20);
       expect(entry.verifiedOn, name).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(Date.parse(entry.verifiedOn), name).toBeLessThanOrEqual(Date.now());
     }
+  });
+
+  it("pins every image the project runs itself to an exact tag of the cluster's Kubernetes minor, never latest", () => {
+    for (const image of Object.values(CONTAINER_IMAGES)) expect(image.version).toMatch(/^v\d+\.\d+\.\d+$/);
+    expect(CONTAINER_IMAGES.kubectl.version.startsWith(`v${KUBERNETES.version}.`)).toBe(true);
   });
 
   it("pins every chart to an exact version that names its appVersion", () => {
@@ -161,7 +167,7 @@ describe("Renovate keeps the catalog current", () => {
 
   it("marks every version entry of the catalog for Renovate", () => {
     expect(annotated.sort()).toEqual(
-      ["amazon-eks", "amazon-rds-postgresql", "hashicorp/terraform", "helm/helm", "yannh/kubeconform", "aquasecurity/trivy", "gitleaks/gitleaks", "go", ...Object.values(CHART_SOURCES).map((c) => c.chart)].sort(),
+      ["amazon-eks", "amazon-rds-postgresql", "hashicorp/terraform", "helm/helm", "yannh/kubeconform", "aquasecurity/trivy", "gitleaks/gitleaks", "go", ...Object.values(CHART_SOURCES).map((c) => c.chart), ...Object.values(CONTAINER_IMAGES).map((i) => i.repository)].sort(),
     );
   });
 

@@ -23,9 +23,12 @@ import {
   kyvernoWorkloads,
   loadBalancerControllerWorkloads,
   metricsServerWorkloads,
+  OFF_HOURS_JOB_RESOURCES,
   withResources,
   type Workload,
 } from "./workloads";
+import { OFF_HOURS_NAMESPACE, WorkloadsOffHours } from "./off-hours";
+import type { WorkingHours } from "../cost/working-hours";
 import { nodeClass, nodePool, type NodeClassProps, type NodePoolSpec } from "./node-pools";
 import { appOfApps, appProjects, grafanaAdminExternalSecret, namespacedSecretStore } from "./manifests";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
@@ -94,6 +97,11 @@ export interface PlatformServicesProps {
   readonly applicationNamespaces: readonly string[];
   /** AWS Load Balancer Controller; omitted = not installed (EKS Auto Mode brings its own). */
   readonly loadBalancerController?: { readonly roleArn: string };
+  /**
+   * Every workload of the platform and application namespaces sleeps outside these hours
+   * (modules/platform/off-hours.ts); on EKS Auto Mode the nodes follow. Omitted: always on.
+   */
+  readonly offHours?: { readonly hours: WorkingHours; readonly kubectlImage: string };
 }
 
 /** Name of the gp3 StorageClass every platform volume uses. */
@@ -125,6 +133,7 @@ export class PlatformServices extends Construct {
   /** Namespace name → the namespace and its NetworkPolicies. */
   readonly namespaces: Record<string, NamespaceV1> = {};
   readonly networkPolicies: Record<string, Manifest[]> = {};
+  readonly offHours?: WorkloadsOffHours;
 
   constructor(scope: Construct, id: string, props: PlatformServicesProps) {
     super(scope, id);
@@ -252,6 +261,23 @@ export class PlatformServices extends Construct {
           dependsOn: [release, ...this.appProjects],
         });
       }
+    }
+
+    if (props.offHours) {
+      // What runs in kube-system is the platform's by name only; every other namespace sleeps whole.
+      const inKubeSystem = Object.entries(CHARTS)
+        .filter(([chart, spec]) => spec.namespace === OFF_HOURS_NAMESPACE && this.releases[chart as PlatformChart])
+        .map(([, spec]) => spec.releaseName);
+      this.offHours = new WorkloadsOffHours(this, "off-hours", {
+        ...props.offHours.hours,
+        namespaces: Object.keys(this.namespaces),
+        namedDeployments: inKubeSystem.length > 0 ? { [OFF_HOURS_NAMESPACE]: inKubeSystem } : {},
+        wakeFirst: this.releases.kyverno ? CHARTS.kyverno.namespace : undefined,
+        image: props.offHours.kubectlImage,
+        resources: OFF_HOURS_JOB_RESOURCES,
+        // Namespaces first (their Roles), releases too: a sleep must not find half a platform.
+        dependsOn: [...Object.values(this.namespaces), ...Object.values(this.releases)],
+      });
     }
   }
 

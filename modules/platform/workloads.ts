@@ -206,6 +206,11 @@ export function withResources(values: object, workloads: readonly Workload[]): o
   return result;
 }
 
+// ---------------------------------------------------------------- off-hours jobs
+
+/** The off-hours CronJobs' one container (kubectl and jq; modules/platform/off-hours.ts). */
+export const OFF_HOURS_JOB_RESOURCES = resources("50m", "64Mi", "200m", "128Mi");
+
 // ---------------------------------------------------------------- quantities
 
 /** CPU quantity in millicores ("250m" → 250, "1" → 1000). */

@@ -12,3 +12,10 @@ export function terraformData(scope: Construct, id: string, lifecycle?: Terrafor
 
 /** A resource's bare address (`type.name`), for `depends_on` and hand-written expressions. */
 export const addressOf = (resource: TerraformResource) => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+
+/**
+ * A string Terraform must pass through unchanged: every string in a configuration is a template,
+ * so `${` and `%{` are escaped as `$${` and `%%{` (Terraform's template escapes). For literal text
+ * such as a shell script; cdktf's Fn.rawString quotes for an expression instead.
+ */
+export const literalTemplate = (text: string): string => text.replace(/([$%])\{/g, (_, sign: string) => `${sign}${sign}{`);

@@ -130,7 +130,7 @@ export const costsSchema = z
      * @default false
      */
     activateCostAllocationTags: z.boolean().default(false).describe("Activate the tag keys for cost allocation in this account (a standalone account or the Organization's management account only; one environment per account)."),
-    /** Stop the database outside working hours (EventBridge Scheduler); development only. */
+    /** Stop the database (EventBridge Scheduler) and put the cluster's workloads to sleep (CronJobs) outside working hours; development only. */
     offHours: z
       .strictObject({
         enabled: z.boolean(),
@@ -142,7 +142,7 @@ export const costsSchema = z
         workdays: z.array(z.enum(DAYS)).min(1).default(["mon", "tue", "wed", "thu", "fri"]),
       })
       .optional()
-      .describe("Off-hours schedule: { enabled, timezone, workdayStart, workdayEnd, workdays }: the database is stopped at workdayEnd and started at workdayStart on workdays (stays stopped at weekends)."),
+      .describe("Off-hours schedule: { enabled, timezone, workdayStart, workdayEnd, workdays }: at workdayEnd on workdays the database is stopped and the cluster's workloads scaled to zero (Auto Mode then removes the nodes); at workdayStart both come back (asleep at weekends)."),
   })
   .default({ budgetAlertEmails: [], activateCostAllocationTags: false });
 

@@ -176,6 +176,30 @@ export const CHART_SOURCES = {
   },
 } as const satisfies Record<string, ChartSource>;
 
+// ---------------------------------------------------------------- Container images the project runs itself
+
+/** An image the project's own manifests run (the charts pin theirs). */
+export interface ContainerImage extends Verification {
+  readonly repository: string;
+  /** Exact tag; never latest. */
+  readonly version: string;
+}
+
+export const CONTAINER_IMAGES = {
+  /** The off-hours CronJobs (modules/platform/off-hours.ts): kubectl with bash and jq. */
+  kubectl: {
+    repository: "registry.k8s.io/kubectl",
+    // renovate: datasource=docker depName=registry.k8s.io/kubectl
+    version: "v1.36.0",
+    reference:
+      "kubernetes/kubernetes CHANGELOG/CHANGELOG-1.36.md, v1.36.0 \"Container Images\" (registry.k8s.io/kubectl:v1.36.0, amd64/arm64/ppc64le/s390x), the newest 1.36 entry read; build/server-image/kubectl/Dockerfile (debian-base bookworm with bash, jq, grep, sed, coreutils; ENTRYPOINT kubectl; since PR #119592). The same minor as the clusters. Tag only: no registry was reachable to read its digest",
+    verifiedOn: "2026-12-02",
+  },
+} as const satisfies Record<string, ContainerImage>;
+
+/** repository:tag of a catalog image. */
+export const imageOf = (image: ContainerImage): string => `${image.repository}:${image.version}`;
+
 // ---------------------------------------------------------------- Tools the workflows install
 
 /**

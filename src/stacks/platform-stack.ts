@@ -9,7 +9,7 @@ import { secretStoreGrants, stackNames } from "./names";
 import { GuardedRemoteState, useEnvironmentStateBackend } from "../../backend/state-backend";
 import { PlatformServices } from "../../modules/platform/platform-services";
 import type { EnvironmentConfig } from "../config/types";
-import { CHART_SOURCES, KUBERNETES } from "../config/versions";
+import { CHART_SOURCES, CONTAINER_IMAGES, imageOf, KUBERNETES } from "../config/versions";
 import { PLATFORM_IMAGE_REGISTRIES } from "../../modules/platform/security";
 import { addressOf, terraformData } from "../../modules/terraform/terraform-data";
 import { standardTags } from "../aspects/tags";
@@ -93,6 +93,7 @@ export class PlatformStack extends EnvironmentStack {
 /** Maps an environment's `platform` config to the module's props; disabled services are left out. */
 function platformServicesOf(env: EnvironmentConfig, coreOutput: (name: string) => string, secretStoreRoleArn: (namespace: string) => string) {
   const { argocd, monitoring, externalSecrets, loadBalancerController, policyEngine, applicationNamespaces } = env.platform;
+  const offHours = env.costs.offHours;
   return {
     argocd: argocd.enabled
       ? {
@@ -129,6 +130,8 @@ function platformServicesOf(env: EnvironmentConfig, coreOutput: (name: string) =
       loadBalancerController.enabled && env.eks.computeMode !== "auto-mode"
         ? { roleArn: coreOutput(CORE_OUTPUT.loadBalancerControllerRoleArn) }
         : undefined,
+    // The same hours as the database's schedule in the core stack.
+    offHours: offHours?.enabled ? { hours: offHours, kubectlImage: imageOf(CONTAINER_IMAGES.kubectl) } : undefined,
   };
 }
 
