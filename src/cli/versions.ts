@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { CHART_SOURCES, CHECK_TOOLS, EKS_ADDON_VERSIONS, KUBERNETES, POSTGRES } from "../config/versions";
+import { CHART_SOURCES, CHECK_TOOLS, CONTAINER_IMAGES, EKS_ADDON_VERSIONS, imageOf, KUBERNETES, POSTGRES } from "../config/versions";
 import { EKS_ADDONS } from "../../modules/eks/addons";
 
 /**
@@ -16,6 +16,8 @@ import { EKS_ADDONS } from "../../modules/eks/addons";
  *   check-charts DIR      `helm show chart` of every catalog chart (the version exists; appVersion
  *                         matches), then `helm template` of every exported release piped to
  *                         `kubeconform -strict` at the catalog's Kubernetes version
+ *   check-images          every catalog image exists (`docker manifest inspect`) and, for the
+ *                         kubectl image, runs bash with kubectl and jq (what the off-hours jobs use)
  *   check-aws             `aws eks describe-cluster-versions`, `aws eks describe-addon-versions` and
  *                         `aws rds describe-db-engine-versions` / `describe-orderable-db-instance-options`
  *                         for the catalog's versions and every instance class the synthesized
@@ -166,6 +168,30 @@ function checkAws(outdir: string): string[] {
   return problems;
 }
 
+/** Each catalog image exists at its tag; the kubectl image has what the off-hours scripts call. */
+function checkImages(): string[] {
+  const problems: string[] = [];
+  for (const [name, image] of Object.entries(CONTAINER_IMAGES)) {
+    const reference = imageOf(image);
+    try {
+      execFileSync("docker", ["manifest", "inspect", reference], { stdio: ["ignore", "ignore", "pipe"] });
+      console.log(`${reference}: published`);
+    } catch {
+      problems.push(`${name}: ${reference} is not published`);
+      continue;
+    }
+    if (name === "kubectl") {
+      try {
+        const tools = execFileSync("docker", ["run", "--rm", "--entrypoint", "/bin/bash", reference, "-c", "kubectl version --client -o json && jq --version"], { encoding: "utf8" });
+        console.log(tools.trim());
+      } catch {
+        problems.push(`${reference} does not run bash with kubectl and jq, which the off-hours scripts need`);
+      }
+    }
+  }
+  return problems;
+}
+
 function main(argv: string[]): number {
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { outdir: { type: "string", default: "cdktf.out" } } });
   const [command, dir] = positionals;
@@ -183,11 +209,14 @@ function main(argv: string[]): number {
       if (!dir) throw new Error("usage: versions check-charts DIR (after export-releases DIR)");
       problems = checkCharts(dir);
       break;
+    case "check-images":
+      problems = checkImages();
+      break;
     case "check-aws":
       problems = checkAws(values.outdir);
       break;
     default:
-      console.error("usage: versions tools | export-releases DIR [--outdir cdktf.out] | check-charts DIR | check-aws [--outdir cdktf.out]");
+      console.error("usage: versions tools | export-releases DIR [--outdir cdktf.out] | check-charts DIR | check-images | check-aws [--outdir cdktf.out]");
       return 2;
   }
   for (const problem of problems) console.error(`::error::${problem}`);
