@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../src/config/types";
-import { API_ACCESS_CIDRS, BUDGET_ALERT_EMAILS, COMMON_TAGS, PROJECT_NAME, STATE_BACKEND } from "../environments/common";
+import { API_ACCESS_CIDRS, ALERT_RECEIVERS, COMMON_TAGS, FAILOVER_DNS, PROJECT_NAME, STATE_BACKEND } from "../environments/common";
 import { prod } from "../environments/prod";
 
 /** Prod's capacity, which DR must be able to reach during a failover. */
@@ -35,7 +35,9 @@ export const dr: EnvironmentInput = {
     // platform needs and grows by itself when Argo CD deploys the applications during a failover:
     // first in the standby pool, then, once that is full, in a pool of prod's own size and types.
     nodeGroups: [
-      { name: "standby", instanceTypes: ["t3.medium", "t3.large"], minSize: 2, maxSize: 6, diskSizeGib: 50, capacityType: "ON_DEMAND" },
+      // Three nodes' worth at least: with external-dns (DR's SECONDARY records must exist before a
+      // failover) the idle platform is 28 pods, 82 % of two t3.medium's 34 pod slots.
+      { name: "standby", instanceTypes: ["t3.medium", "t3.large"], minSize: 3, maxSize: 6, diskSizeGib: 50, capacityType: "ON_DEMAND" },
       { ...prodCapacity, name: "failover", minSize: 0 },
     ],
     publicAccessCidrs: [...API_ACCESS_CIDRS],
@@ -63,9 +65,11 @@ export const dr: EnvironmentInput = {
     },
   },
   costs: {
-    budgetAlertEmails: [...BUDGET_ALERT_EMAILS],
     // prod's account: prod's stack activates its cost allocation tags.
     activateCostAllocationTags: false,
   },
+  // The zone production and DR share; the global stack creates it (README "DNS and failover").
+  dns: { ...FAILOVER_DNS },
+  alerts: { emails: [...ALERT_RECEIVERS.emails], httpsEndpoints: [...ALERT_RECEIVERS.httpsEndpoints] },
   tags: { ...COMMON_TAGS },
 };

@@ -14,8 +14,11 @@ export const COMMON_TAGS = {
 
 export const PROJECT_NAME = "pipeops";
 
-/** Who gets the AWS Budgets alerts of every environment (replace with the team's real address). */
-export const BUDGET_ALERT_EMAILS: readonly string[] = ["platform-alerts@example.com"];
+/**
+ * Who every environment's alert topic reaches: CloudWatch alarms, budget alerts and Alertmanager
+ * (replace with the team's real address, or add its paging endpoint under httpsEndpoints).
+ */
+export const ALERT_RECEIVERS = { emails: ["platform-alerts@example.com"], httpsEndpoints: [] } as const;
 
 
 /** Every environment's state backend settings beyond the tier's defaults. */
@@ -39,3 +42,9 @@ export const PRIMARY_REGION_NETWORK = {
  * private-use and other ranges that cannot be a public source address.
  */
 export const API_ACCESS_CIDRS: readonly string[] = [];
+
+/**
+ * The public zone of production's applications, shared with DR (replace with the real domain;
+ * `zone: "existing"` to use a zone the account already has).
+ */
+export const FAILOVER_DNS = { zoneName: "pipeops.example.com", zone: "create", healthCheckPath: "/healthz" } as const;

@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../src/config/types";
-import { API_ACCESS_CIDRS, BUDGET_ALERT_EMAILS, COMMON_TAGS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND } from "./common";
+import { API_ACCESS_CIDRS, ALERT_RECEIVERS, COMMON_TAGS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND } from "./common";
 
 export const dev: EnvironmentInput = {
   name: "dev",
@@ -45,11 +45,11 @@ export const dev: EnvironmentInput = {
     },
   },
   costs: {
-    budgetAlertEmails: [...BUDGET_ALERT_EMAILS],
     // A standalone account: it activates its own cost allocation tags (README "Costs").
     activateCostAllocationTags: true,
     // The database stops at 19:00 and starts at 07:00 on working days, Pacific time (README "Costs").
     offHours: { enabled: true, timezone: "America/Los_Angeles", workdayStart: "07:00", workdayEnd: "19:00" },
   },
+  alerts: { emails: [...ALERT_RECEIVERS.emails], httpsEndpoints: [...ALERT_RECEIVERS.httpsEndpoints] },
   tags: { ...COMMON_TAGS },
 };

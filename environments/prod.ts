@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../src/config/types";
-import { API_ACCESS_CIDRS, BUDGET_ALERT_EMAILS, COMMON_TAGS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND } from "./common";
+import { API_ACCESS_CIDRS, ALERT_RECEIVERS, COMMON_TAGS, FAILOVER_DNS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND } from "./common";
 
 export const prod: EnvironmentInput = {
   name: "prod",
@@ -46,9 +46,11 @@ export const prod: EnvironmentInput = {
     },
   },
   costs: {
-    budgetAlertEmails: [...BUDGET_ALERT_EMAILS],
     // A standalone account: it activates its own cost allocation tags (README "Costs").
     activateCostAllocationTags: true,
   },
+  // The zone production and DR share; the global stack creates it (README "DNS and failover").
+  dns: { ...FAILOVER_DNS },
+  alerts: { emails: [...ALERT_RECEIVERS.emails], httpsEndpoints: [...ALERT_RECEIVERS.httpsEndpoints] },
   tags: { ...COMMON_TAGS },
 };

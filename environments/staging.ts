@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../src/config/types";
-import { API_ACCESS_CIDRS, BUDGET_ALERT_EMAILS, COMMON_TAGS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND } from "./common";
+import { API_ACCESS_CIDRS, ALERT_RECEIVERS, COMMON_TAGS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND } from "./common";
 
 export const staging: EnvironmentInput = {
   name: "staging",
@@ -46,9 +46,9 @@ export const staging: EnvironmentInput = {
     },
   },
   costs: {
-    budgetAlertEmails: [...BUDGET_ALERT_EMAILS],
     // A standalone account: it activates its own cost allocation tags (README "Costs").
     activateCostAllocationTags: true,
   },
+  alerts: { emails: [...ALERT_RECEIVERS.emails], httpsEndpoints: [...ALERT_RECEIVERS.httpsEndpoints] },
   tags: { ...COMMON_TAGS },
 };

@@ -2,10 +2,11 @@ import { App } from "cdktf";
 import type { EnvironmentConfig, EnvironmentInput } from "./config/types";
 import { validateEnvironments } from "./config/validate";
 import type { DeploymentTarget } from "./target";
-import { stackNames } from "./stacks/names";
+import { globalStackName, stackNames } from "./stacks/names";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { CoreStack } from "./stacks/core-stack";
 import { PlatformStack } from "./stacks/platform-stack";
+import { GlobalStack } from "./stacks/global-stack";
 import { enableGuardrails, environmentContext, type Guardrails, type Waiver } from "./guardrails";
 
 export interface BuildAppOptions {
@@ -39,15 +40,24 @@ export function buildApp(options: BuildAppOptions): BuiltApp {
   const environments = validateEnvironments(options.environments, (env) => Object.values(stackNames(env.name)), options.target);
   const app = new App({ outdir: options.outdir });
   const projectEnvironments = options.projectEnvironmentNames ?? environments.map((env) => env.name);
-  const knownStacks = projectEnvironments.flatMap((name) => Object.values(stackNames(name)));
+  const failoverStandbys = environments.filter((env) => env.replication && env.dns).map((env) => globalStackName(env.name));
+  const knownStacks = [...projectEnvironments.flatMap((name) => Object.values(stackNames(name))), ...failoverStandbys];
   const guardrails = enableGuardrails(app, { waivers: options.waivers ?? [], contextOf: environmentContext, knownStacks });
+  const cores = new Map<string, CoreStack>();
   for (const env of environments) {
     const names = stackNames(env.name);
     const props = { env, target: options.target };
     new BootstrapStack(app, names.bootstrap, { ...props, localStateDir: options.localStateDir });
     const replicationSource = environments.find((other) => other.name === env.replication?.sourceEnvironment);
-    new CoreStack(app, names.core, { ...props, replicationSource });
+    cores.set(env.name, new CoreStack(app, names.core, { ...props, replicationSource }));
     new PlatformStack(app, names.platform, props);
+  }
+  // A failover pair in one zone (prod and DR): what both regions share, in the standby's state.
+  // Both core stacks look up its certificates, so they deploy after it.
+  for (const standby of environments.filter((env) => env.replication && env.dns)) {
+    const primary = environments.find((env) => env.name === standby.replication!.sourceEnvironment)!;
+    const global = new GlobalStack(app, globalStackName(standby.name), { env: standby, target: options.target, primary });
+    for (const env of [primary, standby]) cores.get(env.name)!.addDependency(global);
   }
   return { app, environments, guardrails };
 }

@@ -33,7 +33,7 @@ const SKIP_AWS_ACCOUNT_CHECKS = {
 } as const;
 
 /** AWS services the stacks use; with the local target each is pointed at the emulator. */
-const EMULATED_SERVICES = ["s3", "dynamodb", "ec2", "rds", "eks", "iam", "kms", "sts", "secretsmanager", "logs", "sns", "cloudwatch", "budgets", "scheduler"] as const;
+const EMULATED_SERVICES = ["s3", "dynamodb", "ec2", "rds", "eks", "iam", "kms", "sts", "secretsmanager", "logs", "sns", "cloudwatch", "budgets", "scheduler", "route53", "acm"] as const;
 
 export function assertLoopbackEndpoint(endpoint: string): string {
   let url: URL;

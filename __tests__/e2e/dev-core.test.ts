@@ -60,6 +60,20 @@ describe("dev core on the local emulator", () => {
     expect(db.MasterUserSecret).toBeDefined();
   });
 
+  it("sends every alarm to the environment's encrypted alert topic (read back through the AWS API)", () => {
+    const topicArn = "arn:aws:sns:us-west-2:123456789012:pipeops-dev-alerts";
+    const topic = awsApi<{ Attributes: Record<string, string> }>(workspace.endpoint, "sns", "us-west-2", "get_topic_attributes", { TopicArn: topicArn }).Attributes;
+    expect(topic.KmsMasterKeyId).toMatch(/^arn:aws:kms:us-west-2:123456789012:key\//);
+    // Emulator quirk "conditional Deny applied unconditionally": the local target leaves the TLS-only Deny out (unit tests check it is there on AWS).
+    expect(JSON.parse(topic.Policy!).Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["AccountManagesTheTopic", "CloudWatchAlarmsOfThisAccountPublish", "BudgetsOfThisAccountPublish"]);
+    const subscriptions = awsApi<{ Subscriptions: { Protocol: string; Endpoint: string }[] }>(workspace.endpoint, "sns", "us-west-2", "list_subscriptions_by_topic", { TopicArn: topicArn }).Subscriptions;
+    expect(subscriptions.map((s) => [s.Protocol, s.Endpoint])).toEqual([["email", "platform-alerts@example.com"]]);
+    const alarms = awsApi<{ MetricAlarms: { AlarmName: string; AlarmActions: string[]; OKActions: string[] }[] }>(workspace.endpoint, "cloudwatch", "us-west-2", "describe_alarms", {}).MetricAlarms;
+    // Database (3), EKS (2), dev's one NAT gateway (2), load balancers (3).
+    expect(alarms).toHaveLength(10);
+    for (const alarm of alarms) expect([alarm.AlarmName, alarm.AlarmActions, alarm.OKActions]).toEqual([alarm.AlarmName, [topicArn], [topicArn]]);
+  });
+
   it("plans no changes on a second run, apart from the named emulator read-back quirks", async () => {
     const dir = join(stacks, "dev");
     const plan = await workspace.terraform(dir, ["plan", "-input=false", "-out=second.tfplan"]);

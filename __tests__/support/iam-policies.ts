@@ -37,6 +37,8 @@ function resolveReferences(stack: SynthesizedStack, value: string, where: Where)
         return `arn:aws:kms:${where.region}:${where.accountId}:key/${name}`;
       case "aws_db_instance":
         return `arn:aws:rds:${where.region}:${where.accountId}:db:${String(body.identifier)}`;
+      case "aws_sns_topic":
+        return `arn:aws:sns:${where.region}:${where.accountId}:${String(body.name)}`;
       case "aws_iam_openid_connect_provider":
         return `arn:aws:iam::${where.accountId}:oidc-provider/${String(body.url).replace(/^https:\/\//, "")}`;
       default:
@@ -57,7 +59,9 @@ export function policyDocument(stack: SynthesizedStack, constructId: string, whe
     if (st.not_actions) out.NotAction = st.not_actions;
     if (st.resources) out.Resource = resolve(st.resources);
     if (st.not_resources) out.NotResource = resolve(st.not_resources);
-    if (st.principals) out.Principal = Object.fromEntries((st.principals as { type: string; identifiers: string[] }[]).map((p) => [p.type, resolve(p.identifiers)]));
+    // { type: "*", identifiers: ["*"] } is how the provider writes "Principal": "*".
+    const principals = st.principals as { type: string; identifiers: string[] }[] | undefined;
+    if (principals) out.Principal = principals.some((p) => p.type === "*") ? "*" : Object.fromEntries(principals.map((p) => [p.type, resolve(p.identifiers)]));
     if (st.condition) {
       const condition: Record<string, Record<string, string[]>> = {};
       for (const c of st.condition as { test: string; variable: string; values: string[] }[]) (condition[c.test] ??= {})[c.variable] = resolve(c.values);

@@ -13,6 +13,7 @@ const GIB = 1024 ** 3;
 const EKS_NODE_SG = "sg-0aaaaaaaaaaaaaaaa";
 const EKS_CLUSTER_SG = "sg-0bbbbbbbbbbbbbbbb";
 const DR_SOURCE_ARN = "arn:aws:rds:us-west-2:333333333333:db:pipeops-prod";
+const ALERT_TOPIC = "arn:aws:sns:us-west-2:333333333333:pipeops-prod-alerts";
 
 const prodProps: DatabaseProps = {
   identifier: "pipeops-prod",
@@ -36,7 +37,8 @@ const prodProps: DatabaseProps = {
   region: "us-west-2",
   performanceInsightsRetentionDays: 731,
   backupReplicationRegion: "us-east-1",
-  alarmEmail: "oncall@example.com",
+  alarmTopicArn: ALERT_TOPIC,
+  replicaLagAlarmSeconds: 5,
 };
 
 const devProps: DatabaseProps = {
@@ -55,7 +57,7 @@ const devProps: DatabaseProps = {
   logRetentionDays: 30,
   performanceInsightsRetentionDays: undefined,
   backupReplicationRegion: undefined,
-  alarmEmail: undefined,
+  alarmTopicArn: ALERT_TOPIC,
 };
 
 const drProps: DatabaseProps = {
@@ -198,7 +200,7 @@ describe("Database, production shape (Multi-AZ, two replicas, backups replicated
     expect(db.depends_on).toEqual(expect.arrayContaining(primaryGroups));
   });
 
-  it("lets CloudWatch Logs use the telemetry key only for this database's log groups, and alarms use it for SNS", () => {
+  it("lets CloudWatch Logs use the telemetry key, only for this database's log groups", () => {
     const statements = policyStatements(stack, body(stack, telemetryKey).policy);
     const logs = statements.find((s) => s.sid === "CloudWatchLogsUseForTheDatabaseLogGroups")!;
     expect(logs).toMatchObject({
@@ -210,10 +212,7 @@ describe("Database, production shape (Multi-AZ, two replicas, backups replicated
     expect(condition!.values.map((v) => v.replace(/\$\{[^}]+\}/, "ACCOUNT"))).toEqual(
       ["pipeops-prod", ...replicaIds].map((id) => `arn:aws:logs:us-west-2:ACCOUNT:log-group:/aws/rds/instance/${id}/*`),
     );
-    expect(statements.find((s) => s.sid === "CloudWatchAlarmsPublishToTheEncryptedTopic")).toMatchObject({
-      actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-      principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
-    });
+    expect(statements.map((s) => s.sid)).toEqual(["AccountAdministersKeyThroughIam", "CloudWatchLogsUseForTheDatabaseLogGroups"]);
   });
 
   it("admits 5432 only from the given security groups, with no egress", () => {
@@ -300,21 +299,19 @@ describe("Database, production shape (Multi-AZ, two replicas, backups replicated
     for (const [, key] of resourcesOf(stack, "aws_kms_key").filter(([k]) => !k.includes("backup-replication"))) expect(key).not.toHaveProperty("provider");
   });
 
-  it("alarms on CPU, free storage, connections and each replica's lag, to a KMS-encrypted topic", () => {
-    const topic = addressOf(stack, "aws_sns_topic");
-    expect(body(stack, topic)).toMatchObject({ name: "pipeops-prod-alarms", kms_master_key_id: ref(telemetryKey, "arn") });
-    expect(onlyResource(stack, "aws_sns_topic_subscription")).toMatchObject({ topic_arn: ref(topic, "arn"), protocol: "email", endpoint: "oncall@example.com" });
+  it("alarms on CPU, free storage, connections and each replica's lag beyond the RPO, to the given topic", () => {
+    expect(resourcesOf(stack, "aws_sns_topic")).toEqual([]);
     const alarms = resourcesOf(stack, "aws_cloudwatch_metric_alarm").map(([, a]) => a);
     const summary = alarms.map((a) => [a.metric_name, (a.dimensions as Record<string, string>).DBInstanceIdentifier, a.comparison_operator, a.threshold]);
     expect(summary.sort()).toEqual([
       ["CPUUtilization", "pipeops-prod", "GreaterThanThreshold", 80],
       ["DatabaseConnections", "pipeops-prod", "GreaterThanThreshold", Math.floor(3604 * 0.8)],
       ["FreeStorageSpace", "pipeops-prod", "LessThanThreshold", Math.round(100 * GIB * 0.1)],
-      ["ReplicaLag", "pipeops-prod-replica-1", "GreaterThanThreshold", 30],
-      ["ReplicaLag", "pipeops-prod-replica-2", "GreaterThanThreshold", 30],
+      ["ReplicaLag", "pipeops-prod-replica-1", "GreaterThanThreshold", 5],
+      ["ReplicaLag", "pipeops-prod-replica-2", "GreaterThanThreshold", 5],
     ]);
     for (const alarm of alarms) {
-      expect(alarm).toMatchObject({ namespace: "AWS/RDS", alarm_actions: [ref(topic, "arn")], ok_actions: [ref(topic, "arn")] });
+      expect(alarm).toMatchObject({ namespace: "AWS/RDS", period: 60, alarm_actions: [ALERT_TOPIC], ok_actions: [ALERT_TOPIC] });
     }
   });
 
@@ -352,7 +349,6 @@ describe("Database, development shape (single-AZ, no replicas, disposable)", () 
     expect(resourcesOf(stack, "aws_db_instance_automated_backups_replication")).toEqual([]);
     const metrics = resourcesOf(stack, "aws_cloudwatch_metric_alarm").map(([, a]) => a.metric_name);
     expect(metrics.sort()).toEqual(["CPUUtilization", "DatabaseConnections", "FreeStorageSpace"]);
-    expect(resourcesOf(stack, "aws_sns_topic_subscription")).toEqual([]);
     expect(resourcesOf(stack, "aws_vpc_security_group_ingress_rule").map(([, r]) => r.referenced_security_group_id)).toEqual([EKS_NODE_SG]);
   });
 });

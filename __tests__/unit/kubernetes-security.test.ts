@@ -17,12 +17,14 @@ const built = sharedTestApp(AWS);
 const namespaces = (stack: SynthesizedStack) => Object.fromEntries(resourcesOf(stack, "kubernetes_namespace_v1").map(([, n]) => [(n as Body).metadata.name, (n as Body).metadata]));
 
 /** Pod Security level per platform namespace; HA Argo CD (prod, DR) runs redis-ha, not verified against restricted. */
-const EXPECTED_LEVELS = (haArgoCd: boolean) => ({
+const EXPECTED_LEVELS = (haArgoCd: boolean, dns: boolean) => ({
   argocd: haArgoCd ? "baseline" : "restricted",
   "external-secrets": "restricted",
   monitoring: "baseline",
   "monitoring-node": "privileged",
   kyverno: "baseline",
+  // Where the environment has a public zone (prod, DR).
+  ...(dns ? { "external-dns": "restricted" } : {}),
 });
 
 describe.each([
@@ -37,8 +39,8 @@ describe.each([
 
   it("labels every namespace it creates with its Pod Security level, pinned to the cluster's version, and records why", () => {
     const created = namespaces(stack);
-    expect(Object.keys(created).sort()).toEqual(Object.keys(EXPECTED_LEVELS(haArgoCd)).sort());
-    for (const [name, level] of Object.entries(EXPECTED_LEVELS(haArgoCd))) {
+    expect(Object.keys(created).sort()).toEqual(Object.keys(EXPECTED_LEVELS(haArgoCd, Boolean(config.dns))).sort());
+    for (const [name, level] of Object.entries(EXPECTED_LEVELS(haArgoCd, Boolean(config.dns)))) {
       const { labels, annotations } = created[name]!;
       expect(labels["pod-security.kubernetes.io/enforce"], name).toBe(level);
       expect(labels["pod-security.kubernetes.io/enforce-version"]).toBe(`v${KUBERNETES.version}`);
@@ -51,7 +53,7 @@ describe.each([
 
   it("denies ingress by default in every namespace, then allows its own pods, Prometheus and the VPC on the ports each component serves", () => {
     const policies = manifests(stack, "NetworkPolicy");
-    for (const name of Object.keys(EXPECTED_LEVELS(haArgoCd))) {
+    for (const name of Object.keys(EXPECTED_LEVELS(haArgoCd, Boolean(config.dns)))) {
       const own = policies.filter((p) => p.metadata.namespace === name);
       expect(own.find((p) => p.metadata.name === "default-deny-ingress")?.spec, name).toEqual({ podSelector: {}, policyTypes: ["Ingress"] });
       expect(own.map((p) => p.metadata.name), name).toContain("allow-same-namespace");
@@ -69,10 +71,11 @@ describe.each([
     const release = resourcesOf(stack, "helm_release").map(([, r]) => r as Body).find((r) => r.chart === "kyverno")!;
     expect(release).toMatchObject({ repository: CHART_SOURCES.kyverno.repository, version: CHART_SOURCES.kyverno.version, atomic: true });
     const policies = manifests(stack, "ClusterPolicy");
-    expect(policies.map((p) => p.metadata.name).sort()).toEqual(["disallow-host-namespaces", "disallow-privileged-containers", "restrict-image-registries"]);
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(["disallow-host-namespaces", "disallow-privileged-containers", ...(config.dns ? ["ingress-https-redirect"] : []), "restrict-image-registries"]);
     for (const policy of policies) {
       expect(policy.apiVersion).toBe("kyverno.io/v1");
-      for (const rule of policy.spec.rules) expect(rule.validate.failureAction, policy.metadata.name).toBe(failureAction);
+      // The redirect policy mutates; the rest validate.
+      for (const rule of policy.spec.rules.filter((r: Body) => r.validate)) expect(rule.validate.failureAction, policy.metadata.name).toBe(failureAction);
     }
     // Only the node exporter, which needs them, may use the host's namespaces.
     const hostRule = policies.find((p) => p.metadata.name === "disallow-host-namespaces")!.spec.rules[0];

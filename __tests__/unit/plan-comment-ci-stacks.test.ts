@@ -10,10 +10,13 @@ describe("stacks CI plans", () => {
   const built = sharedTestApp(AWS);
   const outdir = writtenSharedApp(AWS);
 
-  it("are every stack of the app except the bootstrap stacks, core before platform, in promotion order", () => {
+  it("are every stack of the app except the bootstrap stacks, core before platform, in promotion order, each after what it depends on", () => {
     const stacks = ciStacks(outdir);
     const expected = built.environments.flatMap((env) => [env.name, `${env.name}-platform`]);
+    // DR's global stack (zone, health check, certificates) before the two core stacks that look its certificates up.
+    expected.splice(expected.indexOf("prod"), 0, "dr-global");
     expect(stacks.map((s) => s.stack)).toEqual(expected);
+    expect(stacks.find((s) => s.stack === "dr-global")).toMatchObject({ environment: "dr", layer: "global", region: "us-east-1", plan_role_secret: "AWS_PLAN_ROLE_ARN_DR" });
     expect(stacks.some((s) => s.stack.endsWith("-bootstrap"))).toBe(false);
   });
 
@@ -25,6 +28,7 @@ describe("stacks CI plans", () => {
   it("name the approval environment of prod's and DR's pull-request plans", () => {
     const gated = ciStacks(outdir).filter((s) => s.plan_environment !== "");
     expect(gated.map((s) => [s.stack, s.plan_environment])).toEqual([
+      ["dr-global", "dr-plan"],
       ["prod", "prod-plan"],
       ["prod-platform", "prod-plan"],
       ["dr", "dr-plan"],
@@ -57,6 +61,7 @@ describe("stacks CI plans", () => {
     expect(environmentOf("staging")).toEqual({ environment: "staging", layer: "core" });
     expect(environmentOf("prod-platform")).toEqual({ environment: "prod", layer: "platform" });
     expect(environmentOf("dev-bootstrap")).toEqual({ environment: "dev", layer: "bootstrap" });
+    expect(environmentOf("dr-global")).toEqual({ environment: "dr", layer: "global" });
     expect(planRoleSecretOf("dr")).toBe("AWS_PLAN_ROLE_ARN_DR");
   });
 });

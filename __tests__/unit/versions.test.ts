@@ -199,7 +199,7 @@ describe("the weekly versions check renders exactly what the platform stacks syn
   it("exports the platform's own manifests for kubeconform, with no Terraform expression left", () => {
     const text = readFileSync(join(dir, "manifests.yaml"), "utf8");
     const kinds = new Set(text.split("\n---\n").map((doc) => (JSON.parse(doc) as { kind: string }).kind));
-    expect([...kinds].sort()).toEqual(["AppProject", "Application", "ClusterPolicy", "ExternalSecret", "NetworkPolicy", "NodeClass", "NodePool", "SecretStore"]);
+    expect([...kinds].sort()).toEqual(["AppProject", "Application", "ClusterPolicy", "ExternalSecret", "IngressClass", "IngressClassParams", "NetworkPolicy", "NodeClass", "NodePool", "SecretStore"]);
     expect(text).not.toContain("${");
   });
 

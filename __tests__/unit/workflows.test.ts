@@ -3,9 +3,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { GITHUB_DEPLOY_BRANCHES } from "../../src/config/github";
-import { stackNames } from "../../src/stacks/names";
-import { planRoleSecretOf } from "../../src/plan-comment/ci-stacks";
+import { ciStacks, planRoleSecretOf } from "../../src/plan-comment/ci-stacks";
+import { writtenSharedApp } from "../support/synth";
 
 /**
  * The GitHub Actions workflows: actionlint finds nothing, every third-party action is pinned to a
@@ -223,8 +222,8 @@ describe("deploy workflow", () => {
   const jobs = new Map(jobsOf(text).map((job) => [job.id, job]));
   const reusable = read("deploy-stack.yml");
   const stackJobs = new Map(jobsOf(reusable).map((job) => [job.id, job]));
-  const environments = Object.keys(GITHUB_DEPLOY_BRANCHES);
-  const stacks = environments.flatMap((env) => [stackNames(env).core, stackNames(env).platform].map((stack) => ({ stack, env, branch: GITHUB_DEPLOY_BRANCHES[env]! })));
+  // The order CI computes from the synthesized app (promotion order, after each stack's dependencies).
+  const stacks = ciStacks(writtenSharedApp()).map(({ stack, environment: env, branch }) => ({ stack, env, branch }));
   const withOf = (job: Job) => Object.fromEntries(blockOf(job, "with").map((line) => line.split(/:\s*/, 2) as [string, string]));
 
   it("deploys every non-bootstrap stack through the one-stack workflow, in promotion order, never a bootstrap stack", () => {

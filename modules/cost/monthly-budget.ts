@@ -13,8 +13,11 @@ export interface MonthlyBudgetProps {
   readonly limitUsd: number;
   /** The cost-allocation tag that selects this environment's costs, e.g. { key: "Environment", value: "dev" }. */
   readonly costAllocationTag: { readonly key: string; readonly value: string };
-  /** Who is alerted (AWS e-mails each address a confirmation link first). Empty: no alert. */
-  readonly alertEmails: readonly string[];
+  /**
+   * The SNS topic the alerts go to (the environment's alert topic); its policy must let
+   * budgets.amazonaws.com publish, and its key's policy let it use the key.
+   */
+  readonly alertTopicArn: string;
 }
 
 /** Alert when the month's forecast reaches 80 % of the limit, and when actual spend reaches it. */
@@ -42,16 +45,13 @@ export class MonthlyBudget extends Construct {
       limitAmount: props.limitUsd.toFixed(2),
       limitUnit: "USD",
       costFilter: [{ name: "TagKeyValue", values: [`user:${props.costAllocationTag.key}$${props.costAllocationTag.value}`] }],
-      notification:
-        props.alertEmails.length > 0
-          ? BUDGET_ALERTS.map(({ notificationType, threshold }) => ({
-              notificationType,
-              comparisonOperator: "GREATER_THAN",
-              threshold,
-              thresholdType: "PERCENTAGE",
-              subscriberEmailAddresses: [...props.alertEmails],
-            }))
-          : undefined,
+      notification: BUDGET_ALERTS.map(({ notificationType, threshold }) => ({
+        notificationType,
+        comparisonOperator: "GREATER_THAN",
+        threshold,
+        thresholdType: "PERCENTAGE",
+        subscriberSnsTopicArns: [props.alertTopicArn],
+      })),
     });
   }
 }

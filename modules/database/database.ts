@@ -100,8 +100,10 @@ export interface DatabaseProps {
   readonly backupReplicationRegion?: string;
   /** AWS provider (an alias) of backupReplicationRegion. */
   readonly backupReplicationProvider?: TerraformProvider;
-  /** Optional address subscribed to the alarm topic. */
-  readonly alarmEmail?: string;
+  /** Where the alarms go (the environment's alert topic). */
+  readonly alarmTopicArn: string;
+  /** Replication lag (seconds) that alarms on a replica: at most the recovery point objective. */
+  readonly replicaLagAlarmSeconds: number;
   /** DatabaseConnections alarm threshold. Default: 80% of the class's default max_connections. */
   readonly connectionsAlarmThreshold?: number;
   /**
@@ -122,8 +124,7 @@ export interface DatabaseProps {
  * slow-query and connection logging exported to KMS-encrypted log groups with retention,
  * Performance Insights and Enhanced Monitoring, IAM authentication, backups and final snapshot,
  * never public, reachable on 5432 only from the given security groups; optional same-region read
- * replicas (one per AZ), cross-region backup replication, and CloudWatch alarms to an encrypted
- * SNS topic.
+ * replicas (one per AZ), cross-region backup replication, and CloudWatch alarms to a given topic.
  */
 export class Database extends Construct {
   /** The primary aws_db_instance (or, with replicaOf, the cross-region replica). */
@@ -140,13 +141,12 @@ export class Database extends Construct {
   readonly securityGroupId: string;
   /** Key of storage, Performance Insights and the master secret. */
   readonly kmsKeyArn: string;
-  /** Key of the log groups and the alarm topic. */
+  /** Key of the log groups. */
   readonly telemetryKmsKeyArn: string;
   readonly parameterGroupName: string;
   readonly monitoringRoleArn: string;
   readonly replicas: DbInstance[];
   readonly logGroupNames: string[];
-  readonly alarmTopicArn: string;
   readonly backupReplicationKmsKeyArn: string | undefined;
   readonly backupReplication: DbInstanceAutomatedBackupsReplication | undefined;
 
@@ -165,7 +165,7 @@ export class Database extends Construct {
     });
     const telemetryKey = new CustomerManagedKey(this, "telemetry-key", {
       alias: `${identifier}-rds-telemetry`,
-      description: `Encrypts the log groups and alarm topic of RDS ${identifier}`,
+      description: `Encrypts the log groups of RDS ${identifier}`,
       serviceStatements: [
         {
           sid: "CloudWatchLogsUseForTheDatabaseLogGroups",
@@ -179,12 +179,6 @@ export class Database extends Construct {
               values: instanceIds.map((instance) => `arn:aws:logs:${region}:${account}:log-group:/aws/rds/instance/${instance}/*`),
             },
           ],
-        },
-        {
-          sid: "CloudWatchAlarmsPublishToTheEncryptedTopic",
-          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-          resources: ["*"],
-          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
         },
       ],
     });
@@ -400,16 +394,14 @@ export class Database extends Construct {
       });
     }
 
-    const alarms = new DatabaseAlarms(this, "alarms", {
-      name: identifier,
-      kmsKeyArn: telemetryKey.arn,
+    new DatabaseAlarms(this, "alarms", {
+      topicArn: props.alarmTopicArn,
       primaryIdentifier: identifier,
       allocatedStorageGib: props.allocatedStorageGib,
       connectionsThreshold: settings.connectionsThreshold,
       laggingInstanceIdentifiers: replicaOf && !replicaOf.promote ? [identifier, ...replicaIds] : replicaIds,
-      email: props.alarmEmail,
+      replicaLagSeconds: props.replicaLagAlarmSeconds,
     });
-    this.alarmTopicArn = alarms.topic.arn;
   }
 }
 

@@ -10,6 +10,8 @@ import { IRSA_SERVICE_ACCOUNTS, SECRET_READER_SERVICE_ACCOUNT } from "../platfor
  */
 export const PLATFORM_SERVICE_ACCOUNTS = {
   loadBalancerController: { namespace: IRSA_SERVICE_ACCOUNTS.awsLoadBalancerController.namespace, serviceAccount: IRSA_SERVICE_ACCOUNTS.awsLoadBalancerController.name },
+  alertmanager: { namespace: IRSA_SERVICE_ACCOUNTS.alertmanager.namespace, serviceAccount: IRSA_SERVICE_ACCOUNTS.alertmanager.name },
+  externalDns: { namespace: IRSA_SERVICE_ACCOUNTS.externalDns.namespace, serviceAccount: IRSA_SERVICE_ACCOUNTS.externalDns.name },
 } as const;
 
 /** A namespace that reads Secrets Manager through its own SecretStore, and what it may read. */
@@ -32,13 +34,17 @@ export interface PlatformIrsaRolesProps {
   readonly secretKmsKeyArns: readonly string[];
   /** Create the AWS Load Balancer Controller's role (not on EKS Auto Mode, which runs its own controller). */
   readonly loadBalancerController: boolean;
+  /** Alertmanager publishes to this topic, encrypted with this key; omitted: no role. */
+  readonly alertmanager?: { readonly topicArn: string; readonly topicKeyArn: string };
+  /** external-dns writes records under this zone name only; omitted: no role. */
+  readonly externalDns?: { readonly zoneName: string };
 }
 
 /**
  * IRSA roles of the in-cluster platform: one per namespace that reads Secrets Manager, each
  * trusted by that namespace's reader service account only and allowed to read only that
- * namespace's secrets (External Secrets itself holds no AWS permission), and the AWS Load Balancer
- * Controller with the upstream policy. Kept apart from `EksCluster` so it can be created after the
+ * namespace's secrets (External Secrets itself holds no AWS permission), the AWS Load Balancer
+ * Controller with the upstream policy, and Alertmanager, which may publish to the alert topic only. Kept apart from `EksCluster` so it can be created after the
  * resources whose secrets it reads.
  */
 export class PlatformIrsaRoles extends Construct {
@@ -48,6 +54,8 @@ export class PlatformIrsaRoles extends Construct {
   readonly loadBalancerControllerRoleArn: string;
   /** namespace → ARN of its SecretStore's role. */
   readonly secretStoreRoleArns: Readonly<Record<string, string>>;
+  readonly alertmanager?: IrsaRole;
+  readonly externalDns?: IrsaRole;
 
   constructor(scope: Construct, id: string, props: PlatformIrsaRolesProps) {
     super(scope, id);
@@ -99,5 +107,52 @@ export class PlatformIrsaRoles extends Construct {
         })
       : undefined;
     this.loadBalancerControllerRoleArn = this.loadBalancerController?.arn ?? "";
+
+    if (props.alertmanager) {
+      const { topicArn, topicKeyArn } = props.alertmanager;
+      const policy = new DataAwsIamPolicyDocument(this, "alertmanager-policy", {
+        statement: [
+          { sid: "PublishToTheAlertTopic", actions: ["sns:Publish"], resources: [topicArn] },
+          {
+            // SNS encrypts what it is given with the topic's key, as the publisher.
+            sid: "UseTheTopicKeyThroughSns",
+            actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+            resources: [topicKeyArn],
+            condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`sns.${props.region}.amazonaws.com`] }],
+          },
+        ],
+      });
+      this.alertmanager = new IrsaRole(this, "alertmanager", {
+        name: `${props.namePrefix}-alertmanager`,
+        ...oidc,
+        ...PLATFORM_SERVICE_ACCOUNTS.alertmanager,
+        inlinePolicies: { "publish-alerts": policy.json },
+      });
+    }
+
+    if (props.externalDns) {
+      const { zoneName } = props.externalDns;
+      // external-dns docs/tutorials/aws.md (chart 1.21.1): change, list and tag-read records of the
+      // zones, list the zones. The change is held to names in the zone (the ABAC variant's
+      // condition key), so no other zone of the account can be written, whatever its ID.
+      const policy = new DataAwsIamPolicyDocument(this, "external-dns-policy", {
+        statement: [
+          {
+            sid: "ChangeRecordsOfTheZoneOnly",
+            actions: ["route53:ChangeResourceRecordSets"],
+            resources: ["arn:aws:route53:::hostedzone/*"],
+            condition: [{ test: "ForAllValues:StringLike", variable: "route53:ChangeResourceRecordSetsNormalizedRecordNames", values: [zoneName, `*.${zoneName}`] }],
+          },
+          { sid: "ReadRecords", actions: ["route53:ListResourceRecordSets", "route53:ListTagsForResources"], resources: ["arn:aws:route53:::hostedzone/*"] },
+          { sid: "FindTheZone", actions: ["route53:ListHostedZones"], resources: ["*"] },
+        ],
+      });
+      this.externalDns = new IrsaRole(this, "external-dns", {
+        name: `${props.namePrefix}-external-dns`,
+        ...oidc,
+        ...PLATFORM_SERVICE_ACCOUNTS.externalDns,
+        inlinePolicies: { "write-records-of-the-zone": policy.json },
+      });
+    }
   }
 }

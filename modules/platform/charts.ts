@@ -29,6 +29,8 @@ export const CHARTS = {
   metricsServer: { releaseName: "metrics-server", namespace: "kube-system" },
   /** https://github.com/kyverno/kyverno/tree/main/charts/kyverno */
   kyverno: { releaseName: "kyverno", namespace: "kyverno" },
+  /** https://github.com/kubernetes-sigs/external-dns/tree/master/charts/external-dns */
+  externalDns: { releaseName: "external-dns", namespace: "external-dns" },
 } as const satisfies Record<string, ReleaseSpec>;
 
 export type PlatformChart = keyof typeof CHARTS;
@@ -47,6 +49,9 @@ export const PLATFORM_NAMESPACES = [...new Set([...Object.values(CHARTS).map((c)
 export const IRSA_SERVICE_ACCOUNTS = {
   externalSecrets: { namespace: CHARTS.externalSecrets.namespace, name: "external-secrets" },
   awsLoadBalancerController: { namespace: CHARTS.awsLoadBalancerController.namespace, name: "aws-load-balancer-controller" },
+  /** Set explicitly (the chart's default is `<fullname>-alertmanager`): it publishes to the alert topic. */
+  alertmanager: { namespace: CHARTS.kubePrometheusStack.namespace, name: "alertmanager" },
+  externalDns: { namespace: CHARTS.externalDns.namespace, name: "external-dns" },
 } as const;
 
 /** In each namespace that reads Secrets Manager: the service account its SecretStore authenticates as (IRSA). */

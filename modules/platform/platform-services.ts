@@ -7,7 +7,9 @@ import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1"
 import { CHARTS, type ChartRef, type PlatformChart, type ReleaseSpec } from "./charts";
 import {
   argoCdValues,
+  externalDnsValues,
   externalSecretsValues,
+  type ExternalDnsSettings,
   kubePrometheusStackValues,
   kyvernoAdmissionReplicas,
   kyvernoValues,
@@ -18,6 +20,7 @@ import {
 } from "./values";
 import {
   argoCdWorkloads,
+  externalDnsWorkloads,
   externalSecretsWorkloads,
   kubePrometheusStackWorkloads,
   kyvernoWorkloads,
@@ -28,6 +31,7 @@ import {
   type Workload,
 } from "./workloads";
 import { OFF_HOURS_NAMESPACE, WorkloadsOffHours } from "./off-hours";
+import { INGRESS_CLASS, ingressClassManifests } from "./ingress";
 import type { WorkingHours } from "../cost/working-hours";
 import { nodeClass, nodePool, type NodeClassProps, type NodePoolSpec } from "./node-pools";
 import { appOfApps, appProjects, grafanaAdminExternalSecret, namespacedSecretStore } from "./manifests";
@@ -38,6 +42,7 @@ import {
   APPLICATION_INGRESS,
   APPLICATION_NAMESPACE_SECURITY,
   baselinePolicies,
+  httpsRedirectPolicy,
   namespaceNetworkPolicies,
   PLATFORM_INGRESS,
   platformNamespaceSecurity,
@@ -102,6 +107,11 @@ export interface PlatformServicesProps {
    * (modules/platform/off-hours.ts); on EKS Auto Mode the nodes follow. Omitted: always on.
    */
   readonly offHours?: { readonly hours: WorkingHours; readonly kubectlImage: string };
+  /**
+   * Public DNS: external-dns writing the zone's records, and the default IngressClass (one HTTPS
+   * ALB with the region's certificate; HTTP redirected where Kyverno runs). Omitted: neither.
+   */
+  readonly dns?: ExternalDnsSettings & { readonly certificateArn: string };
 }
 
 /** Name of the gp3 StorageClass every platform volume uses. */
@@ -134,6 +144,8 @@ export class PlatformServices extends Construct {
   readonly namespaces: Record<string, NamespaceV1> = {};
   readonly networkPolicies: Record<string, Manifest[]> = {};
   readonly offHours?: WorkloadsOffHours;
+  /** The default IngressClass and its parameters (with dns). */
+  readonly ingressClass: Manifest[] = [];
 
   constructor(scope: Construct, id: string, props: PlatformServicesProps) {
     super(scope, id);
@@ -210,7 +222,7 @@ export class PlatformServices extends Construct {
       const admission = { admissionReplicas: kyvernoAdmissionReplicas(props.policyEngine.mode) };
       const release = this.release("kyverno", namespace, kyvernoValues(admission), kyvernoWorkloads(admission), afterLoadBalancerController, props);
       const policies = baselinePolicies({ mode: props.policyEngine.mode, allowedImages: props.policyEngine.allowedImages, requestsRequiredIn: props.applicationNamespaces });
-      for (const policy of policies) {
+      for (const policy of [...policies, ...(props.dns ? [httpsRedirectPolicy(INGRESS_CLASS)] : [])]) {
         this.policies.push(new Manifest(this, `policy-${policy.metadata.name}`, { manifest: asManifest(policy), dependsOn: [release] }));
       }
     }
@@ -240,6 +252,15 @@ export class PlatformServices extends Construct {
         kubeProxyAndCoreDnsPods: !props.autoMode,
       });
       this.release("kubePrometheusStack", namespace, values, kubePrometheusStackWorkloads(sizes), [...afterLoadBalancerController, this.grafanaAdminSecret, this.namespaces[NODE_EXPORTER_NAMESPACE]!], props, 900);
+    }
+
+    if (props.dns) {
+      const { certificateArn, ...settings } = props.dns;
+      const namespace = platformNamespace("external-dns-namespace", CHARTS.externalDns.namespace);
+      this.release("externalDns", namespace, externalDnsValues(settings), externalDnsWorkloads(), afterLoadBalancerController, props);
+      const [params, ingressClass] = ingressClassManifests({ controller: props.autoMode ? "auto-mode" : "aws-load-balancer-controller", certificateArn, groupName: settings.ownerId });
+      const paramsObject = new Manifest(this, "ingress-class-params", { manifest: asManifest(params), dependsOn: afterLoadBalancerController.length > 0 ? afterLoadBalancerController : undefined });
+      this.ingressClass.push(paramsObject, new Manifest(this, "ingress-class", { manifest: asManifest(ingressClass), dependsOn: [paramsObject] }));
     }
 
     for (const name of props.applicationNamespaces) {

@@ -41,6 +41,11 @@ export function platformNamespaceSecurity(options: { readonly argoCdHighAvailabi
       warn: "privileged",
       reason: "prometheus-node-exporter 4.56.1 needs hostNetwork, hostPID and hostPath mounts of /, /proc and /sys, which baseline forbids; nothing else runs here",
     },
+    [CHARTS.externalDns.namespace]: {
+      enforce: "restricted",
+      warn: "restricted",
+      reason: "external-dns 1.21.1 values: runAsNonRoot (65532), no privilege escalation, read-only root, drop ALL, RuntimeDefault seccomp",
+    },
     [CHARTS.kyverno.namespace]: {
       enforce: "baseline",
       warn: "restricted",
@@ -125,6 +130,7 @@ export const PLATFORM_INGRESS: Readonly<Record<string, IngressAllows>> = {
   [MONITORING]: { fromVpc: [{ port: 10250, why: "prometheus-operator admission webhook" }, { port: 3000, why: "Grafana behind a load balancer" }] },
   [NODE_EXPORTER_NAMESPACE]: { scrapedByPrometheus: true },
   [CHARTS.kyverno.namespace]: { scrapedByPrometheus: true, fromVpc: [{ port: 9443, why: "admission webhooks, called by the control plane" }] },
+  [CHARTS.externalDns.namespace]: { scrapedByPrometheus: true },
 };
 
 /** Application namespaces: their own pods, Prometheus, and load balancers in the VPC on 8080. */
@@ -139,6 +145,34 @@ export interface ClusterPolicyManifest {
   readonly kind: "ClusterPolicy";
   readonly metadata: { readonly name: string; readonly annotations: Readonly<Record<string, string>> };
   readonly spec: { readonly background: boolean; readonly rules: readonly Record<string, unknown>[] };
+}
+
+/**
+ * HTTP is only ever a redirect: every Ingress of the default class (named, or naming none) gets
+ * listeners on 80 and 443 and `ssl-redirect: 443`, unless it sets them itself (Kyverno's `+()`
+ * anchor adds what is missing). Auto Mode has no class-wide redirect (IngressClassParams has no
+ * `sslRedirectPort`; the EKS user guide points to the annotation). Mutating, so it runs at
+ * admission only.
+ */
+export function httpsRedirectPolicy(ingressClassName: string): ClusterPolicyManifest {
+  const rules = [
+    {
+      name: "listen-on-80-and-443-and-redirect-80",
+      match: { any: [{ resources: { kinds: ["Ingress"] } }] },
+      preconditions: { any: [{ key: "{{ request.object.spec.ingressClassName || '' }}", operator: "AnyIn", value: ["", ingressClassName] }] },
+      mutate: {
+        patchStrategicMerge: {
+          metadata: { annotations: { "+(alb.ingress.kubernetes.io/listen-ports)": '[{"HTTP": 80}, {"HTTPS": 443}]', "+(alb.ingress.kubernetes.io/ssl-redirect)": "443" } },
+        },
+      },
+    },
+  ];
+  return {
+    apiVersion: "kyverno.io/v1",
+    kind: "ClusterPolicy",
+    metadata: { name: "ingress-https-redirect", annotations: { "policies.kyverno.io/title": "Redirect HTTP to HTTPS on every Ingress of the default class" } },
+    spec: { background: false, rules },
+  };
 }
 
 /**

@@ -112,6 +112,47 @@ export interface MonitoringSettings {
    * would fire forever.
    */
   readonly kubeProxyAndCoreDnsPods: boolean;
+  /** Where Alertmanager sends every alert: the environment's SNS topic, as the IRSA role given. */
+  readonly alertTopic: { readonly arn: string; readonly region: string; readonly publisherRoleArn: string };
+}
+
+/** The receiver every alert goes to; the chart's `null` receiver keeps the Watchdog heartbeat and InfoInhibitor. */
+export const ALERT_TOPIC_RECEIVER = "alert-topic";
+
+/**
+ * Alertmanager's configuration (merged over the chart's default, which keeps its inhibit rules):
+ * every alert to the SNS topic, signed with the IRSA role's credentials (Alertmanager v0.34.0's
+ * `sns_configs` use the AWS SDK's default chain, which reads the web identity token), except the
+ * Watchdog heartbeat and InfoInhibitor, which only exist to be always firing.
+ */
+export function alertmanagerConfig(topic: { readonly arn: string; readonly region: string }) {
+  return {
+    route: {
+      receiver: ALERT_TOPIC_RECEIVER,
+      group_by: ["namespace", "alertname"],
+      group_wait: "30s",
+      group_interval: "5m",
+      repeat_interval: "12h",
+      routes: [
+        { receiver: "null", matchers: ['alertname = "Watchdog"'] },
+        { receiver: "null", matchers: ['alertname = "InfoInhibitor"'] },
+      ],
+    },
+    receivers: [
+      { name: "null" },
+      {
+        name: ALERT_TOPIC_RECEIVER,
+        sns_configs: [
+          {
+            topic_arn: topic.arn,
+            sigv4: { region: topic.region },
+            send_resolved: true,
+            subject: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} {{ .CommonLabels.namespace }}',
+          },
+        ],
+      },
+    ],
+  };
 }
 
 /** Keys of the Grafana admin Secret in the cluster (the grafana chart's defaults). */
@@ -131,6 +172,8 @@ export interface KubePrometheusStackValues {
   };
   readonly alertmanager: {
     readonly enabled: boolean;
+    readonly serviceAccount: { readonly create: true; readonly name: string; readonly annotations: Readonly<Record<string, string>> };
+    readonly config: ReturnType<typeof alertmanagerConfig>;
     readonly alertmanagerSpec: {
       readonly replicas: number;
       readonly storage: { readonly volumeClaimTemplate: PersistentVolumeClaimTemplate };
@@ -173,6 +216,8 @@ export function kubePrometheusStackValues(settings: MonitoringSettings): KubePro
     },
     alertmanager: {
       enabled: true,
+      serviceAccount: { create: true, name: IRSA_SERVICE_ACCOUNTS.alertmanager.name, annotations: { [IRSA_ROLE_ANNOTATION]: settings.alertTopic.publisherRoleArn } },
+      config: alertmanagerConfig(settings.alertTopic),
       alertmanagerSpec: {
         replicas: settings.alertmanagerReplicas,
         storage: { volumeClaimTemplate: volumeClaimTemplate(settings.storageClassName, settings.alertmanagerStorageGib) },
@@ -260,6 +305,34 @@ export interface MetricsServerValues {
 /** Replicated with a disruption budget, so the resource metrics API (and every HorizontalPodAutoscaler) survives a node drain. */
 export function metricsServerValues(): MetricsServerValues {
   return { replicas: METRICS_SERVER_REPLICAS, podDisruptionBudget: { enabled: true, minAvailable: 1 } };
+}
+
+// ---------------------------------------------------------------- external-dns
+
+export interface ExternalDnsSettings {
+  /** The only zone it writes (domainFilters), a public one. */
+  readonly zoneName: string;
+  /** Owner of the records it writes (TXT registry): one per cluster, so two clusters never delete each other's. */
+  readonly ownerId: string;
+  readonly roleArn: string;
+}
+
+/**
+ * external-dns 1.21.1 (app 0.21.0): the AWS provider, Ingresses and Services as sources, records
+ * in the environment's public zone only, `sync` (it deletes what it created when the Ingress goes,
+ * never another owner's records), and its IRSA role, which may write names under that zone only.
+ */
+export function externalDnsValues(settings: ExternalDnsSettings) {
+  return {
+    provider: { name: "aws" },
+    sources: ["ingress", "service"],
+    domainFilters: [settings.zoneName],
+    policy: "sync",
+    registry: "txt",
+    txtOwnerId: settings.ownerId,
+    extraArgs: { "aws-zone-type": "public" },
+    serviceAccount: { create: true, name: IRSA_SERVICE_ACCOUNTS.externalDns.name, annotations: { [IRSA_ROLE_ANNOTATION]: settings.roleArn } },
+  };
 }
 
 // ---------------------------------------------------------------- Kyverno

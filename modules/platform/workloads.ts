@@ -174,6 +174,11 @@ export function metricsServerWorkloads(): Workload[] {
   return [{ name: "metrics-server", kind: "Deployment", replicas: METRICS_SERVER_REPLICAS, containers: [container("resources", resources("100m", "200Mi", "500m", "400Mi"))] }];
 }
 
+/** One controller: it reconciles records every minute, and a restart loses nothing (the records carry their owner). */
+export function externalDnsWorkloads(): Workload[] {
+  return [{ name: "external-dns", kind: "Deployment", replicas: 1, containers: [container("resources", resources("10m", "64Mi", "100m", "128Mi"))] }];
+}
+
 /** The chart's own `replicaCount: 2`, written out. */
 export const LOAD_BALANCER_CONTROLLER_REPLICAS = 2;
 

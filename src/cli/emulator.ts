@@ -82,7 +82,9 @@ export async function startEmulator(options: { logFile?: number | "ignore"; time
     detached: true,
     stdio: ["ignore", output, output],
     // AWS managed IAM policies (AmazonEKSClusterPolicy, ReadOnlyAccess, …) exist only when loaded.
-    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true" },
+    // moto issues a requested ACM certificate this many seconds after the request, whether or not
+    // its validation record exists (real ACM: once the record resolves); its default is 60.
+    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true", MOTO_ACM_VALIDATION_WAIT: "3" },
   });
   child.unref();
   if (child.pid === undefined) throw new Error("could not start moto_server");

@@ -7,6 +7,7 @@ import { awsApi } from "./aws-api";
 import { initForEndpoint, LocalCheckout } from "./local-checkout";
 import { ensureTerraformCliConfig, terraformEnv } from "./terraform-cli-config";
 import { stackNames } from "../stacks/names";
+import { environmentOf } from "../plan-comment/ci-stacks";
 import { recoverStack } from "../recovery/recover";
 
 /**
@@ -16,8 +17,9 @@ import { recoverStack } from "../recovery/recover";
  *          restart takes the port this checkout used last (.local/emulator-port) when it is free
  * down     stop it
  * deploy   start it if needed, then `cdktf deploy` each environment's bootstrap stack and its core
- *          stack against it (default: dev), and print the outputs; a stack folder initialised for
- *          an earlier endpoint is re-initialised first
+ *          stack against it (default: dev), each after the stacks it depends on (prod and dr: DR's
+ *          bootstrap and global stacks), and print the outputs; a stack folder initialised for an
+ *          earlier endpoint is re-initialised first
  * recover  after a killed deploy of <stack>: release its stale lock, push errored.tfstate, import
  *          what the killed apply created outside the state (src/recovery/recover.ts)
  */
@@ -46,14 +48,25 @@ async function deploy(environments: string[]): Promise<void> {
   const env = localEnv(emulator.endpoint);
   const outputsFile = join(localDir, "outputs.json");
   cdktf(["synth"], env);
+  const manifest = JSON.parse(readFileSync(join(root, "cdktf.out", "manifest.json"), "utf8")) as { stacks: Record<string, { dependencies?: string[] }> };
+  const deployed = new Set<string>();
+  const deployStack = (stack: string) => {
+    if (deployed.has(stack)) return;
+    // What a stack depends on goes first (prod and DR's core stacks: DR's global stack, in DR's backend).
+    for (const dependency of manifest.stacks[stack]?.dependencies ?? []) {
+      const owner = environmentOf(dependency);
+      if (owner) deployStack(stackNames(owner.environment).bootstrap);
+      deployStack(dependency);
+    }
+    if (initForEndpoint(stackDirOf(stack), emulator.endpoint, env)) print(`${stack}: re-initialised for the emulator at ${emulator.endpoint}`);
+    // Four concurrent operations keep the emulator's threaded bookkeeping consistent.
+    cdktf(["deploy", stack, "--auto-approve", "--skip-synth", "--skip-provider-lock", "--terraform-parallelism", "4", "--outputs-file", outputsFile], env);
+    deployed.add(stack);
+  };
   for (const environment of environments) {
     const names = stackNames(environment);
     // The bootstrap must exist before the core stack's `terraform init` can reach its bucket.
-    for (const stack of [names.bootstrap, names.core]) {
-      if (initForEndpoint(stackDirOf(stack), emulator.endpoint, env)) print(`${stack}: re-initialised for the emulator at ${emulator.endpoint}`);
-      // Four concurrent operations keep the emulator's threaded bookkeeping consistent.
-      cdktf(["deploy", stack, "--auto-approve", "--skip-synth", "--skip-provider-lock", "--terraform-parallelism", "4", "--outputs-file", outputsFile], env);
-    }
+    for (const stack of [names.bootstrap, names.core]) deployStack(stack);
   }
   console.log(`\nOutputs (${outputsFile}):`);
   console.log(readFileSync(outputsFile, "utf8"));

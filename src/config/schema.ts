@@ -120,8 +120,6 @@ export const costsSchema = z
   .strictObject({
     /** @default the tier's (TIER_SETTINGS: the seed's per-environment figure) */
     monthlyBudgetUsd: z.number().positive({ error: "must be a positive amount of US dollars." + fix("e.g. 500.") }).max(1_000_000).optional().describe("AWS Budgets monthly cost limit (USD) of the resources tagged with this environment. Default: the tier's (the seed's figure)."),
-    /** Where the 80 % forecast and 100 % actual alerts go (AWS e-mails each address a confirmation first). */
-    budgetAlertEmails: z.array(z.email({ error: "is not an e-mail address." + fix("e.g. \"platform-alerts@example.com\".") })).max(10, { error: "AWS Budgets takes at most 10 e-mail subscribers." + fix("list 10 or fewer.") }).default([]).describe("Addresses of the budget alerts (80 % forecast, 100 % actual); required in production and DR."),
     /**
      * Activate the environment's tag keys for cost allocation (what the budget filters on). Only a
      * standalone account or an Organization's management account may (member accounts get
@@ -144,25 +142,64 @@ export const costsSchema = z
       .optional()
       .describe("Off-hours schedule: { enabled, timezone, workdayStart, workdayEnd, workdays }: at workdayEnd on workdays the database is stopped and the cluster's workloads scaled to zero (Auto Mode then removes the nodes); at workdayStart both come back (asleep at weekends)."),
   })
-  .default({ budgetAlertEmails: [], activateCostAllocationTags: false });
+  .default({ activateCostAllocationTags: false });
+
+// ---------------------------------------------------------------- alerts
+
+/** An https:// URL without credentials; `example` shows a good one in the error. */
+const httpsUrlLike = (example: string) =>
+  z.string().refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === "https:" && url.username === "" && url.password === "";
+      } catch {
+        return false;
+      }
+    },
+    { error: (issue) => `${JSON.stringify(issue.input)} is not an https:// URL without credentials.` + fix(example) },
+  );
+
+const httpsUrl = httpsUrlLike("use the repository's HTTPS clone URL, e.g. https://github.com/acme/gitops.git; give Argo CD access through a repository Secret, never in the URL.");
+
+
+/** Who the environment's alert topic reaches: every CloudWatch alarm, budget alert and Alertmanager alert goes there. */
+export const alertsSchema = z
+  .strictObject({
+    emails: z
+      .array(z.email({ error: "is not an e-mail address." + fix('e.g. "platform-alerts@example.com".') }))
+      .default([])
+      .describe("E-mail addresses subscribed to the alert topic (SNS e-mails each a confirmation link first)."),
+    httpsEndpoints: z
+      .array(httpsUrlLike("e.g. https://events.pagerduty.com/integration/<key>/enqueue; SNS signs its messages, so no secret belongs in the URL."))
+      .default([])
+      .describe("HTTPS endpoints subscribed to the alert topic (the endpoint confirms through the SubscribeURL SNS posts to it)."),
+  })
+  .default({ emails: [], httpsEndpoints: [] });
+
+// ---------------------------------------------------------------- DNS
+
+/** A DNS name as Route 53 and ACM take it: labels of letters, digits and hyphens, at most 253 characters. */
+const domainName = z
+  .string()
+  .max(253)
+  .regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, { error: "is not a lower-case DNS name such as pipeops.example.com." + fix("write the zone's name without a trailing dot or wildcard.") });
+
+/**
+ * The public zone the environment's applications are published in. Production and its DR copy
+ * share one: the global stack (README "DNS and failover") holds the zone, the health check on the
+ * primary's regional endpoint and each region's certificate; external-dns in each cluster writes the
+ * records.
+ */
+export const dnsSchema = z.strictObject({
+  zoneName: domainName.describe("The public hosted zone's name, e.g. pipeops.example.com."),
+  /** @default "create" */
+  zone: z.enum(["create", "existing"]).default("create").describe('"create": the global stack creates the zone; "existing": it is looked up by name (an existing public zone of this account).'),
+  /** @default "/healthz" */
+  healthCheckPath: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, { error: "must be an absolute path such as /healthz." + fix('e.g. "/healthz".') }).default("/healthz").describe("Path Route 53 probes over HTTPS on the primary's regional hostname (<env>.<zoneName>), when this environment is a failover primary."),
+});
 
 // ---------------------------------------------------------------- platform (in-cluster services)
-
-const httpsUrl = z.string().refine(
-  (value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === "https:" && url.username === "" && url.password === "";
-    } catch {
-      return false;
-    }
-  },
-  {
-    error: (issue) =>
-      `${JSON.stringify(issue.input)} is not an https:// URL without credentials.` +
-      fix("use the repository's HTTPS clone URL, e.g. https://github.com/acme/gitops.git; give Argo CD access through a repository Secret, never in the URL."),
-  },
-);
 
 const boundedInt = (what: string, min: number, max: number, example: string) =>
   z
@@ -429,7 +466,9 @@ export const environmentSchema = z
     /** @default the tier's (TIER_SETTINGS) */
     protectCoreFromDestroy: z.boolean().optional().describe("prevent_destroy on the core stack's database, KMS keys, cluster and log groups (log groups also skip_destroy). Default: the tier's; always on in production and DR."),
     platform: platformSchema.describe("In-cluster services of the <env>-platform stack."),
-    costs: costsSchema.describe("AWS Budgets limit and alert addresses, and dev's off-hours schedule (README \"Costs\")."),
+    costs: costsSchema.describe("AWS Budgets limit, cost allocation tags, and dev's off-hours schedule (README \"Costs\")."),
+    dns: dnsSchema.optional().describe("Public DNS of the environment's applications: the zone, and external-dns in the cluster (README \"DNS and failover\"). Omitted: no DNS, certificate or external-dns."),
+    alerts: alertsSchema.describe("Receivers of the environment's alert topic: CloudWatch alarms, budgets and Alertmanager (README \"Alerts\"); required in production and DR."),
     /**
      * Disaster recovery: this environment's database is a cross-region read replica of another
      * environment's primary, until `promoted` turns it into a standalone primary.
@@ -638,10 +677,11 @@ export const environmentSchema = z
       issue(["network", "natGateways"], `"${env.network.natGateways}": a production or DR VPC needs a NAT gateway in every AZ, or losing one AZ cuts every private subnet's egress.` + fix('set network.natGateways to "one-per-az".'));
     }
 
-    // Costs: alerts must reach someone where it matters; off-hours only where a stop is harmless.
-    if (productionLike && env.costs.budgetAlertEmails.length === 0) {
-      issue(["costs", "budgetAlertEmails"], `[] alerts nobody: a ${env.tier} budget must reach someone.` + fix('list the team\'s address, e.g. budgetAlertEmails: ["platform-alerts@example.com"].'));
+    // Alerts must reach someone where it matters.
+    if (productionLike && env.alerts.emails.length + env.alerts.httpsEndpoints.length === 0) {
+      issue(["alerts"], `no receiver: the ${env.tier} alert topic (alarms, budgets, Alertmanager) would reach nobody.` + fix('list the on-call address or paging endpoint, e.g. alerts: { emails: ["platform-alerts@example.com"] }.'));
     }
+    // Off-hours only where a stop is harmless.
     const offHours = env.costs.offHours;
     if (offHours?.enabled) {
       if (env.tier !== "development") {
@@ -702,6 +742,12 @@ export function crossEnvironmentIssues(envs: readonly EnvironmentConfig[], stack
     }
     if (source.accountId !== env.accountId) {
       issues.push({ environment: env.name, path: "accountId", message: `${env.accountId} differs from ${source.name}'s account ${source.accountId}; the replica is created in the source's account.` + fix(`use ${source.accountId}.`) });
+    }
+    if (Boolean(env.dns) !== Boolean(source.dns) || (env.dns && source.dns && (env.dns.zoneName !== source.dns.zoneName || env.dns.zone !== source.dns.zone))) {
+      issues.push({ environment: env.name, path: "dns", message: `${JSON.stringify(env.dns ?? null)} differs from ${source.name}'s ${JSON.stringify(source.dns ?? null)}; traffic fails over between the two only inside one zone.` + fix(`give ${env.name} and ${source.name} the same dns.zoneName and dns.zone, or neither a dns.`) });
+    }
+    if (env.dns && env.region !== "us-east-1") {
+      issues.push({ environment: env.name, path: "region", message: `${env.region}: Route 53 publishes the failover health check's metrics in us-east-1 only, and its alarm can notify a topic of that region alone, the standby's.` + fix("run the standby of a DNS failover in us-east-1, or remove dns from both environments.") });
     }
     const a = parseCidr(env.network.vpcCidr);
     const b = parseCidr(source.network.vpcCidr);

@@ -174,6 +174,16 @@ export const CHART_SOURCES = {
       "kyverno/kyverno tag kyverno-chart-3.9.0 (= v1.19.0, ee97ce09, 2026-08-20), charts/kyverno/Chart.yaml (kubeVersion \">=1.25.0-0\") and charts/kyverno/README.md (helm repo add). Not confirmed for Kubernetes 1.36: the published compatibility matrix (kyverno/website) stops at Kyverno 1.18 for 1.33-1.35; v1.19.0's CI runs 1.33-1.35 and two jobs on 1.36.1",
     verifiedOn: "2026-12-02",
   },
+  externalDns: {
+    chart: "external-dns",
+    repository: "https://kubernetes-sigs.github.io/external-dns/",
+    // renovate: datasource=helm registryUrl=https://kubernetes-sigs.github.io/external-dns/ depName=external-dns
+    version: "1.21.1",
+    appVersion: "0.21.0",
+    reference:
+      "kubernetes-sigs/external-dns tag external-dns-helm-chart-1.21.1 (9f264513, 2026-04-30), the newest chart tag and gh-pages index.yaml entry; charts/external-dns/Chart.yaml (no kubeVersion), values.yaml (provider.name, domainFilters, txtOwnerId, policy, sources, registry, extraArgs, serviceAccount, resources) and README.md (helm repo add). The app's v0.22.0 tag (2026-08-19) had no chart yet on 2026-08-22; docs/tutorials/aws.md for the IAM policy and the failover annotations",
+    verifiedOn: "2026-12-02",
+  },
 } as const satisfies Record<string, ChartSource>;
 
 // ---------------------------------------------------------------- Container images the project runs itself

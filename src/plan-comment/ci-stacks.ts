@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES, GITHUB_PULL_REQUEST_PLAN_ENVIRONMENTS } from "../config/github";
-import { stackNames, type StackLayer } from "../stacks/names";
+import { globalStackName, stackNames, type StackLayer } from "../stacks/names";
 
 /**
  * Which synthesized stacks CI plans, as a GitHub Actions matrix:
@@ -32,7 +32,7 @@ export interface CiStack {
 }
 
 interface Manifest {
-  readonly stacks: Record<string, { readonly name: string; readonly synthesizedStackPath: string }>;
+  readonly stacks: Record<string, { readonly name: string; readonly synthesizedStackPath: string; readonly dependencies?: readonly string[] }>;
 }
 
 interface SynthesizedStack {
@@ -40,10 +40,12 @@ interface SynthesizedStack {
   readonly terraform?: { readonly backend?: { readonly s3?: { readonly region?: string } } };
 }
 
-const LAYER_ORDER: readonly CiStack["layer"][] = ["core", "platform"];
+const LAYER_ORDER: readonly CiStack["layer"][] = ["global", "core", "platform"];
 
 /** The environment and layer a stack name belongs to, by the naming convention of src/stacks/names.ts. */
 export function environmentOf(stack: string): { environment: string; layer: StackLayer } | undefined {
+  const global = globalStackName("");
+  if (stack.endsWith(global) && stack.length > global.length) return { environment: stack.slice(0, -global.length), layer: "global" };
   for (const layer of ["bootstrap", "platform", "core"] as const) {
     const suffix = stackNames("")[layer];
     const environment = suffix === "" ? stack : stack.endsWith(suffix) ? stack.slice(0, -suffix.length) : undefined;
@@ -87,15 +89,33 @@ export function ciStacks(outdir: string, branch?: string): CiStack[] {
     };
     if (branch === undefined || entry.branch === branch) result.push(entry);
   }
-  // Promotion order (the order of GITHUB_DEPLOY_BRANCHES, then by name), core before platform.
+  // Promotion order (the order of GITHUB_DEPLOY_BRANCHES, then by name), global, core, platform;
+  // then every stack after the stacks it depends on (cdktf's stack dependencies in the manifest:
+  // a failover pair's core stacks wait for their global stack).
   const promotion = Object.keys(GITHUB_DEPLOY_BRANCHES);
   const rank = (environment: string) => (promotion.includes(environment) ? promotion.indexOf(environment) : promotion.length);
-  return result.sort(
+  const sorted = result.sort(
     (a, b) =>
       rank(a.environment) - rank(b.environment) ||
       (a.environment < b.environment ? -1 : a.environment > b.environment ? 1 : 0) ||
       LAYER_ORDER.indexOf(a.layer) - LAYER_ORDER.indexOf(b.layer),
   );
+  const dependencies = new Map(Object.values(manifest.stacks).map((s) => [s.name, s.dependencies ?? []]));
+  return afterTheirDependencies(sorted, (stack) => dependencies.get(stack.stack) ?? []);
+}
+
+/** Keeps the given order, except that no stack comes before one it depends on (each time, the first whose dependencies are out). */
+function afterTheirDependencies(stacks: readonly CiStack[], dependenciesOf: (stack: CiStack) => readonly string[]): CiStack[] {
+  const listed = new Set(stacks.map((s) => s.stack));
+  const pending = [...stacks];
+  const ordered: CiStack[] = [];
+  while (pending.length > 0) {
+    const done = new Set(ordered.map((s) => s.stack));
+    const next = pending.findIndex((stack) => dependenciesOf(stack).every((dependency) => done.has(dependency) || !listed.has(dependency)));
+    if (next < 0) throw new Error(`stacks depend on each other in a cycle: ${pending.map((s) => s.stack).join(", ")}`);
+    ordered.push(...pending.splice(next, 1));
+  }
+  return ordered;
 }
 
 /**
@@ -111,7 +131,7 @@ export function reviewRank(stack: string): number {
   const place = production.includes(owner.environment)
     ? production.indexOf(owner.environment)
     : production.length + (promotion.includes(owner.environment) ? promotion.indexOf(owner.environment) : promotion.length);
-  return place * 10 + (owner.layer === "core" ? 0 : owner.layer === "platform" ? 1 : 2);
+  return place * 10 + (owner.layer === "core" ? 0 : owner.layer === "platform" ? 1 : owner.layer === "global" ? 2 : 3);
 }
 
 function main(argv: readonly string[]): void {

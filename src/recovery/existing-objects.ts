@@ -238,6 +238,14 @@ export const EXISTING_OBJECT_FINDERS: Readonly<Record<string, ExistingObjectFind
     const name = text(after.name);
     return name && `arn:aws:sns:${region}:${accountId}:${name}`;
   }),
+  aws_sns_topic_policy: {
+    kind: "create-again",
+    why: "the policy is an attribute of the topic (SetTopicAttributes Policy), not an object: set again, it replaces itself with the same document",
+  },
+  aws_sns_topic_subscription: {
+    kind: "create-again",
+    why: "an e-mail or HTTPS subscription stays pending until its endpoint confirms it and has no ARN to import before; a second Subscribe of the same endpoint sends one more confirmation message (SNS API reference, Subscribe), the unconfirmed one expires",
+  },
   aws_subnet: byNameTag("subnet"),
   aws_vpc: byNameTag("vpc"),
   aws_vpc_endpoint: byNameTag("vpce"),

@@ -11,7 +11,7 @@ import { TIER_SETTINGS } from "../config/schema";
 import { awsProviderConfig } from "../target";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import { CORE_OUTPUT } from "./core-outputs";
-import { corePrefix, grafanaAdminSecretName, secretsKeyAlias, secretStoreGrants, stackNames } from "./names";
+import { alertTopicName, corePrefix, grafanaAdminSecretName, secretsKeyAlias, secretStoreGrants, stackNames } from "./names";
 import { useEnvironmentStateBackend } from "../../backend/state-backend";
 import { replicationOf, warnOfPromotion } from "../../dr/replication";
 import { Network } from "../../modules/network/network";
@@ -19,9 +19,13 @@ import { EksCluster } from "../../modules/eks/eks-cluster";
 import { PlatformIrsaRoles } from "../../modules/eks/platform-roles";
 import { Database, POSTGRES_PORT } from "../../modules/database/database";
 import { MonthlyBudget } from "../../modules/cost/monthly-budget";
+import { AlertTopic } from "../../modules/monitoring/alert-topic";
+import { EnvironmentAlarms } from "../../modules/monitoring/environment-alarms";
+import { RECOVERY_OBJECTIVES } from "../config/recovery-objectives";
 import { DatabaseOffHours } from "../../modules/cost/database-off-hours";
 import { ENVIRONMENT_TAG, standardTags } from "../aspects/tags";
 import { CeCostAllocationTag } from "@cdktf/provider-aws/lib/ce-cost-allocation-tag";
+import { DataAwsAcmCertificate } from "@cdktf/provider-aws/lib/data-aws-acm-certificate";
 import { CustomerManagedKey } from "../../modules/kms/customer-managed-key";
 import { GeneratedLogin } from "../../modules/secrets/generated-login";
 import { githubRoleNames } from "../../backend/github-oidc";
@@ -44,6 +48,9 @@ export class CoreStack extends EnvironmentStack {
   readonly cluster: EksCluster;
   readonly database: Database;
   readonly platformRoles: PlatformIrsaRoles;
+  readonly alerts: AlertTopic;
+  /** The region's ACM certificate of the environment's zone ("" without dns). */
+  readonly certificateArn: string;
 
   constructor(scope: Construct, stackName: string, props: CoreStackProps) {
     super(scope, stackName, props);
@@ -55,6 +62,9 @@ export class CoreStack extends EnvironmentStack {
     boundEveryRole(this, new DataAwsIamPolicy(this, "deploy-boundary", { name: githubRoleNames(env).deployBoundary }).arn);
     const tier = TIER_SETTINGS[env.tier];
     if (env.protectCoreFromDestroy) preventDestroyOfWhatCannotBeRebuilt(this);
+
+    // Every alarm, budget alert and Alertmanager alert of the environment goes here.
+    this.alerts = new AlertTopic(this, "alerts", { name: alertTopicName(env), region: env.region, accountId: this.accountId, ...env.alerts });
 
     this.network = new Network(this, "network", {
       name,
@@ -85,6 +95,8 @@ export class CoreStack extends EnvironmentStack {
       nodeGroups: env.eks.computeMode === "managed-node-groups" ? env.eks.nodeGroups : [],
     });
 
+    new EnvironmentAlarms(this, "alarms", { name, topicArn: this.alerts.arn, natGatewayIds: this.network.natGatewayIds, clusterName: this.cluster.clusterName });
+
     const source = props.replicationSource;
     const replication = replicationOf(this, env, target, this.accountId, source && { env: source, stackName: stackNames(source.name).core, arnOutput: CORE_OUTPUT.databaseArn });
     this.database = new Database(this, "database", {
@@ -109,6 +121,8 @@ export class CoreStack extends EnvironmentStack {
       vpcId: this.network.vpcId,
       allowedSecurityGroupIds: [this.cluster.nodeSecurityGroupId],
       logRetentionDays: env.database.logRetentionDays,
+      alarmTopicArn: this.alerts.arn,
+      replicaLagAlarmSeconds: RECOVERY_OBJECTIVES.rpoSeconds.min,
       ...this.backupReplication(env),
       replicaOf: replication?.replicaOf,
     });
@@ -132,7 +146,13 @@ export class CoreStack extends EnvironmentStack {
       secretStores: secretStoreGrants(env, this.accountId),
       secretKmsKeyArns: [secretsKey.arn],
       loadBalancerController: env.platform.loadBalancerController.enabled ?? false,
+      alertmanager: env.platform.monitoring.enabled ? { topicArn: this.alerts.arn, topicKeyArn: this.alerts.key.arn } : undefined,
+      externalDns: env.dns ? { zoneName: env.dns.zoneName } : undefined,
     });
+    // The region's certificate of the zone, issued by the global stack (this stack deploys after it).
+    this.certificateArn = env.dns
+      ? new DataAwsAcmCertificate(this, "certificate", { domain: env.dns.zoneName, statuses: ["ISSUED"], types: ["AMAZON_ISSUED"], mostRecent: true }).arn
+      : "";
 
     this.publishOutputs(grafanaAdmin.name);
   }
@@ -171,7 +191,7 @@ export class CoreStack extends EnvironmentStack {
       accountId: this.accountId,
       limitUsd: env.costs.monthlyBudgetUsd,
       costAllocationTag: { key: ENVIRONMENT_TAG, value: env.name },
-      alertEmails: env.costs.budgetAlertEmails,
+      alertTopicArn: this.alerts.arn,
     });
     const offHours = env.costs.offHours;
     if (offHours?.enabled) {
@@ -204,6 +224,10 @@ export class CoreStack extends EnvironmentStack {
       [CORE_OUTPUT.oidcProviderArn]: { value: this.cluster.oidcProviderArn, description: "IAM OIDC provider ARN (IRSA)" },
       [CORE_OUTPUT.secretStoreRoleArns]: { value: this.platformRoles.secretStoreRoleArns, description: "Namespace → IRSA role of its SecretStore (reads only that namespace's secrets)" },
       [CORE_OUTPUT.loadBalancerControllerRoleArn]: { value: this.platformRoles.loadBalancerControllerRoleArn, description: "IRSA role of the AWS Load Balancer Controller (empty in Auto Mode)" },
+      [CORE_OUTPUT.alertTopicArn]: { value: this.alerts.arn, description: "SNS topic of every alert of the environment (alarms, budgets, Alertmanager)" },
+      [CORE_OUTPUT.alertmanagerRoleArn]: { value: this.platformRoles.alertmanager?.arn ?? "", description: "IRSA role Alertmanager publishes to the alert topic with (empty without monitoring)" },
+      [CORE_OUTPUT.externalDnsRoleArn]: { value: this.platformRoles.externalDns?.arn ?? "", description: "IRSA role external-dns writes the zone's records with (empty without dns)" },
+      [CORE_OUTPUT.certificateArn]: { value: this.certificateArn, description: "ACM certificate of the zone and its wildcard in this region (empty without dns)" },
       [CORE_OUTPUT.nodeRoleName]: { value: this.cluster.nodeRoleName, description: "IAM role of the nodes (Auto Mode NodeClass spec.role)" },
       [CORE_OUTPUT.nodeSecurityGroupId]: { value: this.cluster.nodeSecurityGroupId, description: "The cluster's primary security group, which the nodes use" },
       [CORE_OUTPUT.cloudwatchAgentRoleArn]: { value: this.cluster.cloudwatchAgentRoleArn, description: "IRSA role of the CloudWatch agent" },

@@ -10,7 +10,11 @@ export const stackNames = (environment: string) => ({
   platform: `${environment}-platform`,
 });
 
-export type StackLayer = keyof ReturnType<typeof stackNames>;
+/** The standby of a DNS failover pair (DR) has one more: the zone, health check and certificates both regions share. */
+export const globalStackName = (environment: string) => `${environment}-global`;
+
+export type StackLayer = keyof ReturnType<typeof stackNames> | "global";
+
 
 /** Name of the Secrets Manager secret with Grafana's admin login (core stack). */
 export const grafanaAdminSecretName = (env: Pick<EnvironmentConfig, "project" | "name">) => `${env.project}/${env.name}/grafana-admin`;
@@ -34,6 +38,15 @@ export function secretStoreGrants(env: Pick<EnvironmentConfig, "project" | "name
 
 /** The core stack's resource prefix, `<project>-<env>`: RDS identifier, cluster name, key aliases. */
 export const corePrefix = (env: Pick<EnvironmentConfig, "project" | "name">) => `${env.project}-${env.name}`;
+
+/** The environment's alert topic (every alarm, budget alert and Alertmanager alert). */
+export const alertTopicName = (env: Pick<EnvironmentConfig, "project" | "name">) => `${corePrefix(env)}-alerts`;
+
+/**
+ * The environment's own hostname in its zone, `<env>.<zone>`: what the applications' regional
+ * Ingress publishes, and what the failover health check probes (never the failover name itself).
+ */
+export const regionalHostname = (env: Pick<EnvironmentConfig, "name">, zoneName: string) => `${env.name}.${zoneName}`;
 
 /** Alias (without `alias/`) of the key that encrypts an environment's Secrets Manager secrets. */
 export const secretsKeyAlias = (env: Pick<EnvironmentConfig, "project" | "name">) => `${corePrefix(env)}-secrets`;

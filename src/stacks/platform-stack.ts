@@ -113,6 +113,7 @@ function platformServicesOf(env: EnvironmentConfig, coreOutput: (name: string) =
           alertmanagerReplicas: monitoring.alertmanagerReplicas,
           grafanaStorageGib: monitoring.grafanaStorageGib,
           grafanaAdminSecretsManagerName: coreOutput(CORE_OUTPUT.grafanaAdminSecretName),
+          alertTopic: { arn: coreOutput(CORE_OUTPUT.alertTopicArn), region: env.region, publisherRoleArn: coreOutput(CORE_OUTPUT.alertmanagerRoleArn) },
         }
       : undefined,
     externalSecrets: externalSecrets.enabled
@@ -130,6 +131,15 @@ function platformServicesOf(env: EnvironmentConfig, coreOutput: (name: string) =
       loadBalancerController.enabled && env.eks.computeMode !== "auto-mode"
         ? { roleArn: coreOutput(CORE_OUTPUT.loadBalancerControllerRoleArn) }
         : undefined,
+    dns: env.dns
+      ? {
+          zoneName: env.dns.zoneName,
+          // The cluster's name: two clusters writing one zone (prod and DR) never touch each other's records.
+          ownerId: coreOutput(CORE_OUTPUT.clusterName),
+          roleArn: coreOutput(CORE_OUTPUT.externalDnsRoleArn),
+          certificateArn: coreOutput(CORE_OUTPUT.certificateArn),
+        }
+      : undefined,
     // The same hours as the database's schedule in the core stack.
     offHours: offHours?.enabled ? { hours: offHours, kubectlImage: imageOf(CONTAINER_IMAGES.kubectl) } : undefined,
   };
