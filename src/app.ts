@@ -40,8 +40,9 @@ export function buildApp(options: BuildAppOptions): BuiltApp {
   const environments = validateEnvironments(options.environments, (env) => Object.values(stackNames(env.name)), options.target);
   const app = new App({ outdir: options.outdir });
   const projectEnvironments = options.projectEnvironmentNames ?? environments.map((env) => env.name);
-  const failoverStandbys = environments.filter((env) => env.replication && env.dns).map((env) => globalStackName(env.name));
-  const knownStacks = [...projectEnvironments.flatMap((name) => Object.values(stackNames(name))), ...failoverStandbys];
+  // The standbys of DNS failover pairs (DR) each have a global stack as well.
+  const failoverStandbys = environments.filter((env) => env.replication && env.dns);
+  const knownStacks = [...projectEnvironments.flatMap((name) => Object.values(stackNames(name))), ...failoverStandbys.map((env) => globalStackName(env.name))];
   const guardrails = enableGuardrails(app, { waivers: options.waivers ?? [], contextOf: environmentContext, knownStacks });
   const cores = new Map<string, CoreStack>();
   for (const env of environments) {
@@ -54,7 +55,7 @@ export function buildApp(options: BuildAppOptions): BuiltApp {
   }
   // A failover pair in one zone (prod and DR): what both regions share, in the standby's state.
   // Both core stacks look up its certificates, so they deploy after it.
-  for (const standby of environments.filter((env) => env.replication && env.dns)) {
+  for (const standby of failoverStandbys) {
     const primary = environments.find((env) => env.name === standby.replication!.sourceEnvironment)!;
     const global = new GlobalStack(app, globalStackName(standby.name), { env: standby, target: options.target, primary });
     for (const env of [primary, standby]) cores.get(env.name)!.addDependency(global);

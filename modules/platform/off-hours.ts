@@ -83,23 +83,19 @@ export class WorkloadsOffHours extends Construct {
       });
       this.roles.push(role);
     };
-    // kube-system: its own record, and the scale of the named Deployments only.
+    // Named Deployments only: `kubectl get --field-selector` lists (a list cannot be limited to
+    // names), the scale is limited to those names. kube-system also holds the record.
+    const namedDeployments = (names: readonly string[]): RoleV1Rule[] => [
+      { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "list"] },
+      { apiGroups: ["apps"], resources: ["deployments/scale"], resourceNames: [...names], verbs: ["get", "patch", "update"] },
+    ];
     const named = props.namedDeployments[OFF_HOURS_NAMESPACE] ?? [];
     grant("record", OFF_HOURS_NAMESPACE, [
       { apiGroups: [""], resources: ["configmaps"], resourceNames: [this.record.metadata.name], verbs: ["get", "patch"] },
-      ...(named.length > 0
-        ? [
-            // kubectl get --field-selector lists; a list cannot be limited to names.
-            { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "list"] },
-            { apiGroups: ["apps"], resources: ["deployments/scale"], resourceNames: [...named], verbs: ["get", "patch", "update"] },
-          ]
-        : []),
+      ...(named.length > 0 ? namedDeployments(named) : []),
     ]);
     for (const [namespace, names] of Object.entries(props.namedDeployments).filter(([namespace]) => namespace !== OFF_HOURS_NAMESPACE)) {
-      grant(`named-${namespace}`, namespace, [
-        { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "list"] },
-        { apiGroups: ["apps"], resources: ["deployments/scale"], resourceNames: [...names], verbs: ["get", "patch", "update"] },
-      ]);
+      grant(`named-${namespace}`, namespace, namedDeployments(names));
     }
     for (const namespace of props.namespaces) {
       grant(`namespace-${namespace}`, namespace, [
