@@ -79,6 +79,11 @@ export function releaseValues(address: string, release: Json): Json {
     if (isTerraformExpression(text.trim())) {
       throw new Error(`${address}: values[${i}] is a Terraform expression (${text.trim().slice(0, 60)}…), readable only after apply; write the values as a literal YAML or JSON document`);
     }
+    try {
+      return JSON.parse(text) as unknown; // the stacks write JSON (a YAML subset); YAML is read below
+    } catch {
+      // not JSON: read it as YAML
+    }
     const docs = parseAllDocuments(text);
     const parsed = (Array.isArray(docs) ? docs : [docs]).map((doc) => {
       if (doc.errors.length > 0) throw new Error(`${address}: values[${i}] is not valid YAML: ${doc.errors[0]!.message}`);

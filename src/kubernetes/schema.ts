@@ -106,6 +106,18 @@ function prune(schema: unknown, shape: Shape, resolve: (ref: string) => unknown)
   return out;
 }
 
+/** `schema` restricted to what `instances` contain (see prune), `$ref`s resolved by JSON pointer in `root`. */
+export function schemaForInstances(schema: unknown, instances: readonly unknown[], root: unknown = schema): unknown {
+  const shape: Shape = {};
+  for (const instance of instances) addToShape(shape, instance);
+  return prune(schema, shape, (ref) => {
+    if (!ref.startsWith("#/")) throw new Error(`unsupported schema reference ${ref}`);
+    const found = valueAt(root, ref.slice(1));
+    if (found === undefined) throw new Error(`unresolved schema reference ${ref}`);
+    return found;
+  });
+}
+
 /** A CRD's root schema with the API's ObjectMeta for metadata, and apiVersion, kind and metadata required. */
 function customResourceSchema(schema: unknown): Json {
   const root = schema as Json;
@@ -114,7 +126,7 @@ function customResourceSchema(schema: unknown): Json {
 }
 
 /** The value at a JSON pointer (Ajv's instancePath). */
-function valueAt(root: unknown, pointer: string): unknown {
+export function valueAt(root: unknown, pointer: string): unknown {
   return pointer
     .split("/")
     .slice(1)
@@ -157,13 +169,6 @@ export class KubernetesSchemas {
     return [...this.schemas.keys()].sort();
   }
 
-  private resolve = (ref: string): unknown => {
-    const name = ref.replace(/^#\/definitions\//, "");
-    const found = this.definitions[name];
-    if (!found) throw new Error(`unresolved schema reference ${ref}`);
-    return found;
-  };
-
   /** The problems of each object (same order); an empty list when it is valid. Objects of one kind are checked with one compiled schema. */
   validateAll(objects: readonly KubernetesObject[]): string[][] {
     const results: string[][] = objects.map(() => []);
@@ -175,9 +180,7 @@ export class KubernetesSchemas {
         for (const i of indexes) results[i] = [`${gvk} has no vendored schema: add its CRD (or API group) to src/kubernetes/sources.ts and run npm run k8s:schemas`];
         continue;
       }
-      const shape: Shape = {};
-      for (const i of indexes) addToShape(shape, objects[i]);
-      const validate = this.ajv.compile(prune(schema, shape, this.resolve) as Json);
+      const validate = this.ajv.compile(schemaForInstances(schema, indexes.map((i) => objects[i]), { definitions: this.definitions }) as Json);
       for (const i of indexes) results[i] = problemsOf(validate, objects[i]!);
     }
     return results;
