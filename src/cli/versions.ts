@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CHART_SOURCES, CHECK_TOOLS, CONTAINER_IMAGES, EKS_ADDON_VERSIONS, imageOf, KUBERNETES, POSTGRES } from "../config/versions";
 import { EKS_ADDONS } from "../../modules/eks/addons";
+import { kubernetesObjectsOf } from "../kubernetes/objects";
 
 /**
  * Checks the versions catalog with the real tools (run by .github/workflows/versions.yml, where
@@ -73,11 +74,11 @@ export function exportReleases(outdir: string, dir: string): ExportedRelease[] {
   return releases;
 }
 
-/** Every `kubernetes_manifest` object of the platform stacks (NetworkPolicies, Kyverno policies, stores, projects), for kubeconform. */
+/** Every Kubernetes object the platform stacks write (src/kubernetes/objects.ts), for kubeconform. */
 export function platformManifests(outdir: string): Json[] {
   return synthesizedStacks(outdir)
     .filter(([name]) => name.endsWith("-platform"))
-    .flatMap(([, json]) => Object.values(json.resource?.kubernetes_manifest ?? {}).map((body) => JSON.parse(withoutTerraformExpressions(JSON.stringify(body.manifest))) as Json));
+    .flatMap(([, json]) => kubernetesObjectsOf(json).map(({ object }) => JSON.parse(withoutTerraformExpressions(JSON.stringify(object))) as Json));
 }
 
 /** Region and instance class of every database the synthesized stacks create. */
