@@ -199,7 +199,11 @@ describe("the weekly versions check renders exactly what the platform stacks syn
   it("exports the platform's own manifests for kubeconform, with no Terraform expression left", () => {
     const text = readFileSync(join(dir, "manifests.yaml"), "utf8");
     const kinds = new Set(text.split("\n---\n").map((doc) => (JSON.parse(doc) as { kind: string }).kind));
-    expect([...kinds].sort()).toEqual(["AppProject", "Application", "ClusterPolicy", "ExternalSecret", "IngressClass", "IngressClassParams", "NetworkPolicy", "NodeClass", "NodePool", "SecretStore"]);
+    // Every object the platform stacks write (src/kubernetes/objects.ts): manifests and kubernetes_*_v1 resources.
+    expect([...kinds].sort()).toEqual([
+      "AppProject", "Application", "ClusterPolicy", "ConfigMap", "CronJob", "ExternalSecret", "IngressClass", "IngressClassParams", "Namespace",
+      "NetworkPolicy", "NodeClass", "NodePool", "Role", "RoleBinding", "SecretStore", "ServiceAccount", "StorageClass",
+    ]);
     expect(text).not.toContain("${");
   });
 

@@ -73,6 +73,22 @@ export const KUBERNETES = {
 } as const;
 
 /**
+ * The Kubernetes API schema the unit suite validates objects against (src/kubernetes/sources.ts):
+ * kubernetes/kubernetes api/openapi-spec/swagger.json of the catalog's minor, as
+ * kubernetes-client/python records it at a release (kubernetes/swagger.json.unprocessed; that
+ * release's CHANGELOG.md names the Kubernetes patch). Follows KUBERNETES.version by hand (no
+ * Renovate marker: the client's tags are not the API's): the unit suite fails when the minors differ.
+ */
+export const KUBERNETES_OPENAPI_SOURCE = {
+  repository: "kubernetes-client/python",
+  ref: "v36.0.3",
+  path: "kubernetes/swagger.json.unprocessed",
+  kubernetesVersion: "1.36.2",
+  reference: "kubernetes-client/python tag v36.0.3 (67e7d9ab, 2026-07-13): CHANGELOG.md \"Kubernetes API Version: v1.36.2\", scripts/constants.py KUBERNETES_BRANCH = \"release-1.36\"",
+  verifiedOn: "2026-12-07",
+} as const;
+
+/**
  * EKS managed add-ons are not pinned here: each resolves, at plan time, to the most recent version
  * EKS publishes for the cluster's Kubernetes version (`data.aws_eks_addon_version`, `most_recent`),
  * as terraform-aws-modules/terraform-aws-eks does. A new add-on build therefore shows as an update

@@ -1,4 +1,4 @@
-import { CHART_SOURCES, KUBERNETES } from "../config/versions";
+import { CHART_SOURCES, KUBERNETES, KUBERNETES_OPENAPI_SOURCE } from "../config/versions";
 
 /**
  * Where each vendored schema under src/kubernetes/schemas/ comes from. Chart tags follow the
@@ -16,17 +16,14 @@ export interface UpstreamFile {
 }
 
 /**
- * The Kubernetes API of the catalog's version. kubernetes/kubernetes keeps it in
- * api/openapi-spec/swagger.json on the release branch; kubernetes-client/python records the copy
- * it generates from in kubernetes/swagger.json.unprocessed at each release (v36.0.3: "Kubernetes
- * API Version: v1.36.2", CHANGELOG.md; scripts/constants.py KUBERNETES_BRANCH = "release-1.36";
- * tag 67e7d9ab, 2026-07-13, read 2026-12-07). Read from there because it is tagged per Kubernetes
- * patch release; the npm `kubernetes-models` 5.1.0 (2026-08-09) carries API versions removed long
- * before 1.36 (flowcontrol v1beta2) and needs Node 22, so it is not used.
+ * The Kubernetes API of the catalog's version, from the catalog (KUBERNETES_OPENAPI_SOURCE): the
+ * API's swagger.json as kubernetes-client/python records it per Kubernetes patch release. The npm
+ * `kubernetes-models` 5.1.0 (2026-08-09) carries API versions removed long before 1.36
+ * (flowcontrol v1beta2) and needs Node 22, so it is not used.
  */
 export const KUBERNETES_OPENAPI = {
-  file: { repository: "kubernetes-client/python", ref: "v36.0.3", path: "kubernetes/swagger.json.unprocessed" },
-  kubernetesVersion: "1.36.2",
+  file: { repository: KUBERNETES_OPENAPI_SOURCE.repository, ref: KUBERNETES_OPENAPI_SOURCE.ref, path: KUBERNETES_OPENAPI_SOURCE.path },
+  kubernetesVersion: KUBERNETES_OPENAPI_SOURCE.kubernetesVersion,
   /** The API groups vendored (trimmed to these; every kind of each, with the definitions they use). */
   groupVersions: ["v1", "apps/v1", "batch/v1", "networking.k8s.io/v1", "rbac.authorization.k8s.io/v1", "storage.k8s.io/v1", "policy/v1", "scheduling.k8s.io/v1", "autoscaling/v2"],
 } as const;
