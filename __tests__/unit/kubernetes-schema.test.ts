@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sharedTestApp, synthStack } from "../support/synth";
 import { CHART_SOURCES, KUBERNETES } from "../../src/config/versions";
-import { gvkOf, kubernetesObjectsOf, type KubernetesObject, type TerraformStackJson } from "../../src/kubernetes/objects";
+import { gvkOf, isRepositoryChart, kubernetesObjectsOf, releaseValues, type KubernetesObject, type TerraformStackJson } from "../../src/kubernetes/objects";
 import { KubernetesSchemas } from "../../src/kubernetes/schema";
 import { chartReleasesOf, HelmValuesCheck, type ChartRelease } from "../../src/kubernetes/helm-values";
 import { loadCrdFiles, loadKubernetesFile, loadValuesFiles } from "../../src/kubernetes/schema-files";
@@ -26,9 +26,11 @@ describe("the Kubernetes objects of every platform stack (npm run k8s:objects)",
   it.each(platformStacks)("%s: one object per kubernetes_manifest and kubernetes_*_v1 resource, plus the repository chart's objects", (stack) => {
     const json = stackJson(stack);
     const resources = Object.entries(json.resource ?? {}).filter(([type]) => type === "kubernetes_manifest" || /^kubernetes_.+_v1$/.test(type));
-    const chartObjects = Object.values(json.resource?.helm_release ?? {}).filter((r) => r.repository === undefined).length;
+    const chartObjects = Object.entries(json.resource?.helm_release ?? {})
+      .filter(([, body]) => isRepositoryChart(body))
+      .reduce((n, [name, body]) => n + (releaseValues(name, body).objects as unknown[]).length, 0);
     const objects = kubernetesObjectsOf(json);
-    expect(objects.length).toBeGreaterThanOrEqual(resources.reduce((n, [, byName]) => n + Object.keys(byName).length, 0) + (chartObjects > 0 ? 1 : 0));
+    expect(objects.length).toBe(resources.reduce((n, [, byName]) => n + Object.keys(byName).length, 0) + chartObjects);
     expect(objects.length).toBeGreaterThan(0);
   });
 
@@ -145,6 +147,18 @@ describe("Helm values fit each chart at its pinned version (values.yaml key path
     const stack = releaseOf("kube-prometheus-stack");
     (stack.values as any).grafana.persistance = { enabled: true };
     expect(values.check(stack)).toEqual([expect.stringMatching(/^grafana\.persistance: not a value of grafana /)]);
+  });
+
+  it("`set` entries are values paths too (a sensitive value is never copied)", () => {
+    const [release] = chartReleasesOf({
+      resource: {
+        helm_release: {
+          argo: { chart: "argo-cd", repository: "https://argoproj.github.io/argo-helm", version: CHART_SOURCES.argoCd.version, values: ["{}"], set: [{ name: "server.replicas", value: "2" }, { name: "controler.replicas", value: "2" }], set_sensitive: [{ name: "configs.secret.argocdServerAdminPassword", value: "s3cret" }] },
+        },
+      },
+    });
+    expect(JSON.stringify(release!.values)).not.toContain("s3cret");
+    expect(values.check(release!)).toEqual([expect.stringMatching(/^controler: not a value of argo-cd/)]);
   });
 
   it("a wrong type fails where the chart ships a values.schema.json", () => {

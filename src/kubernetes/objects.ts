@@ -92,10 +92,52 @@ export function releaseValues(address: string, release: Json): Json {
     if (parsed.length !== 1) throw new Error(`${address}: values[${i}] holds ${parsed.length} YAML documents; Helm reads one per values entry`);
     return parsed[0];
   });
-  for (const key of ["set", "set_list", "set_sensitive"]) {
-    if (release[key] !== undefined) throw new Error(`${address}: \`${key}\` is not read by the object and values checks; put the value into \`values\``);
+  return mergeValues([...documents, setValues(address, release)]);
+}
+
+/**
+ * The `set`, `set_list` and `set_sensitive` entries of a helm_release as one values document, as
+ * hashicorp/helm 3.1.1 applies them after `values` (helm/resource_helm_release.go getValues:
+ * strvals.ParseInto("<name>=<value>")): `name` is a dotted path (`\.` a literal dot, `[n]` a list
+ * index). A sensitive value is never copied: a placeholder stands for it.
+ */
+function setValues(address: string, release: Json): Json {
+  const doc: Json = {};
+  const entries = (key: string) => ((release[key] as Json[] | undefined) ?? []).map((entry): Json & { key: string } => ({ ...entry, key }));
+  for (const entry of [...entries("set"), ...entries("set_list"), ...entries("set_sensitive")]) {
+    const path = strvalsPath(address, String(entry.name));
+    const value = entry.key === "set_sensitive" ? "(sensitive)" : entry.value;
+    let node: Record<string | number, unknown> = doc;
+    path.forEach((part, i) => {
+      if (i === path.length - 1) node[part] = value;
+      else node = (node[part] ??= typeof path[i + 1] === "number" ? [] : {}) as Record<string | number, unknown>;
+    });
   }
-  return mergeValues(documents);
+  return doc;
+}
+
+function strvalsPath(address: string, name: string): (string | number)[] {
+  const path: (string | number)[] = [];
+  let current = "";
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i]!;
+    if (c === "\\" && i + 1 < name.length) current += name[++i];
+    else if (c === ".") {
+      if (current) path.push(current);
+      current = "";
+    }
+    else if (c === "[") {
+      const end = name.indexOf("]", i);
+      if (end < 0 || !/^\d+$/.test(name.slice(i + 1, end))) throw new Error(`${address}: set name ${name} has a bad list index`);
+      if (current) path.push(current);
+      current = "";
+      path.push(Number(name.slice(i + 1, end)));
+      i = end;
+    } else current += c;
+  }
+  if (current) path.push(current);
+  if (path.length === 0) throw new Error(`${address}: a set entry has an empty name`);
+  return path;
 }
 
 function assertObject(source: string, value: unknown): KubernetesObject {
