@@ -22,19 +22,28 @@ import { loadCrdFiles, loadKubernetesFile, type CrdFile, type KubernetesFile } f
 type Json = Record<string, unknown>;
 const OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 
-/** A schema closed to undeclared fields, with the Kubernetes type widenings applied. */
-export function strict(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(strict);
+/**
+ * A schema closed to undeclared fields, with the Kubernetes type widenings applied. For a CRD's
+ * structural schema (`structural`), an object with neither properties nor additionalProperties
+ * keeps no field either (the API server prunes them all) unless it preserves unknown fields or is
+ * an embedded resource. Branches of anyOf/oneOf/allOf/not only restrict values (structural schemas
+ * declare every field outside them), so they are left open.
+ */
+export function strict(schema: unknown, structural = false, branch = false): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => strict(s, structural, branch));
   if (!schema || typeof schema !== "object") return schema;
   const s = schema as Json;
   const out: Json = {};
   for (const [key, value] of Object.entries(s)) {
-    out[key] = key === "properties" || key === "definitions" || key === "patternProperties" ? Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, strict(v)])) : strict(value);
+    const inBranch = branch || ["anyOf", "oneOf", "allOf", "not"].includes(key);
+    out[key] = key === "properties" || key === "definitions" || key === "patternProperties" ? Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, strict(v, structural, branch)])) : strict(value, structural, inBranch);
   }
   if (s["x-kubernetes-int-or-string"] === true || s.format === "int-or-string") out.type = ["integer", "string"];
   if (s.nullable === true && typeof out.type === "string") out.type = [out.type, "null"];
-  const preserves = s["x-kubernetes-preserve-unknown-fields"] === true;
-  if (s.properties && s.additionalProperties === undefined && !preserves) out.additionalProperties = false;
+  const open = s["x-kubernetes-preserve-unknown-fields"] === true || s["x-kubernetes-embedded-resource"] === true;
+  const closedByProperties = s.properties !== undefined;
+  const closedAsStructural = structural && s.type === "object" && s.patternProperties === undefined;
+  if ((closedByProperties || closedAsStructural) && s.additionalProperties === undefined && !open && !branch) out.additionalProperties = false;
   return out;
 }
 
@@ -160,7 +169,7 @@ export class KubernetesSchemas {
     this.definitions["io.k8s.apimachinery.pkg.api.resource.Quantity"] = { type: ["string", "number"] };
     for (const [gvk, name] of Object.entries(kubernetes.gvks)) this.schemas.set(gvk, { $ref: `#/definitions/${name}` });
     for (const file of Object.values(crds)) {
-      for (const [gvk, { schema }] of Object.entries(file.kinds)) this.schemas.set(gvk, customResourceSchema(strict(schema)));
+      for (const [gvk, { schema }] of Object.entries(file.kinds)) this.schemas.set(gvk, customResourceSchema(strict(schema, true)));
     }
   }
 
