@@ -219,7 +219,9 @@ last regenerated ${VENDORED_ON}. The chart tags follow the versions catalog (src
 unit suite (__tests__/unit/kubernetes-schema.test.ts) fails when a file here is not at the catalog's
 version, and the versions workflow regenerates them and fails on any difference.
 
-Descriptions and examples are dropped; every structural keyword is kept.
+Dropped: descriptions and examples, CEL rules (\`x-kubernetes-validations\`, which need the API
+server's evaluator) and list/map merge hints; every keyword that types a field or declares one is kept.
+The Kubernetes API is trimmed to the groups listed below, with every definition their kinds use.
 
 | file | repository | tag or commit (commit, date) | upstream path | what |
 |---|---|---|---|---|
