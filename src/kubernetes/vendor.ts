@@ -37,10 +37,14 @@ class Upstream {
   async commit(repository: string, ref: string): Promise<{ commit: string; date: string }> {
     const clone = this.clones.get(repository);
     if (clone) {
-      const [commit, date] = execFileSync("git", ["--git-dir", clone, "log", "-1", "--format=%H %cs", `${ref}^{commit}`], { encoding: "utf8" }).trim().split(" ");
+      // The committer date in UTC, as the GitHub API reports it.
+      const [commit, date] = execFileSync("git", ["--git-dir", clone, "log", "-1", "--format=%H %cd", "--date=format-local:%Y-%m-%d", `${ref}^{commit}`], { encoding: "utf8", env: { ...process.env, TZ: "UTC" } }).trim().split(" ");
       return { commit: commit!, date: date! };
     }
-    const response = await fetch(`https://api.github.com/repos/${repository}/commits/${ref}`, { headers: { accept: "application/vnd.github+json" } });
+    // GITHUB_TOKEN (the workflow's, read-only) lifts the API's anonymous rate limit; never printed.
+    const token = process.env.GITHUB_TOKEN;
+    const headers: Record<string, string> = { accept: "application/vnd.github+json", ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    const response = await fetch(`https://api.github.com/repos/${repository}/commits/${ref}`, { headers });
     if (!response.ok) throw new Error(`${repository}@${ref}: HTTP ${response.status}`);
     const body = (await response.json()) as { sha: string; commit: { committer: { date: string } } };
     return { commit: body.sha, date: body.commit.committer.date.slice(0, 10) };
