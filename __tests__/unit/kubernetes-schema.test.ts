@@ -102,6 +102,20 @@ describe("kubernetes_*_v1 resources become the objects the provider (v2.38.0) se
     expect(schemas.validateAll([storageClass!, cronJob!])).toEqual([[], []]);
   });
 
+  it("a NetworkPolicy, a ResourceQuota and a PodDisruptionBudget become valid objects (ports and counts as intstr.Parse reads them)", () => {
+    const [policy, quota, budget] = objectsOf({
+      kubernetes_network_policy_v1: {
+        np: { metadata: { name: "web", namespace: "a" }, spec: { pod_selector: { match_labels: { app: "web" } }, policy_types: ["Ingress"], ingress: [{ from: [{ namespace_selector: { match_expressions: [{ key: "k", operator: "In", values: ["v"] }] } }, { ip_block: { cidr: "10.0.0.0/16" } }], ports: [{ port: "8080", protocol: "TCP" }, { port: "http" }] }] } },
+      },
+      kubernetes_resource_quota_v1: { q: { metadata: { name: "q", namespace: "a" }, spec: { hard: { "requests.cpu": "4" }, scope_selector: { match_expression: [{ scope_name: "PriorityClass", operator: "In", values: ["high"] }] } } } },
+      kubernetes_pod_disruption_budget_v1: { pdb: { metadata: { name: "p", namespace: "a" }, spec: { min_available: "1", selector: { match_labels: { app: "web" } } } } },
+    });
+    expect((policy as any).spec.ingress[0].ports).toEqual([{ port: 8080, protocol: "TCP" }, { port: "http" }]);
+    expect((quota as any).spec.scopeSelector.matchExpressions[0].scopeName).toBe("PriorityClass");
+    expect((budget as any).spec.minAvailable).toBe(1);
+    expect(schemas.validateAll([policy!, quota!, budget!])).toEqual([[], [], []]);
+  });
+
   it("a kubernetes_* resource type without a mapping is an error, never skipped", () => {
     expect(() => objectsOf({ kubernetes_deployment_v1: { d: { metadata: { name: "d" } } } })).toThrow(/kubernetes_deployment_v1 has no mapping/);
   });

@@ -77,7 +77,9 @@ const RENAMES: Record<string, string> = {
   image_pull_secret: "imagePullSecrets",
   // resource_kubernetes_limit_range_v1.go: spec.limit → Spec.Limits
   limit: "limits",
-  // structure_network_policy.go: ip_block, pod_selector … are camelCase; match_expressions too
+  // structures.go expandResourceQuotaScopeSelector: scope_selector.match_expression → MatchExpressions
+  match_expression: "matchExpressions",
+  // structure_network_policy.go: ip_block, pod_selector, policy_types … are camelCase; match_expressions too
 };
 
 /**
@@ -88,7 +90,15 @@ const RENAMES: Record<string, string> = {
  */
 const INTEGER_STRINGS: Record<string, number> = { ttl_seconds_after_finished: 10, run_as_user: 10, run_as_group: 10, fs_group: 10, toleration_seconds: 10, default_mode: 8, mode: 8 };
 
+/**
+ * Attributes the provider reads with intstr.Parse (a port number or name, a count or percentage):
+ * a numeric string becomes an integer (structure_network_policy.go ports, structures_container.go
+ * probe ports, structure_pod_disruption_budget_v1.go, structure_service_spec.go target_port).
+ */
+const INT_OR_STRING = new Set(["port", "target_port", "min_available", "max_unavailable"]);
+
 function integerOf(key: string, value: unknown): unknown {
+  if (INT_OR_STRING.has(key) && typeof value === "string" && /^-?\d+$/.test(value)) return Number.parseInt(value, 10);
   const radix = INTEGER_STRINGS[key];
   if (radix === undefined || typeof value !== "string" || /^\$\{/.test(value)) return value;
   const parsed = Number.parseInt(value, radix);
@@ -96,13 +106,17 @@ function integerOf(key: string, value: unknown): unknown {
   return parsed;
 }
 
-const camel = (name: string): string => RENAMES[name] ?? name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+/** Singular block names → plural list fields: renamed only when the value is a list of blocks (a network policy's `port` is a scalar in its `ports`). */
+const BLOCK_NAMES = new Set(["rule", "subject", "container", "init_container", "volume", "toleration", "topology_spread_constraint", "readiness_gate", "sysctl", "option", "port", "volume_mount", "image_pull_secret", "limit", "match_expression"]);
+
+const camel = (name: string, value?: unknown): string =>
+  (BLOCK_NAMES.has(name) && !Array.isArray(value) ? undefined : RENAMES[name]) ?? name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 function convert(value: unknown, key?: string): unknown {
   if (Array.isArray(value)) return value.map((item) => convert(item));
   if (value === null || typeof value !== "object") return key === undefined ? value : integerOf(key, value);
   if (key !== undefined && MAP_ATTRIBUTES.has(key)) return { ...(value as Json) };
-  return Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [camel(k), convert(v, k)]));
+  return Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [camel(k, v), convert(v, k)]));
 }
 
 /** The object a `kubernetes_<kind>_v1` resource body (synthesized Terraform JSON) becomes. */
@@ -114,7 +128,7 @@ export function objectOfKubernetesResource(type: string, body: Json): Json {
   for (const [key, value] of fields) {
     // The service account's top-level `secret` blocks are its Secrets list (a volume's `secret` is not).
     if (type === "kubernetes_service_account_v1" && key === "secret") object.secrets = convert(value);
-    else object[camel(key)] = convert(value, key);
+    else object[camel(key, value)] = convert(value, key);
   }
   return object;
 }
