@@ -16,7 +16,7 @@ const built = sharedTestApp();
 const platformStacks = built.environments.map((env) => `${env.name}-platform`);
 const stackJson = (name: string) => synthStack(built, name).json as TerraformStackJson;
 const schemas = new KubernetesSchemas();
-const values = new HelmValuesCheck();
+const values = new HelmValuesCheck(undefined, schemas);
 
 const clone = <T>(value: T): T => structuredClone(value);
 const allObjects = platformStacks.flatMap((stack) => kubernetesObjectsOf(stackJson(stack)).map((found) => ({ stack, ...found })));
@@ -181,7 +181,17 @@ describe("Helm values fit each chart at its pinned version (values.yaml key path
     expect(values.check(eso)).toEqual([expect.stringMatching(/^installCRDs: must be boolean \(values\.schema\.json of external-secrets 2\.9\.0\)/)]);
   });
 
-  it("content below a pass-through key (an empty default, resources) is the chart's to render", () => {
+  it("a `resources` map is checked as the Kubernetes ResourceRequirements the chart renders it into", () => {
+    const kyverno = releaseOf("kyverno");
+    (kyverno.values as any).admissionController.container.resources.limts = { cpu: "1" };
+    (kyverno.values as any).backgroundController.resources.requests.cpu = true;
+    expect(values.check(kyverno).sort()).toEqual([
+      "admissionController.container.resources.limts: unknown field (not in the schema; server-side field validation rejects it) (as a Kubernetes ResourceRequirements)",
+      "backgroundController.resources.requests.cpu: must be string,number (as a Kubernetes ResourceRequirements)",
+    ]);
+  });
+
+  it("content below a pass-through key (an empty default) is the chart's to render", () => {
     const dns = releaseOf("external-dns");
     (dns.values as any).serviceAccount.annotations = { "any/annotation": "x" };
     expect(values.check(dns)).toEqual([]);

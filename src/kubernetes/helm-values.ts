@@ -1,7 +1,7 @@
 import Ajv from "ajv";
 import Ajv2020 from "ajv/dist/2020";
 import { isRepositoryChart, isTerraformExpression, releaseValues, type TerraformStackJson } from "./objects";
-import { describe, schemaForInstances, valueAt } from "./schema";
+import { describe, KubernetesSchemas, schemaForInstances, valueAt } from "./schema";
 import { loadValuesFiles, type ValuesFile, type ValuesTree } from "./schema-files";
 
 /**
@@ -42,9 +42,20 @@ export function chartReleasesOf(stack: TerraformStackJson): ChartRelease[] {
  * A `resources` map anywhere is a container's ResourceRequirements, which every chart here renders
  * whole (`toYaml`, e.g. kyverno 3.9.0 templates/admission-controller/deployment.yaml
  * `with .Values.admissionController.container.resources`), whatever its default holds (kyverno's
- * default sets only limits.memory; metrics-server's only requests).
+ * default sets only limits.memory; metrics-server's only requests). Its keys are not the chart's,
+ * so they are checked against the Kubernetes API definition instead.
  */
-const PASS_THROUGH_KEYS = new Set(["resources"]);
+const TYPED_VALUES: Record<string, string> = { resources: "io.k8s.api.core.v1.ResourceRequirements" };
+const PASS_THROUGH_KEYS = new Set(Object.keys(TYPED_VALUES));
+
+/** Every map under a TYPED_VALUES key, anywhere in the values, with its path. */
+function typedValues(value: unknown, path: string[] = []): { path: string[]; definition: string; value: Json }[] {
+  if (Array.isArray(value)) return value.flatMap((item, i) => typedValues(item, [...path, String(i)]));
+  if (!isMap(value)) return [];
+  return Object.entries(value).flatMap(([key, child]) =>
+    TYPED_VALUES[key] && isMap(child) ? [{ path: [...path, key], definition: TYPED_VALUES[key]!, value: child }] : typedValues(child, [...path, key]),
+  );
+}
 
 /** Keys values.yaml documents only in a comment, which the templates read (each with its reference). */
 export const COMMENTED_VALUES: readonly { readonly chart: string; readonly path: readonly string[]; readonly reference: string }[] = [
@@ -113,7 +124,10 @@ export class HelmValuesCheck {
   private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   private readonly ajv2020 = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
 
-  constructor(readonly files: Record<string, ValuesFile> = loadValuesFiles()) {}
+  constructor(
+    readonly files: Record<string, ValuesFile> = loadValuesFiles(),
+    private readonly kubernetes: KubernetesSchemas = new KubernetesSchemas(),
+  ) {}
 
   /** The problems of one release's values; empty when they fit the chart. */
   check(release: ChartRelease): string[] {
@@ -122,6 +136,9 @@ export class HelmValuesCheck {
     if (file.version !== release.version) return [`${release.chart}: the release installs ${release.version}, the vendored values are of ${file.version}; run npm run k8s:schemas`];
     const problems: string[] = [];
     this.checkFile(release.values, file, [], problems);
+    const typed = typedValues(release.values);
+    const typedProblems = this.kubernetes.validateAs(typed.map(({ definition, value }) => ({ definition, value })));
+    typed.forEach(({ path, definition }, i) => problems.push(...typedProblems[i]!.map((p) => `${path.join(".")}.${p} (as a Kubernetes ${definition.split(".").at(-1)})`)));
     return problems;
   }
 

@@ -195,6 +195,18 @@ export class KubernetesSchemas {
     return results;
   }
 
+  /** The problems of each value against an API definition (a Helm value a chart renders into that field); values of one definition share one compiled schema. */
+  validateAs(values: readonly { definition: string; value: unknown }[]): string[][] {
+    const byDefinition = new Map<string, number[]>();
+    values.forEach(({ definition }, i) => byDefinition.set(definition, [...(byDefinition.get(definition) ?? []), i]));
+    const results: string[][] = values.map(() => []);
+    for (const [definition, indexes] of byDefinition) {
+      const validate = this.ajv.compile(schemaForInstances({ $ref: `#/definitions/${definition}` }, indexes.map((i) => values[i]!.value), { definitions: this.definitions }) as Json);
+      for (const i of indexes) results[i] = problemsOf(validate, values[i]!.value as KubernetesObject);
+    }
+    return results;
+  }
+
   /** The problems of one object; empty when it is valid. */
   validate(object: KubernetesObject): string[] {
     return this.validateAll([object])[0]!;
