@@ -17,9 +17,12 @@ export interface UpstreamFile {
 
 /**
  * The Kubernetes API of the catalog's version, from the catalog (KUBERNETES_OPENAPI_SOURCE): the
- * API's swagger.json as kubernetes-client/python records it per Kubernetes patch release. The npm
- * `kubernetes-models` 5.1.0 (2026-08-09) carries API versions removed long before 1.36
- * (flowcontrol v1beta2) and needs Node 22, so it is not used.
+ * API's swagger.json as kubernetes-client/python records it per Kubernetes patch release.
+ * Not the npm `kubernetes-models` 5.1.0 (2026-08-09), although its 5.0.0 was generated from
+ * Kubernetes v1.36.0 (tommy351/kubernetes-models-ts first-party/kubernetes-models/CHANGELOG.md,
+ * read 2026-12-07): its precompiled validators accept unknown fields (no `additionalProperties:
+ * false` in any of its 918 schemas), it merges in APIs removed long ago (flowcontrol v1beta2), and
+ * it is ESM-only and needs Node 22 (the project runs Node 20).
  */
 export const KUBERNETES_OPENAPI = {
   file: { repository: KUBERNETES_OPENAPI_SOURCE.repository, ref: KUBERNETES_OPENAPI_SOURCE.ref, path: KUBERNETES_OPENAPI_SOURCE.path },
