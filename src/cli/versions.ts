@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CHART_SOURCES, CHECK_TOOLS, CONTAINER_IMAGES, EKS_ADDON_VERSIONS, imageOf, KUBERNETES, POSTGRES } from "../config/versions";
 import { EKS_ADDONS } from "../../modules/eks/addons";
-import { kubernetesObjectsOf } from "../kubernetes/objects";
+import { isRepositoryChart, kubernetesObjectsOf } from "../kubernetes/objects";
 
 /**
  * Checks the versions catalog with the real tools (run by .github/workflows/versions.yml, where
@@ -12,8 +12,9 @@ import { kubernetesObjectsOf } from "../kubernetes/objects";
  *
  *   tools                 print the catalog's tool and Kubernetes versions as `name=value` lines (for $GITHUB_OUTPUT)
  *   export-releases DIR   from the synthesized stacks (--outdir, default cdktf.out), write every
- *                         platform stack's helm_release (chart, repository, version, namespace and
- *                         exactly the values synthesized) to DIR
+ *                         platform stack's release of a published chart (chart, repository, version,
+ *                         namespace and exactly the values synthesized) to DIR, and every object the
+ *                         platform stacks write (src/kubernetes/objects.ts) to DIR/manifests.yaml
  *   check-charts DIR      `helm show chart` of every catalog chart (the version exists; appVersion
  *                         matches), then `helm template` of every exported release piped to
  *                         `kubeconform -strict` at the catalog's Kubernetes version
@@ -59,7 +60,8 @@ export function exportReleases(outdir: string, dir: string): ExportedRelease[] {
   const releases: ExportedRelease[] = [];
   for (const [stack, json] of synthesizedStacks(outdir).filter(([name]) => name.endsWith("-platform"))) {
     const namespaces = json.resource?.kubernetes_namespace_v1 ?? {};
-    for (const body of Object.values(json.resource?.helm_release ?? {})) {
+    // The repository's own chart is not published: its objects go to manifests.yaml instead.
+    for (const body of Object.values(json.resource?.helm_release ?? {}).filter((release) => !isRepositoryChart(release))) {
       const namespaceRef = /^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/.exec(String(body.namespace));
       const namespace = namespaceRef ? String((namespaces[namespaceRef[1]!]?.metadata as Json).name) : String(body.namespace);
       const valuesFile = join(stack, `${String(body.name)}.values.json`);
