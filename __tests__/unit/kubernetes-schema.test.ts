@@ -1,4 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { Testing, TerraformStack } from "cdktf";
+import { stringify } from "yaml";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { Release } from "@cdktf/provider-helm/lib/release";
 import { sharedTestApp, synthStack } from "../support/synth";
 import { CHART_SOURCES, KUBERNETES } from "../../src/config/versions";
 import { gvkOf, isRepositoryChart, kubernetesObjectsOf, releaseValues, type KubernetesObject, type TerraformStackJson } from "../../src/kubernetes/objects";
@@ -122,27 +128,37 @@ describe("kubernetes_*_v1 resources become the objects the provider (v2.38.0) se
 });
 
 describe("objects rendered by the repository's own chart (a helm_release whose values list them under `objects`)", () => {
-  const namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: "team" } };
-  const monitor = { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "m", namespace: "team" }, spec: { selector: { matchLabels: { app: "x" } }, endpoints: [{ port: "metrics", interval: "30s" }] } };
-  const release = (valuesText: string) => ({ helm_release: { objects: { name: "platform-objects", chart: "./charts/platform-objects", namespace: "kube-system", values: [valuesText] } } });
-  const yamlValues = `objects:\n  - apiVersion: v1\n    kind: Namespace\n    metadata:\n      name: team\n  - ${JSON.stringify(monitor)}\n`;
+  /** A synthesized stack with a namespace and a release of a local chart directory whose objects refer to it. */
+  function chartStack(objects: (namespace: string) => unknown[] | string) {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "chart-fixture");
+    new KubernetesProvider(stack, "kubernetes", {});
+    new HelmProvider(stack, "helm", {});
+    const ns = new NamespaceV1(stack, "team", { metadata: { name: "team" } });
+    const list = objects(ns.metadata.name);
+    new Release(stack, "objects", { name: "platform-objects", chart: "./charts/platform-objects", namespace: "kube-system", values: [typeof list === "string" ? list : stringify({ objects: list })] });
+    return JSON.parse(Testing.synth(stack)) as TerraformStackJson;
+  }
+  const monitor = (namespace: string) => ({ apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "m", namespace }, spec: { selector: { matchLabels: { app: "x" } }, endpoints: [{ port: "metrics", interval: "30s" }] } });
+  const policy = (namespace: string) => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "deny", namespace }, spec: { podSelector: {}, policyTypes: ["Ingress"] } });
 
-  it("lists every entry of `objects` (YAML values), each validated like any other object", () => {
-    const found = kubernetesObjectsOf({ resource: release(yamlValues) });
+  it("lists every entry of `objects` (YAML values with Terraform references), each validated like any other object", () => {
+    const found = kubernetesObjectsOf(chartStack((namespace) => [monitor(namespace), policy(namespace)]));
+    const namespaceRef = "${kubernetes_namespace_v1.team.metadata[0].name}";
     expect(found.map(({ source, object }) => [source, object])).toEqual([
-      ["helm_release.objects objects[0]", namespace],
-      ["helm_release.objects objects[1]", monitor],
+      ["helm_release.objects objects[0]", monitor(namespaceRef)],
+      ["helm_release.objects objects[1]", policy(namespaceRef)],
+      ["kubernetes_namespace_v1.team", { apiVersion: "v1", kind: "Namespace", metadata: { name: "team" } }],
     ]);
-    expect(schemas.validateAll(found.map(({ object }) => object))).toEqual([[], []]);
-    const bad = clone(monitor) as any;
-    bad.spec.endpoints[0].intervall = "30s";
-    expect(schemas.validate(bad)).toEqual([expect.stringContaining("spec.endpoints.0.intervall: unknown field")]);
+    expect(schemas.validateAll(found.map(({ object }) => object))).toEqual([[], [], []]);
+    const bad = kubernetesObjectsOf(chartStack((namespace) => [{ ...monitor(namespace), spec: { ...monitor(namespace).spec, endpoints: [{ port: "metrics", intervall: "30s" }] } }]));
+    expect(schemas.validate(bad[0]!.object)).toEqual([expect.stringContaining("spec.endpoints.0.intervall: unknown field")]);
   });
 
-  it("its release is not checked as a published chart, and values that are one Terraform expression are refused", () => {
-    expect(chartReleasesOf({ resource: release(yamlValues) })).toEqual([]);
-    expect(() => kubernetesObjectsOf({ resource: release("${yamlencode(local.objects)}") })).toThrow(/values\[0\] is a Terraform expression/);
-    expect(() => kubernetesObjectsOf({ resource: release("other: 1\n") })).toThrow(/needs a top-level `objects` list/);
+  it("its release is not checked as a published chart, and values that are one Terraform expression, or lack `objects`, are refused", () => {
+    expect(chartReleasesOf(chartStack((namespace) => [policy(namespace)]))).toEqual([]);
+    expect(() => kubernetesObjectsOf(chartStack(() => "${yamlencode(local.objects)}"))).toThrow(/values\[0\] is a Terraform expression/);
+    expect(() => kubernetesObjectsOf(chartStack(() => "other: 1\n"))).toThrow(/needs a top-level `objects` list/);
   });
 });
 

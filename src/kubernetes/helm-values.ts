@@ -1,7 +1,7 @@
-import Ajv from "ajv";
+import Ajv, { type ValidateFunction } from "ajv";
 import Ajv2020 from "ajv/dist/2020";
 import { isRepositoryChart, isTerraformExpression, releaseValues, type TerraformStackJson } from "./objects";
-import { describe, KubernetesSchemas, schemaForInstances, valueAt } from "./schema";
+import { describe, KubernetesSchemas, schemaForInstances, skeletonOf, valueAt } from "./schema";
 import { loadValuesFiles, type ValuesFile, type ValuesTree } from "./schema-files";
 
 /**
@@ -123,6 +123,8 @@ function withoutRequired(schema: unknown): unknown {
 export class HelmValuesCheck {
   private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   private readonly ajv2020 = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+  /** Compiled values.schema.json per chart and values skeleton (releases of one chart mostly share one). */
+  private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(
     readonly files: Record<string, ValuesFile> = loadValuesFiles(),
@@ -148,8 +150,13 @@ export class HelmValuesCheck {
     problems.push(...found.map((p) => (prefix.length ? `${prefix.join(".")}.${p}` : p)));
     if (file.schema) {
       // Compiled for these values only (schemaForInstances): the whole schema takes Ajv long to compile.
-      const schema = withoutRequired(file.schema) as Json;
-      const validate = (String(schema.$schema ?? "").includes("2020-12") ? this.ajv2020 : this.ajv).compile(schemaForInstances(schema, [values]) as Json);
+      const key = `${file.chart} ${file.version} ${skeletonOf(values)}`;
+      let validate = this.compiled.get(key);
+      if (!validate) {
+        const schema = withoutRequired(file.schema) as Json;
+        validate = (String(schema.$schema ?? "").includes("2020-12") ? this.ajv2020 : this.ajv).compile(schemaForInstances(schema, [values]) as Json);
+        this.compiled.set(key, validate);
+      }
       if (!validate(values)) {
         const errors = (validate.errors ?? []).filter((error) => !isTerraformExpression(valueAt(values, error.instancePath)));
         problems.push(...errors.map((error) => `${prefix.length ? `${prefix.join(".")}.` : ""}${describe(error)} (values.schema.json of ${file.chart} ${file.version})`));

@@ -115,6 +115,10 @@ function prune(schema: unknown, shape: Shape, resolve: (ref: string) => unknown)
   return out;
 }
 
+/** The keys and list lengths of a value, scalars left out: two values with one skeleton share a schemaForInstances result. */
+export const skeletonOf = (value: unknown): string =>
+  JSON.stringify(value, (_, v: unknown) => (v === null || typeof v !== "object" ? 0 : v));
+
 /** `schema` restricted to what `instances` contain (see prune), `$ref`s resolved by JSON pointer in `root`. */
 export function schemaForInstances(schema: unknown, instances: readonly unknown[], root: unknown = schema): unknown {
   const shape: Shape = {};
@@ -159,6 +163,7 @@ export class KubernetesSchemas {
   private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   private readonly definitions: Record<string, unknown>;
   private readonly schemas = new Map<string, Json>();
+  private readonly compiledAs = new Map<string, ValidateFunction>();
 
   constructor(
     readonly kubernetes: KubernetesFile = loadKubernetesFile(),
@@ -201,7 +206,10 @@ export class KubernetesSchemas {
     values.forEach(({ definition }, i) => byDefinition.set(definition, [...(byDefinition.get(definition) ?? []), i]));
     const results: string[][] = values.map(() => []);
     for (const [definition, indexes] of byDefinition) {
-      const validate = this.ajv.compile(schemaForInstances({ $ref: `#/definitions/${definition}` }, indexes.map((i) => values[i]!.value), { definitions: this.definitions }) as Json);
+      const instances = indexes.map((i) => values[i]!.value);
+      const key = `${definition} ${skeletonOf(instances)}`;
+      let validate = this.compiledAs.get(key);
+      if (!validate) this.compiledAs.set(key, (validate = this.ajv.compile(schemaForInstances({ $ref: `#/definitions/${definition}` }, instances, { definitions: this.definitions }) as Json)));
       for (const i of indexes) results[i] = problemsOf(validate, values[i]!.value as KubernetesObject);
     }
     return results;
