@@ -10,6 +10,7 @@ import { waivers } from "./environments/waivers";
 import { buildApp } from "./src/app";
 import type { EnvironmentInput } from "./src/config/types";
 import { ConfigError } from "./src/config/validate";
+import { refusePlaceholders } from "./src/config/placeholders";
 import { GuardrailError, type Waiver } from "./src/guardrails";
 import { deploymentTargetFromEnv } from "./src/target";
 
@@ -24,12 +25,15 @@ export const WAIVERS: readonly Waiver[] = waivers;
 
 function synthesize(): void {
   try {
-    const { app, guardrails } = buildApp({
+    const target = deploymentTargetFromEnv();
+    const { app, guardrails, environments } = buildApp({
       environments: ENVIRONMENTS,
       waivers: WAIVERS,
-      target: deploymentTargetFromEnv(),
+      target,
       localStateDir: join(__dirname, "state"),
     });
+    // Documentation names (example.com …) cannot work on AWS: refused before anything is written.
+    if (target.kind === "aws") refusePlaceholders(environments);
     app.synth();
     console.log(guardrails.summary());
   } catch (error) {

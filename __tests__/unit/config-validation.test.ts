@@ -128,7 +128,9 @@ describe("environment config validation", () => {
   });
 
   it("refuses an RDS class of unknown memory and a node group mixing CPU architectures as config errors, not stack traces", () => {
-    expectRefused(withDev((e) => ({ ...e, database: { ...e.database, instanceClass: "db.t3.banana" } })), /dev: database\.instanceClass: db\.t3\.banana is not an RDS class this project knows the memory of.*Fix: pick one of those classes/);
+    expectRefused(withDev((e) => ({ ...e, database: { ...e.database, instanceClass: "db.t3.banana" } })), /dev: database\.instanceClass: db\.t3\.banana is not a DB instance class RDS offers for PostgreSQL \(db\.t3 sizes for PostgreSQL: 2xlarge, large, medium, micro, small, xlarge\).*Fix: use an offered class/);
+    // Offered for PostgreSQL, but of a memory the connections alarm does not know.
+    expectRefused(withDev((e) => ({ ...e, database: { ...e.database, instanceClass: "db.x2g.large" } })), /dev: database\.instanceClass: db\.x2g\.large is not an RDS class this project knows the memory of.*Fix: pick one of those classes/);
     expectRefused(
       withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [{ ...e.eks.nodeGroups[0]!, instanceTypes: ["t4g.medium", "m5.large"] }] } })),
       /dev: eks\.nodeGroups\[0\]\.instanceTypes: \["t4g\.medium","m5\.large"\] mix Graviton \(arm64: t4g\.medium\) and x86_64 types.*Fix: use one architecture per node group/,
@@ -202,8 +204,11 @@ describe("environment config validation", () => {
 
   it("refuses min > desired and desired > max nodes", () => {
     const group = dev.eks.nodeGroups[0]!;
-    expectRefused(withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [{ ...group, minSize: 3, desiredSize: 2, maxSize: 4 }] } })), /eks\.nodeGroups\[0\]\.minSize: minSize 3 is greater than desiredSize 2 in node group "general"\. Fix: make minSize <= desiredSize <= maxSize/);
-    expectRefused(withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [{ ...group, minSize: 2, desiredSize: 5, maxSize: 4 }] } })), /eks\.nodeGroups\[0\]\.desiredSize: desiredSize 5 is greater than maxSize 4/);
+    // desiredSize exists on managed node groups only (Auto Mode refuses it: config-rules.test.ts).
+    const managed = (sizes: { minSize: number; desiredSize: number; maxSize: number }) =>
+      withDev((e) => ({ ...e, eks: { ...e.eks, computeMode: "managed-node-groups", nodeGroups: [{ ...group, capacityType: "ON_DEMAND", ...sizes }] }, platform: { ...e.platform, loadBalancerController: { enabled: true } } }));
+    expectRefused(managed({ minSize: 3, desiredSize: 2, maxSize: 4 }), /eks\.nodeGroups\[0\]\.minSize: minSize 3 is greater than desiredSize 2 in node group "general"\. Fix: make minSize <= desiredSize <= maxSize/);
+    expectRefused(managed({ minSize: 2, desiredSize: 5, maxSize: 4 }), /eks\.nodeGroups\[0\]\.desiredSize: desiredSize 5 is greater than maxSize 4/);
  
     // Auto Mode has no desired size: the bounds alone.
     expectRefused(withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [{ ...group, minSize: 5, maxSize: 4 }] } })), /eks\.nodeGroups\[0\]\.minSize: minSize 5 is greater than maxSize 4 in node group "general"\. Fix: make minSize <= maxSize\./);
