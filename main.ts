@@ -26,14 +26,14 @@ export const WAIVERS: readonly Waiver[] = waivers;
 function synthesize(): void {
   try {
     const target = deploymentTargetFromEnv();
-    const { app, guardrails, environments } = buildApp({
+    // Documentation names (example.com …) cannot work on AWS: refused before anything exists.
+    if (target.kind === "aws") refusePlaceholders(ENVIRONMENTS);
+    const { app, guardrails } = buildApp({
       environments: ENVIRONMENTS,
       waivers: WAIVERS,
       target,
       localStateDir: join(__dirname, "state"),
     });
-    // Documentation names (example.com …) cannot work on AWS: refused before anything is written.
-    if (target.kind === "aws") refusePlaceholders(environments);
     app.synth();
     console.log(guardrails.summary());
   } catch (error) {

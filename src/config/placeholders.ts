@@ -1,4 +1,5 @@
-import type { ConfigIssue, EnvironmentConfig } from "./schema";
+import type { ConfigIssue } from "./schema";
+import type { EnvironmentInput } from "./types";
 import { ConfigError } from "./validate";
 
 /**
@@ -11,9 +12,8 @@ import { ConfigError } from "./validate";
  * Domain Names", section 6), read 2026-12-07 in IANA's reserved-TLDs registry as Debian's doc-iana
  * ships it and the RFC 6761 text.
  *
- * `cdktf synth` for the AWS target (main.ts) refuses them, with the field and the fix, before
- * anything is written; the emulator target and the test suite, which synthesize the shipped
- * template, keep them.
+ * `cdktf synth` for the AWS target (main.ts) refuses them, with the field and the fix, before the
+ * app exists; the emulator target and the test suite, which synthesize the shipped template, keep them.
  */
 export const RESERVED_DOMAINS = ["example.com", "example.net", "example.org", "test", "example", "invalid", "localhost"] as const;
 
@@ -31,7 +31,8 @@ function hostOf(url: string): string | undefined {
   }
 }
 
-export function placeholderIssues(env: EnvironmentConfig): ConfigIssue[] {
+/** The placeholders of one environment file (read before validation, so nothing exists yet). */
+export function placeholderIssues(env: EnvironmentInput): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const check = (path: string, value: string, host: string | undefined, fixText: string) => {
     const reserved = host === undefined ? undefined : reservedDomainOf(host);
@@ -39,16 +40,16 @@ export function placeholderIssues(env: EnvironmentConfig): ConfigIssue[] {
       issues.push({ environment: env.name, path, message: `${JSON.stringify(value)} is a placeholder: ${reserved} is reserved for documentation (RFC 2606, RFC 6761), so on AWS it cannot work. Fix: ${fixText}` });
     }
   };
-  if (env.dns) check("dns.zoneName", env.dns.zoneName, env.dns.zoneName, 'use your own domain (a zone your registrar can delegate to Route 53), e.g. "apps.acme.io" (environments/common.ts FAILOVER_DNS), or remove dns.');
-  env.alerts.emails.forEach((email, i) => check(`alerts.emails[${i}]`, email, email.split("@").pop(), "use an address your team reads, e.g. the on-call list (environments/common.ts ALERT_RECEIVERS); SNS mails it a confirmation link first."));
-  env.alerts.httpsEndpoints.forEach((url, i) => check(`alerts.httpsEndpoints[${i}]`, url, hostOf(url), "use your paging service's HTTPS endpoint (environments/common.ts ALERT_RECEIVERS)."));
-  const repo = env.platform.argocd.gitopsRepoUrl;
+  if (typeof env.dns?.zoneName === "string") check("dns.zoneName", env.dns.zoneName, env.dns.zoneName, 'use your own domain (a zone your registrar can delegate to Route 53), e.g. "apps.acme.io" (environments/common.ts FAILOVER_DNS), or remove dns.');
+  (env.alerts?.emails ?? []).forEach((email, i) => check(`alerts.emails[${i}]`, email, email.split("@").pop(), "use an address your team reads, e.g. the on-call list (environments/common.ts ALERT_RECEIVERS); SNS mails it a confirmation link first."));
+  (env.alerts?.httpsEndpoints ?? []).forEach((url, i) => check(`alerts.httpsEndpoints[${i}]`, url, hostOf(url), "use your paging service's HTTPS endpoint (environments/common.ts ALERT_RECEIVERS)."));
+  const repo = env.platform?.argocd?.gitopsRepoUrl;
   if (repo) check("platform.argocd.gitopsRepoUrl", repo, hostOf(repo), "use your GitOps repository's HTTPS clone URL.");
   return issues;
 }
 
 /** Throws one ConfigError for every placeholder of every environment (the AWS target's synth). */
-export function refusePlaceholders(envs: readonly EnvironmentConfig[]): void {
+export function refusePlaceholders(envs: readonly EnvironmentInput[]): void {
   const issues = envs.flatMap(placeholderIssues);
   if (issues.length > 0) throw new ConfigError(issues);
 }
