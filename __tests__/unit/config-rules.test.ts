@@ -4,11 +4,8 @@
  * the config files that fail while loading, the documentation placeholders on the AWS target, and
  * the promise that no credential in a config value comes back in any message.
  */
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { TerraformStack } from "cdktf";
-import { buildApp } from "../../src/app";
 import { ConfigError, checkEnvironment, validateEnvironments } from "../../src/config/validate";
 import { AWS_TAG_RULES, MOST_OWN_TAGS_ON_A_RESOURCE, tagsOnEveryResource } from "../../src/config/schema";
 import { S3_BUCKET_NAME_RULES, s3BucketNameProblems } from "../../src/config/s3-bucket-names";
@@ -22,32 +19,9 @@ import type { EnvironmentInput } from "../../src/config/types";
 import { dev, prod, staging } from "../../environments";
 import { COMMON_TAGS } from "../../environments/common";
 import { drOf } from "../../dr/config";
-import { AWS, LOCAL, sharedTestApp, synthStack, tempDir } from "../support/synth";
-import { PROJECT_ENVIRONMENT_NAMES, WAIVERS } from "../../main";
+import { AWS, LOCAL, sharedTestApp, synthStack } from "../support/synth";
+import { expectRefused, withDev } from "../support/config";
 
-/** Builds and synthesizes into a fresh folder; returns the error and what was written. */
-function synthWith(environments: readonly EnvironmentInput[]): { error: unknown; written: string[] } {
-  const outdir = join(tempDir("rules"), "cdktf.out");
-  let error: unknown;
-  try {
-    buildApp({ environments, waivers: WAIVERS, projectEnvironmentNames: PROJECT_ENVIRONMENT_NAMES, target: AWS, localStateDir: "/project/state", outdir }).app.synth();
-  } catch (caught) {
-    error = caught;
-  }
-  return { error, written: existsSync(outdir) ? readdirSync(outdir, { recursive: true }).map(String) : [] };
-}
-
-/** Refused before anything is written, with each pattern (field and fix) in the message. */
-function expectRefused(environments: readonly EnvironmentInput[], ...patterns: RegExp[]): ConfigError {
-  const { error, written } = synthWith(environments);
-  expect(error).toBeInstanceOf(ConfigError);
-  for (const pattern of patterns) expect((error as Error).message).toMatch(pattern);
-  expect((error as Error).message).toMatch(/Fix: /);
-  expect(written, "nothing may be written for an invalid config").toEqual([]);
-  return error as ConfigError;
-}
-
-const withDev = (patch: (env: EnvironmentInput) => EnvironmentInput) => [patch(structuredClone(dev)), staging, prod];
 const accepted = (envs: readonly EnvironmentInput[]) => validateEnvironments(envs, () => []);
 
 describe("tags by AWS's tagging rules", () => {

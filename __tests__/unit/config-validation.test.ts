@@ -1,4 +1,3 @@
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Testing, type TerraformStack } from "cdktf";
@@ -14,29 +13,7 @@ import type { EnvironmentInput } from "../../src/config/types";
 import { dev, prod, staging } from "../../environments";
 import { dr } from "../../dr/config";
 import { AWS, tempDir } from "../support/synth";
-import { PROJECT_ENVIRONMENT_NAMES, WAIVERS } from "../../main";
-
-/** Builds and synthesizes into a fresh folder; returns the error and whether anything was written. */
-function synthWith(environments: EnvironmentInput[]): { error: unknown; written: string[] } {
-  const outdir = join(tempDir("invalid"), "cdktf.out");
-  let error: unknown;
-  try {
-    buildApp({ environments, waivers: WAIVERS, projectEnvironmentNames: PROJECT_ENVIRONMENT_NAMES, target: AWS, localStateDir: "/project/state", outdir }).app.synth();
-  } catch (caught) {
-    error = caught;
-  }
-  return { error, written: existsSync(outdir) ? readdirSync(outdir, { recursive: true }).map(String) : [] };
-}
-
-function expectRefused(environments: EnvironmentInput[], ...patterns: RegExp[]): void {
-  const { error, written } = synthWith(environments);
-  expect(error).toBeInstanceOf(ConfigError);
-  for (const pattern of patterns) expect((error as Error).message).toMatch(pattern);
-  expect((error as Error).message).toMatch(/Fix: /);
-  expect(written, "nothing may be written for an invalid config").toEqual([]);
-}
-
-const withDev = (patch: (env: EnvironmentInput) => EnvironmentInput) => [patch(structuredClone(dev)), staging, prod];
+import { expectRefused, synthWith, withDev } from "../support/config";
 
 describe("environment config validation", () => {
   it("documents every field in environments/README.md exactly as the schema describes it (npm run docs:environments)", () => {
