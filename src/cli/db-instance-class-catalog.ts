@@ -3,19 +3,20 @@ import { parseArgs } from "node:util";
 import { DB_INSTANCE_CLASS_CATALOG_FILE, type DbInstanceClassCatalog } from "../config/db-instance-classes";
 
 /**
- * npm run catalog:db-instance-classes -- (--from-orderable FILE | --from-docs FILE) --source TEXT
+ * npm run catalog:db-instance-classes -- (--from-orderable FILE… | --from-docs FILE) --source TEXT
  * rewrites the recorded list of DB instance classes RDS offers for PostgreSQL
  * (src/config/catalog/rds-postgres-instance-classes.json), from either
- *  - the answer of `aws rds describe-orderable-db-instance-options --engine postgres --region <r>
- *    --output json` (with an AWS account; the classes of every answer listed are kept), or
+ *  - the answers of `aws rds describe-orderable-db-instance-options --engine postgres --region <r>
+ *    --output json` (with an AWS account; --from-orderable once per region, the classes of every
+ *    answer are kept), or
  *  - the table of the RDS user guide's "Supported DB engines for DB instance classes" in Markdown:
  *    the classes whose PostgreSQL column names a version (not "No", not "Deprecated", not only
  *    "Lower than PostgreSQL 13", the majors RDS no longer supports).
  * --source says where the file came from and when; it is written into the catalog.
  */
-const { values } = parseArgs({ options: { "from-orderable": { type: "string" }, "from-docs": { type: "string" }, source: { type: "string" } }, strict: true });
+const { values } = parseArgs({ options: { "from-orderable": { type: "string", multiple: true }, "from-docs": { type: "string" }, source: { type: "string" } }, strict: true });
 if (!values.source || Boolean(values["from-orderable"]) === Boolean(values["from-docs"])) {
-  console.error("usage: catalog:db-instance-classes -- (--from-orderable FILE | --from-docs FILE) --source \"where and when\"");
+  console.error("usage: catalog:db-instance-classes -- (--from-orderable FILE [--from-orderable FILE …] | --from-docs FILE) --source \"where and when\"");
   process.exit(2);
 }
 
@@ -39,7 +40,7 @@ function fromDocs(file: string): string[] {
   });
 }
 
-const found = values["from-orderable"] ? fromOrderable(values["from-orderable"]) : fromDocs(values["from-docs"]!);
+const found = values["from-orderable"] ? values["from-orderable"].flatMap(fromOrderable) : fromDocs(values["from-docs"]!);
 const byType: Record<string, Set<string>> = {};
 for (const instanceClass of found) {
   const last = instanceClass.lastIndexOf(".");
