@@ -9,7 +9,8 @@ import { dr } from "./dr/config";
 import { waivers } from "./environments/waivers";
 import { buildApp } from "./src/app";
 import type { EnvironmentInput } from "./src/config/types";
-import { ConfigError } from "./src/config/validate";
+import { ConfigError, validateEnvironments } from "./src/config/validate";
+import { stackNames } from "./src/stacks/names";
 import { refusePlaceholders } from "./src/config/placeholders";
 import { GuardrailError, type Waiver } from "./src/guardrails";
 import { deploymentTargetFromEnv } from "./src/target";
@@ -27,7 +28,7 @@ function synthesize(): void {
   try {
     const target = deploymentTargetFromEnv();
     // Documentation names (example.com …) cannot work on AWS: refused before anything exists.
-    if (target.kind === "aws") refusePlaceholders(ENVIRONMENTS);
+    if (target.kind === "aws") refusePlaceholders(ENVIRONMENTS, () => validateEnvironments(ENVIRONMENTS, (env) => Object.values(stackNames(env.name)), target));
     const { app, guardrails } = buildApp({
       environments: ENVIRONMENTS,
       waivers: WAIVERS,

@@ -121,8 +121,8 @@ describe("the versions catalog against the recorded support windows", () => {
   });
 
   it("refuses versions AWS does not offer, naming the catalog entry and the fix", () => {
-    expect(issuesOf("1.99", POSTGRES.majorVersion)).toEqual([expect.stringMatching(/^versions catalog: KUBERNETES\.version: "1\.99" is not a Kubernetes version EKS AWS offers \(the recorded calendar lists 1\.36, 1\.35, 1\.34, 1\.33, 1\.32\)\. Fix: use one in standard support \(1\.36, 1\.35\)/)]);
-    expect(issuesOf(KUBERNETES.version, "99")).toEqual([expect.stringMatching(/^versions catalog: POSTGRES\.majorVersion: "99" is not a PostgreSQL major RDS AWS offers .*Fix: use one in standard support \(18, 17, 16, 15, 14\)/)]);
+    expect(issuesOf("1.99", POSTGRES.majorVersion)).toEqual([expect.stringMatching(/^versions catalog: KUBERNETES\.version: "1\.99" is not a Kubernetes version EKS offers \(the recorded calendar lists 1\.36, 1\.35, 1\.34, 1\.33, 1\.32\)\. Fix: use one in standard support \(1\.36, 1\.35\)/)]);
+    expect(issuesOf(KUBERNETES.version, "99")).toEqual([expect.stringMatching(/^versions catalog: POSTGRES\.majorVersion: "99" is not a PostgreSQL major RDS offers .*Fix: use one in standard support \(18, 17, 16, 15, 14\)/)]);
   });
 
   it("refuses versions past standard support, a PostgreSQL version with a minor and a Kubernetes patch version", () => {
@@ -204,6 +204,9 @@ describe("documentation placeholders on the AWS target", () => {
     const real: EnvironmentInput = { ...structuredClone(prod), dns: { zoneName: "apps.acme.io" }, alerts: { emails: ["oncall@acme.io"], httpsEndpoints: ["https://events.pagerduty.com/x"] }, platform: { ...prod.platform, argocd: { ...prod.platform.argocd, gitopsRepoUrl: "https://github.com/acme/gitops.git" } } };
     expect(placeholderIssues(real)).toEqual([]);
     expect(() => refusePlaceholders([real])).not.toThrow();
+    // With every other problem, in one pass.
+    const withRegion = { ...structuredClone(dev), region: "mars-1" } as EnvironmentInput;
+    expect(() => refusePlaceholders([withRegion], () => validateEnvironments([withRegion], () => []))).toThrow(/dev: region: unknown AWS region[\s\S]*dev: alerts\.emails\[0\]: "platform-alerts@example\.com" is a placeholder/);
   });
 
   it("leaves the emulator target and the template's synth alone", () => {

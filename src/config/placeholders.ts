@@ -48,8 +48,19 @@ export function placeholderIssues(env: EnvironmentInput): ConfigIssue[] {
   return issues;
 }
 
-/** Throws one ConfigError for every placeholder of every environment (the AWS target's synth). */
-export function refusePlaceholders(envs: readonly EnvironmentInput[]): void {
-  const issues = envs.flatMap(placeholderIssues);
-  if (issues.length > 0) throw new ConfigError(issues);
+/**
+ * Throws one ConfigError for every placeholder of every environment (the AWS target's synth), with
+ * whatever else `validate` finds, so that a user fixes everything in one pass.
+ */
+export function refusePlaceholders(envs: readonly EnvironmentInput[], validate: () => unknown = () => undefined): void {
+  const placeholders = envs.flatMap(placeholderIssues);
+  if (placeholders.length === 0) return;
+  let others: readonly ConfigIssue[] = [];
+  try {
+    validate();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    others = error.issues;
+  }
+  throw new ConfigError([...others, ...placeholders]);
 }

@@ -23,7 +23,7 @@ function windowIssues(path: string, what: string, version: string, calendar: Sup
   const inStandard = calendar.versions.filter((entry) => entry.standardSupportEnds >= today).map((entry) => entry.version);
   const choose = `use one in standard support (${inStandard.join(", ")}), with its reference and date`;
   if (!window) {
-    return [{ environment: WHERE, path, message: `${JSON.stringify(version)} is not a ${what} AWS offers (the recorded calendar lists ${calendar.versions.map((entry) => entry.version).join(", ")}).` + fix(`${choose}; a version newer than the calendar goes into it first, with its dates from AWS's release calendar (src/config/versions.ts).`) }];
+    return [{ environment: WHERE, path, message: `${JSON.stringify(version)} is not a ${what} (the recorded calendar lists ${calendar.versions.map((entry) => entry.version).join(", ")}).` + fix(`${choose}; a version newer than the calendar goes into it first, with its dates from AWS's release calendar (src/config/versions.ts).`) }];
   }
   if (window.standardSupportEnds < today) {
     return [{ environment: WHERE, path, message: `${version} left AWS standard support on ${window.standardSupportEnds} (extended support, at extra cost, until ${window.extendedSupportEnds}).` + fix(`upgrade: ${choose}.`) }];
@@ -37,7 +37,7 @@ export function catalogIssues(catalog: CatalogVersions = CATALOG_VERSIONS, today
   if (!/^\d+\.\d+$/.test(kubernetes)) {
     issues.push({ environment: WHERE, path: "KUBERNETES.version", message: `${JSON.stringify(kubernetes)} is not a Kubernetes minor version as EKS takes it (major.minor; EKS applies the patch releases itself).` + fix(`write the major and minor only, as the calendar lists them (${EKS_KUBERNETES_CALENDAR.versions.map((entry) => entry.version).join(", ")}).`) });
   } else {
-    issues.push(...windowIssues("KUBERNETES.version", "Kubernetes version EKS", kubernetes, EKS_KUBERNETES_CALENDAR, today));
+    issues.push(...windowIssues("KUBERNETES.version", "Kubernetes version EKS offers", kubernetes, EKS_KUBERNETES_CALENDAR, today));
   }
   const postgres = catalog.postgres.majorVersion;
   if (/^\d+\.\d+/.test(postgres)) {
@@ -46,7 +46,7 @@ export function catalogIssues(catalog: CatalogVersions = CATALOG_VERSIONS, today
   } else if (!/^\d+$/.test(postgres)) {
     issues.push({ environment: WHERE, path: "POSTGRES.majorVersion", message: `${JSON.stringify(postgres)} is not a PostgreSQL major version.` + fix(`write the major only, as the calendar lists them (${RDS_POSTGRES_CALENDAR.versions.map((entry) => entry.version).join(", ")}).`) });
   } else {
-    issues.push(...windowIssues("POSTGRES.majorVersion", "PostgreSQL major RDS", postgres, RDS_POSTGRES_CALENDAR, today));
+    issues.push(...windowIssues("POSTGRES.majorVersion", "PostgreSQL major RDS offers", postgres, RDS_POSTGRES_CALENDAR, today));
   }
   return issues;
 }
