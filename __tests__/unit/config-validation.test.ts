@@ -14,14 +14,14 @@ import type { EnvironmentInput } from "../../src/config/types";
 import { dev, prod, staging } from "../../environments";
 import { dr } from "../../dr/config";
 import { AWS, tempDir } from "../support/synth";
-import { PROJECT_ENVIRONMENT_NAMES, WAIVERS } from "../../main";
+import { PROJECT_ENVIRONMENT_NAMES, REPLICA_WIRING, WAIVERS } from "../../main";
 
 /** Builds and synthesizes into a fresh folder; returns the error and whether anything was written. */
 function synthWith(environments: EnvironmentInput[]): { error: unknown; written: string[] } {
   const outdir = join(tempDir("invalid"), "cdktf.out");
   let error: unknown;
   try {
-    buildApp({ environments, waivers: WAIVERS, projectEnvironmentNames: PROJECT_ENVIRONMENT_NAMES, target: AWS, localStateDir: "/project/state", outdir }).app.synth();
+    buildApp({ environments, waivers: WAIVERS, projectEnvironmentNames: PROJECT_ENVIRONMENT_NAMES, replicaWiring: REPLICA_WIRING, target: AWS, localStateDir: "/project/state", outdir }).app.synth();
   } catch (caught) {
     error = caught;
   }
