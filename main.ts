@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { dev, prod, staging } from "./environments";
 import { dr } from "./dr/config";
+import { DR_REPLICATION } from "./dr/replication";
 import { waivers } from "./environments/waivers";
 import { buildApp } from "./src/app";
 import type { EnvironmentInput } from "./src/config/types";
@@ -21,6 +22,9 @@ export const ENVIRONMENTS: readonly EnvironmentInput[] = [dev, staging, prod, dr
 /** Their names: a waiver must name a stack of one of them, even in an app built for fewer. */
 export const PROJECT_ENVIRONMENT_NAMES: readonly string[] = ENVIRONMENTS.map((env) => env.name);
 
+/** How DR's core stack replicates prod's database (dr/replication.ts), handed to the core stacks. */
+export const REPLICA_WIRING = DR_REPLICATION;
+
 /** Recorded exemptions from the guardrails, each with its reason. */
 export const WAIVERS: readonly Waiver[] = waivers;
 
@@ -34,6 +38,7 @@ function synthesize(): void {
       waivers: WAIVERS,
       target,
       localStateDir: join(__dirname, "state"),
+      replicaWiring: REPLICA_WIRING,
     });
     app.synth();
     console.log(guardrails.summary());

@@ -5,7 +5,7 @@ import { buildApp } from "../../src/app";
 import { ConfigError } from "../../src/config/validate";
 import type { EnvironmentInput } from "../../src/config/types";
 import { dev, prod, staging } from "../../environments";
-import { PROJECT_ENVIRONMENT_NAMES, WAIVERS } from "../../main";
+import { PROJECT_ENVIRONMENT_NAMES, REPLICA_WIRING, WAIVERS } from "../../main";
 import { AWS, tempDir } from "./synth";
 
 /** Builds and synthesizes into a fresh folder; returns the error and whatever was written. */
@@ -13,7 +13,7 @@ export function synthWith(environments: readonly EnvironmentInput[]): { error: u
   const outdir = join(tempDir("invalid"), "cdktf.out");
   let error: unknown;
   try {
-    buildApp({ environments, waivers: WAIVERS, projectEnvironmentNames: PROJECT_ENVIRONMENT_NAMES, target: AWS, localStateDir: "/project/state", outdir }).app.synth();
+    buildApp({ environments, waivers: WAIVERS, projectEnvironmentNames: PROJECT_ENVIRONMENT_NAMES, replicaWiring: REPLICA_WIRING, target: AWS, localStateDir: "/project/state", outdir }).app.synth();
   } catch (caught) {
     error = caught;
   }
