@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import type { TerraformStack } from "cdktf";
 import { ConfigError, checkEnvironment, validateEnvironments } from "../../src/config/validate";
-import { AWS_TAG_RULES, MOST_OWN_TAGS_ON_A_RESOURCE, tagsOnEveryResource } from "../../src/config/schema";
+import { AWS_TAG_RULES, MOST_OWN_TAGS_ON_A_RESOURCE, tagsOnEveryResource } from "../../src/config/tags";
 import { S3_BUCKET_NAME_RULES, s3BucketNameProblems } from "../../src/config/s3-bucket-names";
 import { dbInstanceClassCatalog, isOfferedForPostgres } from "../../src/config/db-instance-classes";
 import { catalogIssues, CATALOG_VERSIONS } from "../../src/config/support-windows";
