@@ -2,7 +2,9 @@
  * The allowed directions between the folders (README "Layout"): data flows one way,
  *   main.ts → src/app → src/stacks → backend/, dr/, modules/ → provider resources,
  * and everything may use the shared base (src/config, src/target, src/aspects) except modules/,
- * which import nothing from the rest of the repository. The unit suite runs this check
+ * which import nothing from the rest of the repository, and backend/, which takes everything as
+ * props. DR's replication reaches the core stacks from main.ts (the composition root), never by an
+ * import from src/. The unit suite runs this check
  * (__tests__/unit/boundaries.test.ts), and shows it failing on a deliberate back-edge.
  */
 const base = "^src/(config|target\\.ts|aspects)";
@@ -24,10 +26,17 @@ module.exports = {
     },
     {
       name: "backend-takes-its-inputs-as-props",
-      comment: "backend/ holds state and CI-identity constructs; stacks use them, never the other way round.",
+      comment: "backend/ holds state and CI-identity constructs and takes every input as props: where state lives for a target is decided once, in src/stacks/state-location.ts. Stacks use backend/, never the other way round.",
       severity: "error",
       from: { path: "^backend/" },
-      to: { path: "^(src/(stacks|app|cli|guardrails|plan-comment)|dr|environments|main\\.ts)" },
+      to: { path: "^(src/|dr|environments|main\\.ts)" },
+    },
+    {
+      name: "dr-is-composed-from-the-root",
+      comment: "DR's replication (dr/) is handed to the core stacks by main.ts (buildApp's replicaWiring); nothing in src/ imports dr/.",
+      severity: "error",
+      from: { path: "^src/" },
+      to: { path: "^dr/" },
     },
     {
       name: "configs-are-data",

@@ -6,7 +6,6 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import type { EnvironmentConfig } from "../src/config/types";
 
 /**
  * GitHub Actions' way into one environment's AWS account, without long-lived keys: the account's
@@ -49,7 +48,14 @@ export interface GithubRoleNames {
   readonly deployBoundary: string;
 }
 
-export function githubRoleNames(env: Pick<EnvironmentConfig, "project" | "name">): GithubRoleNames {
+/** The environment the roles serve: the parts of its config they are named and scoped by. */
+export interface GithubOidcEnvironment {
+  readonly project: string;
+  readonly name: string;
+  readonly stateBackend: { readonly bucketPrefix: string };
+}
+
+export function githubRoleNames(env: Pick<GithubOidcEnvironment, "project" | "name">): GithubRoleNames {
   const prefix = `${env.project}-${env.name}-github`;
   return { plan: `${prefix}-plan`, deploy: `${prefix}-deploy`, deployBoundary: `${prefix}-deploy-boundary` };
 }
@@ -74,7 +80,7 @@ export interface StateBackendArns {
 }
 
 export interface GithubOidcProps {
-  readonly env: EnvironmentConfig;
+  readonly env: GithubOidcEnvironment;
   /** The account the roles live in: the stack's effective account. */
   readonly accountId: string;
   /** The environment's state backend, which both roles use. */

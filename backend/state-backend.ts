@@ -1,65 +1,29 @@
-import { DataTerraformRemoteStateS3, S3Backend, type TerraformProvider, type TerraformStack } from "cdktf";
+import { DataTerraformRemoteStateS3, S3Backend, type DataTerraformRemoteStateS3Config, type S3BackendConfig, type TerraformProvider, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { DataAwsS3Objects } from "@cdktf/provider-aws/lib/data-aws-s3-objects";
-import type { EnvironmentConfig } from "../src/config/types";
-import { effectiveAccountId, remoteStateConfig, s3BackendConfig, type DeploymentTarget } from "../src/target";
 
-/** Names of one environment's state backend. Bucket names are global, so they carry the account. */
-export interface StateBackendNames {
+/**
+ * Where one stack's state lives, resolved for the deployment target by the stack that uses it
+ * (src/stacks/state-location.ts): its object, the backend settings that write it, and the
+ * remote-state settings that read it.
+ */
+export interface StackStateLocation {
   readonly bucket: string;
-  readonly lockTable: string;
+  readonly key: string;
   readonly region: string;
-  /** Alias name of the state key, without `alias/`. */
-  readonly kmsAlias: string;
-  /** Alias ARN of the state key: the backend encrypts each state object with it. */
-  readonly kmsAliasArn: string;
-}
-
-export function stateBackendNames(env: EnvironmentConfig, target: DeploymentTarget): StateBackendNames {
-  const prefix = env.stateBackend.bucketPrefix;
-  const account = effectiveAccountId(target, env.accountId);
-  return {
-    bucket: `${prefix}-${env.name}-${account}`,
-    lockTable: `${prefix}-${env.name}-locks`,
-    region: env.region,
-    kmsAlias: `${prefix}-${env.name}`,
-    kmsAliasArn: `arn:aws:kms:${env.region}:${account}:alias/${prefix}-${env.name}`,
-  };
-}
-
-/** One state object per stack inside the environment's bucket. */
-export function stateKeyOf(stackName: string): string {
-  return `${stackName}/terraform.tfstate`;
+  readonly backend: S3BackendConfig;
+  readonly remoteState: DataTerraformRemoteStateS3Config;
 }
 
 /**
- * Stores the stack's state in its environment's bucket: one key per stack, encrypted with the
- * environment's state key (without kms_key_id the backend would ask for SSE-S3 and override the
- * bucket's KMS default), locked with
+ * Stores the stack's state at `state`: one key per stack in its environment's bucket, locked with
  * S3 conditional writes (`use_lockfile`) and, during the migration Terraform recommends, the
  * DynamoDB table as well. cdktf 0.21's S3Backend has no `useLockfile` prop, hence the override.
  */
-export function useEnvironmentStateBackend(stack: TerraformStack, env: EnvironmentConfig, target: DeploymentTarget, stackName: string): S3Backend {
-  const names = stateBackendNames(env, target);
-  const backend = new S3Backend(stack, s3BackendConfig(target, {
-    bucket: names.bucket,
-    key: stateKeyOf(stackName),
-    region: names.region,
-    dynamodbTable: names.lockTable,
-    kmsKeyId: names.kmsAliasArn,
-  }));
+export function useStateBackend(stack: TerraformStack, state: StackStateLocation): S3Backend {
+  const backend = new S3Backend(stack, state.backend);
   stack.addOverride("terraform.backend.s3.use_lockfile", true);
   return backend;
-}
-
-/** Reads another stack's outputs from its environment's bucket (read-only, no lock). */
-export function remoteStateOf(scope: Construct, id: string, env: EnvironmentConfig, target: DeploymentTarget, stackName: string): DataTerraformRemoteStateS3 {
-  const names = stateBackendNames(env, target);
-  return new DataTerraformRemoteStateS3(scope, id, remoteStateConfig(target, {
-    bucket: names.bucket,
-    key: stateKeyOf(stackName),
-    region: names.region,
-  }));
 }
 
 /**
@@ -74,14 +38,12 @@ export class GuardedRemoteState {
   private readonly stateAddress: string;
   private readonly listingAddress: string;
 
-  constructor(scope: Construct, id: string, env: EnvironmentConfig, target: DeploymentTarget, stackName: string, provider?: TerraformProvider) {
-    const names = stateBackendNames(env, target);
-    const key = stateKeyOf(stackName);
-    const listing = new DataAwsS3Objects(scope, `${id}-state-object`, { bucket: names.bucket, prefix: key, maxKeys: 1, provider });
+  constructor(scope: Construct, id: string, location: StackStateLocation, provider?: TerraformProvider) {
+    const listing = new DataAwsS3Objects(scope, `${id}-state-object`, { bucket: location.bucket, prefix: location.key, maxKeys: 1, provider });
     this.listingAddress = `data.aws_s3_objects.${listing.friendlyUniqueId}`;
-    const state = remoteStateOf(scope, id, env, target, stackName);
+    const state = new DataTerraformRemoteStateS3(scope, id, location.remoteState);
     // The state object itself, not its lock file (`<key>.tflock`, listed after it).
-    state.addOverride("count", `\${contains(${this.listingAddress}.keys, ${JSON.stringify(key)}) ? 1 : 0}`);
+    state.addOverride("count", `\${contains(${this.listingAddress}.keys, ${JSON.stringify(location.key)}) ? 1 : 0}`);
     this.stateAddress = `data.terraform_remote_state.${state.friendlyUniqueId}`;
   }
 

@@ -2,25 +2,10 @@ import type { Construct } from "constructs";
 import { TerraformStack, type TerraformResource } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../src/config/types";
-import { awsProviderConfig, type DeploymentTarget } from "../src/target";
+import { awsProviderConfig } from "../src/target";
 import { GuardedRemoteState } from "../backend/state-backend";
+import type { ReplicaOfSource, ReplicaWiring, Replication } from "../src/stacks/core-stack";
 import { addressOf } from "../modules/terraform/terraform-data";
-
-/** Where a DR database's source is published: the source's core stack and the output with its primary's ARN. */
-export interface ReplicationSource {
-  readonly env: EnvironmentConfig;
-  /** The source's core stack, whose state holds the ARN. */
-  readonly stackName: string;
-  /** Name of the output carrying the primary database's ARN. */
-  readonly arnOutput: string;
-}
-
-export interface Replication {
-  /** What the database module needs: the source ARN (a Terraform reference), or promotion. */
-  readonly replicaOf: { readonly sourceArn: string; readonly promote?: boolean };
-  /** A precondition for the database: the source's state exists and publishes the ARN. */
-  readonly sourceCheck?: { readonly condition: string; readonly error_message: string };
-}
 
 /**
  * What makes a core stack a replica of another environment (DR of prod): the source primary's ARN
@@ -28,13 +13,13 @@ export interface Replication {
  * the source first" when that state or output is missing. Once `replication.promoted` is set the
  * source's state is not read at all, so the stack plans and applies with the source region dark.
  */
-export function replicationOf(scope: Construct, env: EnvironmentConfig, target: DeploymentTarget, accountId: string, source: ReplicationSource | undefined): Replication | undefined {
+function replicationOf(scope: Construct, { env, target, accountId, source }: ReplicaOfSource): Replication | undefined {
   if (!env.replication) return undefined;
   if (env.replication.promoted) return { replicaOf: { sourceArn: "", promote: true } };
   if (!source) throw new Error(`${env.name}: replication.sourceEnvironment "${env.replication.sourceEnvironment}" was not passed to the stack.`);
   // The source's state bucket lives in the source's region.
   const sourceRegion = new AwsProvider(scope, "aws-replication-source", awsProviderConfig(target, source.env.region, accountId, "replication_source"));
-  const sourceState = new GuardedRemoteState(scope, "replication-source", source.env, target, source.stackName, sourceRegion);
+  const sourceState = new GuardedRemoteState(scope, "replication-source", source.state, sourceRegion);
   return {
     replicaOf: { sourceArn: sourceState.output(source.arnOutput) },
     sourceCheck: {
@@ -49,7 +34,7 @@ export function replicationOf(scope: Construct, env: EnvironmentConfig, target: 
  * always false (it must refer to an object: the length of the promoted database's identifier is never 0)
  * reports a warning and never stops the plan or the apply.
  */
-export function warnOfPromotion(scope: Construct, env: EnvironmentConfig, database: TerraformResource): void {
+function warnOfPromotion(scope: Construct, env: EnvironmentConfig, database: TerraformResource): void {
   const decision = env.replication?.promotion;
   if (!env.replication?.promoted || !decision) return;
   TerraformStack.of(scope).addOverride("check.promotion_is_irreversible", {
@@ -63,3 +48,9 @@ export function warnOfPromotion(scope: Construct, env: EnvironmentConfig, databa
     ],
   });
 }
+
+/**
+ * DR's replication, as the composition root hands it to the core stacks (their `ReplicaWiring`):
+ * main.ts passes it to buildApp, so no stack imports DR's code.
+ */
+export const DR_REPLICATION: ReplicaWiring = { replicationOf, warnOfPromotion };

@@ -16,7 +16,8 @@ export const PROJECT_NAME = "pipeops";
 
 /**
  * Who every environment's alert topic reaches: CloudWatch alarms, budget alerts and Alertmanager
- * (replace with the team's real address, or add its paging endpoint under httpsEndpoints).
+ * (replace with the team's real address, or add its paging endpoint under httpsEndpoints). A
+ * placeholder: `cdktf synth` for AWS refuses example.com addresses (src/config/placeholders.ts).
  */
 export const ALERT_RECEIVERS = { emails: ["platform-alerts@example.com"], httpsEndpoints: [] } as const;
 
@@ -45,6 +46,7 @@ export const API_ACCESS_CIDRS: readonly string[] = [];
 
 /**
  * The public zone of production's applications, shared with DR (replace with the real domain;
- * `zone: "existing"` to use a zone the account already has).
+ * `zone: "existing"` to use a zone the account already has). A placeholder: Route 53 refuses
+ * example.com names, and so does `cdktf synth` for AWS (src/config/placeholders.ts).
  */
 export const FAILOVER_DNS = { zoneName: "pipeops.example.com", zone: "create", healthCheckPath: "/healthz" } as const;

@@ -4,7 +4,7 @@ import { validateEnvironments } from "./config/validate";
 import type { DeploymentTarget } from "./target";
 import { globalStackName, stackNames } from "./stacks/names";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
-import { CoreStack } from "./stacks/core-stack";
+import { CoreStack, type ReplicaWiring } from "./stacks/core-stack";
 import { PlatformStack } from "./stacks/platform-stack";
 import { GlobalStack } from "./stacks/global-stack";
 import { enableGuardrails, environmentContext, type Guardrails, type Waiver } from "./guardrails";
@@ -23,6 +23,8 @@ export interface BuildAppOptions {
    * must name a stack of one of these. @default the environments built (main.ts builds them all)
    */
   readonly projectEnvironmentNames?: readonly string[];
+  /** How a replica environment (DR) is wired to its source; main.ts passes dr/replication.ts. Required when an environment sets `replication`. */
+  readonly replicaWiring?: ReplicaWiring;
 }
 
 export interface BuiltApp {
@@ -50,7 +52,7 @@ export function buildApp(options: BuildAppOptions): BuiltApp {
     const props = { env, target: options.target };
     new BootstrapStack(app, names.bootstrap, { ...props, localStateDir: options.localStateDir });
     const replicationSource = environments.find((other) => other.name === env.replication?.sourceEnvironment);
-    cores.set(env.name, new CoreStack(app, names.core, { ...props, replicationSource }));
+    cores.set(env.name, new CoreStack(app, names.core, { ...props, replicationSource, replicaWiring: options.replicaWiring }));
     new PlatformStack(app, names.platform, props);
   }
   // A failover pair in one zone (prod and DR): what both regions share, in the standby's state.

@@ -4,7 +4,7 @@ import { prod } from "../../environments";
 import { dr } from "../../dr/config";
 import { POSTGRES } from "../../src/config/versions";
 import type { EnvironmentInput } from "../../src/config/types";
-import { stateBackendNames } from "../../backend/state-backend";
+import { stateBackendNames } from "../../src/stacks/state-location";
 import { validateEnvironments } from "../../src/config/validate";
 import { awsApi } from "../../src/cli/aws-api";
 import { RECOVERY_OBJECTIVES } from "../../src/config/recovery-objectives";

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { App } from "cdktf";
-import { stateBackendNames } from "../../backend/state-backend";
+import { stateBackendNames } from "../../src/stacks/state-location";
 import { initForEndpoint, LocalCheckout } from "../../src/cli/local-checkout";
 import { awsApi } from "../../src/cli/aws-api";
 import { validateEnvironments } from "../../src/config/validate";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App } from "cdktf";
 import { BootstrapStack } from "../../src/stacks/bootstrap-stack";
-import { stateBackendNames } from "../../backend/state-backend";
+import { stateBackendNames } from "../../src/stacks/state-location";
 import { BackendProbeStack, CrashProbeStack } from "../support/probe-stacks";
 import { validateEnvironments } from "../../src/config/validate";
 import { EMULATOR_ACCOUNT_ID, type DeploymentTarget } from "../../src/target";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { buildApp } from "../../src/app";
-import { PROJECT_ENVIRONMENT_NAMES, WAIVERS } from "../../main";
+import { PROJECT_ENVIRONMENT_NAMES, REPLICA_WIRING, WAIVERS } from "../../main";
 import type { EnvironmentInput } from "../../src/config/types";
 import type { DeploymentTarget } from "../../src/target";
 import { startTestEmulator } from "./emulator";
@@ -52,7 +52,7 @@ export async function startE2eWorkspace(name: string): Promise<E2eWorkspace> {
     target,
     synth(environments) {
       const outdir = join(root, `cdktf.out.${++synths}`);
-      buildApp({ environments, waivers: WAIVERS, projectEnvironmentNames: PROJECT_ENVIRONMENT_NAMES, target, localStateDir: join(root, "state"), outdir }).app.synth();
+      buildApp({ environments, waivers: WAIVERS, projectEnvironmentNames: PROJECT_ENVIRONMENT_NAMES, replicaWiring: REPLICA_WIRING, target, localStateDir: join(root, "state"), outdir }).app.synth();
       return join(outdir, "stacks");
     },
     terraform,

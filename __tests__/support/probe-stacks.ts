@@ -13,7 +13,8 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { useEnvironmentStateBackend } from "../../backend/state-backend";
+import { useStateBackend } from "../../backend/state-backend";
+import { stackStateLocation } from "../../src/stacks/state-location";
 import { EnvironmentStack, type EnvironmentStackProps } from "../../src/stacks/environment-stack";
 
 /** Small stacks for the end-to-end tests of the state backend and of recovery. */
@@ -22,7 +23,7 @@ import { EnvironmentStack, type EnvironmentStackProps } from "../../src/stacks/e
 export class BackendProbeStack extends EnvironmentStack {
   constructor(scope: Construct, name: string, props: EnvironmentStackProps) {
     super(scope, name, props);
-    useEnvironmentStateBackend(this, props.env, props.target, name);
+    useStateBackend(this, stackStateLocation(props.env, props.target, name));
     const group = new CloudwatchLogGroup(this, "probe", { name: "/pipeops/e2e/backend-probe", retentionInDays: 1 });
     new TerraformOutput(this, "probe_log_group", { value: group.name });
   }
@@ -36,7 +37,7 @@ export class BackendProbeStack extends EnvironmentStack {
 export class CrashProbeStack extends EnvironmentStack {
   constructor(scope: Construct, name: string, props: EnvironmentStackProps) {
     super(scope, name, props);
-    useEnvironmentStateBackend(this, props.env, props.target, name);
+    useStateBackend(this, stackStateLocation(props.env, props.target, name));
     const key = new KmsKey(this, "key", { description: "pipeops e2e crash probe", enableKeyRotation: true, deletionWindowInDays: 7 });
     const alias = new KmsAlias(this, "alias", { name: "alias/pipeops-e2e-crash", targetKeyId: key.keyId });
     const logs = new CloudwatchLogGroup(this, "logs", { name: "/pipeops/e2e/crash-probe", retentionInDays: 1, kmsKeyId: key.arn });

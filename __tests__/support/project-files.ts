@@ -11,6 +11,6 @@ export function projectTypeScript(root: string, dir = root): string[] {
     const rel = relative(root, path);
     if (/^(node_modules|cdktf\.out|\.git|\.local|__tests__|state)$/.test(rel)) return [];
     if (statSync(path).isDirectory()) return projectTypeScript(root, path);
-    return /\.m?ts$/.test(name) && name !== "vitest.config.mts" ? [rel] : [];
+    return /\.m?ts$/.test(name) && name !== "vitest.config.ts" ? [rel] : [];
   });
 }

@@ -5,7 +5,7 @@ import { Testing, type TerraformStack } from "cdktf";
 import { buildApp } from "../../src/app";
 import type { EnvironmentInput } from "../../src/config/types";
 import type { DeploymentTarget } from "../../src/target";
-import { ENVIRONMENTS, PROJECT_ENVIRONMENT_NAMES, WAIVERS } from "../../main";
+import { ENVIRONMENTS, PROJECT_ENVIRONMENT_NAMES, REPLICA_WIRING, WAIVERS } from "../../main";
 
 export const AWS: DeploymentTarget = { kind: "aws" };
 export const LOCAL: DeploymentTarget = { kind: "local", endpoint: "https://127.0.0.1:4566" };
@@ -16,7 +16,7 @@ export function tempDir(prefix: string): string {
 
 /** Builds the whole app in memory (nothing written) for one target. */
 export function buildTestApp(target: DeploymentTarget = AWS, environments: readonly EnvironmentInput[] = ENVIRONMENTS) {
-  return buildApp({ environments, waivers: WAIVERS, projectEnvironmentNames: PROJECT_ENVIRONMENT_NAMES, target, localStateDir: "/project/state", outdir: tempDir("synth") });
+  return buildApp({ environments, waivers: WAIVERS, projectEnvironmentNames: PROJECT_ENVIRONMENT_NAMES, replicaWiring: REPLICA_WIRING, target, localStateDir: "/project/state", outdir: tempDir("synth") });
 }
 
 const sharedApps = new Map<string, ReturnType<typeof buildTestApp>>();

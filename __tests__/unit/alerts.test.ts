@@ -131,7 +131,9 @@ describe("alert receivers in config", () => {
   it("are checked: an e-mail must be one, an endpoint must be https:// without credentials", () => {
     expect(messages({ ...structuredClone(dev), alerts: { emails: ["not-an-address"] } })).toMatch(/alerts\.emails\[0\]: .*is not an e-mail address/);
     expect(messages({ ...structuredClone(dev), alerts: { httpsEndpoints: ["http://hooks.example.com/x"] } })).toMatch(/alerts\.httpsEndpoints\[0\]: "http:\/\/hooks\.example\.com\/x" is not an https:\/\/ URL without credentials/);
-    expect(messages({ ...structuredClone(dev), alerts: { httpsEndpoints: ["https://user:pass@hooks.example.com/x"] } })).toMatch(/is not an https:\/\/ URL without credentials/);
+    const withCredential = messages({ ...structuredClone(dev), alerts: { httpsEndpoints: ["https://user:pass@hooks.example.com/x"] } });
+    expect(withCredential).toMatch(/alerts\.httpsEndpoints\[0\]: a credential was found in the URL \(https:\/\/\[redacted\]@hooks\.example\.com\/x\).*Fix: remove it from the URL and revoke it/);
+    expect(withCredential).not.toMatch(/user:pass/);
   });
 
   it("subscribe HTTPS endpoints too", () => {

@@ -1,4 +1,3 @@
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Testing, type TerraformStack } from "cdktf";
@@ -14,29 +13,7 @@ import type { EnvironmentInput } from "../../src/config/types";
 import { dev, prod, staging } from "../../environments";
 import { dr } from "../../dr/config";
 import { AWS, tempDir } from "../support/synth";
-import { PROJECT_ENVIRONMENT_NAMES, WAIVERS } from "../../main";
-
-/** Builds and synthesizes into a fresh folder; returns the error and whether anything was written. */
-function synthWith(environments: EnvironmentInput[]): { error: unknown; written: string[] } {
-  const outdir = join(tempDir("invalid"), "cdktf.out");
-  let error: unknown;
-  try {
-    buildApp({ environments, waivers: WAIVERS, projectEnvironmentNames: PROJECT_ENVIRONMENT_NAMES, target: AWS, localStateDir: "/project/state", outdir }).app.synth();
-  } catch (caught) {
-    error = caught;
-  }
-  return { error, written: existsSync(outdir) ? readdirSync(outdir, { recursive: true }).map(String) : [] };
-}
-
-function expectRefused(environments: EnvironmentInput[], ...patterns: RegExp[]): void {
-  const { error, written } = synthWith(environments);
-  expect(error).toBeInstanceOf(ConfigError);
-  for (const pattern of patterns) expect((error as Error).message).toMatch(pattern);
-  expect((error as Error).message).toMatch(/Fix: /);
-  expect(written, "nothing may be written for an invalid config").toEqual([]);
-}
-
-const withDev = (patch: (env: EnvironmentInput) => EnvironmentInput) => [patch(structuredClone(dev)), staging, prod];
+import { expectRefused, synthWith, withDev } from "../support/config";
 
 describe("environment config validation", () => {
   it("documents every field in environments/README.md exactly as the schema describes it (npm run docs:environments)", () => {
@@ -128,7 +105,9 @@ describe("environment config validation", () => {
   });
 
   it("refuses an RDS class of unknown memory and a node group mixing CPU architectures as config errors, not stack traces", () => {
-    expectRefused(withDev((e) => ({ ...e, database: { ...e.database, instanceClass: "db.t3.banana" } })), /dev: database\.instanceClass: db\.t3\.banana is not an RDS class this project knows the memory of.*Fix: pick one of those classes/);
+    expectRefused(withDev((e) => ({ ...e, database: { ...e.database, instanceClass: "db.t3.banana" } })), /dev: database\.instanceClass: db\.t3\.banana is not a DB instance class RDS offers for PostgreSQL \(db\.t3 sizes for PostgreSQL: 2xlarge, large, medium, micro, small, xlarge\).*Fix: use an offered class/);
+    // Offered for PostgreSQL, but of a memory the connections alarm does not know.
+    expectRefused(withDev((e) => ({ ...e, database: { ...e.database, instanceClass: "db.x2g.large" } })), /dev: database\.instanceClass: db\.x2g\.large is not an RDS class this project knows the memory of.*Fix: pick one of those classes/);
     expectRefused(
       withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [{ ...e.eks.nodeGroups[0]!, instanceTypes: ["t4g.medium", "m5.large"] }] } })),
       /dev: eks\.nodeGroups\[0\]\.instanceTypes: \["t4g\.medium","m5\.large"\] mix Graviton \(arm64: t4g\.medium\) and x86_64 types.*Fix: use one architecture per node group/,
@@ -202,8 +181,11 @@ describe("environment config validation", () => {
 
   it("refuses min > desired and desired > max nodes", () => {
     const group = dev.eks.nodeGroups[0]!;
-    expectRefused(withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [{ ...group, minSize: 3, desiredSize: 2, maxSize: 4 }] } })), /eks\.nodeGroups\[0\]\.minSize: minSize 3 is greater than desiredSize 2 in node group "general"\. Fix: make minSize <= desiredSize <= maxSize/);
-    expectRefused(withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [{ ...group, minSize: 2, desiredSize: 5, maxSize: 4 }] } })), /eks\.nodeGroups\[0\]\.desiredSize: desiredSize 5 is greater than maxSize 4/);
+    // desiredSize exists on managed node groups only (Auto Mode refuses it: config-rules.test.ts).
+    const managed = (sizes: { minSize: number; desiredSize: number; maxSize: number }) =>
+      withDev((e) => ({ ...e, eks: { ...e.eks, computeMode: "managed-node-groups", nodeGroups: [{ ...group, capacityType: "ON_DEMAND", ...sizes }] }, platform: { ...e.platform, loadBalancerController: { enabled: true } } }));
+    expectRefused(managed({ minSize: 3, desiredSize: 2, maxSize: 4 }), /eks\.nodeGroups\[0\]\.minSize: minSize 3 is greater than desiredSize 2 in node group "general"\. Fix: make minSize <= desiredSize <= maxSize/);
+    expectRefused(managed({ minSize: 2, desiredSize: 5, maxSize: 4 }), /eks\.nodeGroups\[0\]\.desiredSize: desiredSize 5 is greater than maxSize 4/);
  
     // Auto Mode has no desired size: the bounds alone.
     expectRefused(withDev((e) => ({ ...e, eks: { ...e.eks, nodeGroups: [{ ...group, minSize: 5, maxSize: 4 }] } })), /eks\.nodeGroups\[0\]\.minSize: minSize 5 is greater than maxSize 4 in node group "general"\. Fix: make minSize <= maxSize\./);

@@ -29,7 +29,7 @@ describe("platform config validation", () => {
   });
 
   it("refuses credentials inside the GitOps repository URL", () => {
-    expectRefused(dev, (p) => void (p.argocd.gitopsRepoUrl = "https://bot:s3cret@git.example.com/gitops.git"), /gitopsRepoUrl: .*without credentials.*repository Secret/);
+    expectRefused(dev, (p) => void (p.argocd.gitopsRepoUrl = "https://bot:s3cret@git.example.com/gitops.git"), /gitopsRepoUrl: a credential was found in the URL \(https:\/\/\[redacted\]@git\.example\.com\/gitops\.git\).*repository Secret/);
   });
 
   it("refuses deployApplications without a repository or a path", () => {
@@ -72,7 +72,6 @@ describe("platform config validation", () => {
       /platform\.argocd\.highAvailability: true, but the node groups guarantee only 2 node\(s\).*Fix: /,
     );
     small.eks.nodeGroups[0]!.minSize = 3;
-    small.eks.nodeGroups[0]!.desiredSize = 3;
     expect(checkEnvironment(small).issues).toEqual([]);
   });
 

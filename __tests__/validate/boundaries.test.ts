@@ -41,7 +41,7 @@ describe("folder boundaries", () => {
     expect(await violationsIn(ROOT, files)).toEqual([]);
   });
 
-  it("fail on a deliberate back-edge: a module reaching into the config, backend into a stack", async () => {
+  it("fail on a deliberate back-edge: a module reaching into the config, backend into a stack or the target, src into DR", async () => {
     const dir = tempDir("back-edge");
     const write = (path: string, text: string) => {
       mkdirSync(join(dir, path, ".."), { recursive: true });
@@ -52,11 +52,18 @@ describe("folder boundaries", () => {
     write("modules/network/network.ts", 'import type { EnvironmentConfig } from "../../src/config/types";\nexport type Env = EnvironmentConfig;\n');
     write("backend/state-backend.ts", 'import { CORE } from "../src/stacks/core-stack";\nexport const USED = CORE;\n');
     write("src/config/schema.ts", 'import { CORE } from "../stacks/core-stack";\nexport const X = CORE;\n');
+    // The two doors that used to stand open: the state location bounced into src/target, and the core stack imported DR.
+    write("src/target.ts", "export const TARGET = 1;\n");
+    write("backend/github-oidc.ts", 'import { TARGET } from "../src/target";\nexport const T = TARGET;\n');
+    write("dr/replication.ts", "export const DR_REPLICATION = 1;\n");
+    write("src/app.ts", 'import { DR_REPLICATION } from "../dr/replication";\nexport const WIRED = DR_REPLICATION;\n');
     expect(await violationsIn(dir, projectFiles(dir))).toEqual(
       expect.arrayContaining([
         "modules-are-self-contained: modules/network/network.ts → src/config/types.ts",
         "backend-takes-its-inputs-as-props: backend/state-backend.ts → src/stacks/core-stack.ts",
         "shared-base-imports-nothing-above-it: src/config/schema.ts → src/stacks/core-stack.ts",
+        "backend-takes-its-inputs-as-props: backend/github-oidc.ts → src/target.ts",
+        "dr-is-composed-from-the-root: src/app.ts → dr/replication.ts",
       ]),
     );
   });

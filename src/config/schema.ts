@@ -7,6 +7,10 @@ import { PLATFORM_NAMESPACES } from "../../modules/platform/charts";
 import { isGraviton } from "../../modules/eks/instance-types";
 import { estimatedMaxConnections } from "../../modules/database/instance-classes";
 import { dailyOverlapsWeekly, dailyWindow, MIN_WINDOW_MINUTES, minutesOf, weeklyWindow } from "./windows";
+import { redactSecrets, urlCarriesCredential } from "./secrets";
+import { s3BucketNameProblems } from "./s3-bucket-names";
+import { AWS_TAG_RULES, tagIssues } from "./tags";
+import { isOfferedForPostgres, postgresClassAlternatives } from "./db-instance-classes";
 
 /**
  * The typed shape of one environment, and every rule a config must pass before anything is
@@ -100,7 +104,7 @@ export const nodeGroupSchema = z.strictObject({
     .min(1, { error: "needs at least one instance type." + fix("list instance types, e.g. [\"t3.medium\"].") }).describe("EC2 instance types; one CPU architecture per group."),
   minSize: positiveInt("minSize").describe("Fewest nodes: the capacity the platform must fit in (a unit test sums its requests against it)."),
   /** @default minSize */
-  desiredSize: positiveInt("desiredSize").optional().describe("Managed node groups only: nodes at creation. Default: minSize. Auto Mode has none (it scales to what pods request)."),
+  desiredSize: positiveInt("desiredSize").optional().describe("Managed node groups only: nodes at creation. Default: minSize. Refused in Auto Mode, which has none (it scales to what pods request)."),
   maxSize: positiveInt("maxSize").min(1, { error: "maxSize must be at least 1." + fix("raise maxSize.") }).describe("Most nodes; minSize \u2264 desiredSize \u2264 maxSize."),
   diskSizeGib: z.number().int().min(20).max(16384).describe("Root volume (gp3, encrypted with the cluster's EBS key), GiB."),
   capacityType: z.enum(["ON_DEMAND", "SPOT"]).describe("ON_DEMAND, or SPOT (Auto Mode: Spot first, On-Demand when no Spot capacity is left; managed node groups: Spot only). Not in production or DR."),
@@ -146,19 +150,28 @@ export const costsSchema = z
 
 // ---------------------------------------------------------------- alerts
 
-/** An https:// URL without credentials; `example` shows a good one in the error. */
+/**
+ * An https:// URL without credentials; `example` shows a good one in the error. A credential in the
+ * URL is named as such and never repeated: the message shows the value redacted (secrets.ts).
+ */
 const httpsUrlLike = (example: string) =>
-  z.string().refine(
-    (value) => {
-      try {
-        const url = new URL(value);
-        return url.protocol === "https:" && url.username === "" && url.password === "";
-      } catch {
-        return false;
-      }
-    },
-    { error: (issue) => `${JSON.stringify(issue.input)} is not an https:// URL without credentials.` + fix(example) },
-  );
+  z.string().superRefine((value, ctx) => {
+    if (urlCarriesCredential(value)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `a credential was found in the URL (${redactSecrets(value)}); it would be stored in state and shown in plans and logs.` +
+          fix(`remove it from the URL and revoke it, since it has been written down. ${example}`),
+      });
+      return;
+    }
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (url?.protocol !== "https:") ctx.addIssue({ code: "custom", message: `${JSON.stringify(value)} is not an https:// URL without credentials.` + fix(example) });
+  });
 
 const httpsUrl = httpsUrlLike("use the repository's HTTPS clone URL, e.g. https://github.com/acme/gitops.git; give Argo CD access through a repository Secret, never in the URL.");
 
@@ -338,6 +351,9 @@ function platformIssues(
   }
 }
 
+/** The node groups (after defaults) whose file wrote a desiredSize: Auto Mode has no use for one. */
+const desiredSizeWritten = new WeakSet<object>();
+
 /** Fills what an environment file left out from its tier's settings (TIER_SETTINGS). */
 function withTierDefaults<
   T extends {
@@ -364,7 +380,11 @@ function withTierDefaults<
     eks: {
       ...env.eks,
       logRetentionDays: env.eks.logRetentionDays ?? tier.logRetentionDays,
-      nodeGroups: env.eks.nodeGroups.map((group) => ({ ...group, desiredSize: group.desiredSize ?? group.minSize })),
+      nodeGroups: env.eks.nodeGroups.map((group) => {
+        const filled = { ...group, desiredSize: group.desiredSize ?? group.minSize };
+        if (group.desiredSize !== undefined) desiredSizeWritten.add(filled);
+        return filled;
+      }),
     },
     database: {
       ...env.database,
@@ -387,8 +407,9 @@ export const environmentSchema = z
       error: "must be 2-12 lowercase letters or digits, starting with a letter." + fix("use a short name such as \"dev\"."),
     }).describe("Short name; stacks are <name>-bootstrap, <name>, <name>-platform. Unique across environments."),
     /** Goes into every resource's Project tag and into resource names. */
-    project: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, {
-      error: "must be 2-21 lowercase letters, digits or dashes." + fix("use a short project name such as \"pipeops\"."),
+    project: z.string().regex(/^[a-z](?!.*--)[a-z0-9-]{0,19}[a-z0-9]$/, {
+      error: "must be 2-21 lowercase letters, digits or single dashes, starting with a letter and ending with a letter or digit: it begins every resource name (<project>-<env>: the database identifier, the cluster, the key aliases)." +
+        fix("use a short project name such as \"pipeops\" or \"acme-shop\", without a trailing or double dash."),
     }).describe("Project tag and resource-name prefix."),
     tier: z.enum(TIERS).describe("development, staging, production or disaster-recovery: the defaults of TIER_SETTINGS, the minimum AZs (3 in production, 2 otherwise) and the production-only rules."),
     region: region.describe("AWS region; must be a known one."),
@@ -487,7 +508,7 @@ export const environmentSchema = z
           .optional(),
       })
       .optional().describe("DR only: { sourceEnvironment, promoted, promotion }. The source must exist, be in another region and the same account, with a disjoint VPC; promoted: true is the failover switch and needs promotion: { decidedBy, decidedOn, reason }."),
-    tags: z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/), z.string().max(256)).default({}).describe("Extra tags; Project, Environment and ManagedBy come from the tagging aspect."),
+    tags: z.record(z.string(), z.string()).default({}).describe(`Extra tags; Project, Environment and ManagedBy come from the tagging aspect. AWS's tagging rules: keys 1-${AWS_TAG_RULES.maxKeyLength} and values up to ${AWS_TAG_RULES.maxValueLength} letters, digits, spaces and _ . : / = + - @; no aws: prefix; with the aspect's and the resources' own tags at most ${AWS_TAG_RULES.maxTagsPerResource} on a resource.`),
   })
   .transform(withTierDefaults)
   .superRefine((env, ctx) => {
@@ -507,6 +528,18 @@ export const environmentSchema = z
     }
     if (backup && maintenance && dailyOverlapsWeekly(backup, maintenance)) {
       issue(["database", "maintenanceWindow"], `${JSON.stringify(maintenanceWindow)} overlaps the daily backup window ${JSON.stringify(backupWindow)}; RDS refuses windows that conflict.` + fix("move one of database.backupWindow or database.maintenanceWindow so that they do not overlap."));
+    }
+
+    tagIssues(env.tags, issue);
+
+    // The state buckets' names, <prefix>-<env>-<account> and its -logs bucket (backend/state-backend.ts,
+    // src/stacks/bootstrap-stack.ts), by every S3 naming rule.
+    const stateBucket = `${env.stateBackend.bucketPrefix}-${env.name}-${env.accountId}`;
+    const bucketNames = [stateBucket, `${stateBucket}-logs`];
+    const bucketProblems = [...new Set(bucketNames.flatMap(s3BucketNameProblems))];
+    if (bucketProblems.length > 0) {
+      issue(["stateBackend", "bucketPrefix"], `${JSON.stringify(env.stateBackend.bucketPrefix)} makes the state buckets ${bucketNames.join(" and ")}; a bucket name ${bucketProblems.join(", and ")} (S3's general purpose bucket naming rules).` +
+        fix("choose another prefix, e.g. \"acme-tfstate\"."));
     }
 
     // Promotion cannot be undone: it needs a recorded decision, and only a promoted DR has one.
@@ -578,6 +611,11 @@ export const environmentSchema = z
     const names = new Set<string>();
     env.eks.nodeGroups.forEach((group, i) => {
       const at = (field: string) => ["eks", "nodeGroups", i, field];
+      // Auto Mode has no desired size: it starts nodes for what pods request, between the bounds.
+      if (env.eks.computeMode === "auto-mode" && desiredSizeWritten.has(group)) {
+        issue(at("desiredSize"), `${group.desiredSize} in node group "${group.name}" has no effect: EKS Auto Mode starts the nodes pods need, within minSize and maxSize.` +
+          fix('remove desiredSize (set minSize for the capacity that must always be there), or use eks.computeMode "managed-node-groups".'));
+      }
       // desiredSize defaults to minSize (withTierDefaults); an explicit one must lie between the bounds.
       const desiredSize = group.desiredSize ?? group.minSize;
       if (group.minSize > desiredSize) {
@@ -626,8 +664,12 @@ export const environmentSchema = z
       }
     });
 
-    // The connections alarm is sized from the class's memory: a class must be one the project knows.
-    if (estimatedMaxConnections(env.database.instanceClass) === undefined) {
+    // RDS must offer the class for PostgreSQL (the recorded list), and the connections alarm is
+    // sized from the class's memory, so the project must know that too.
+    if (!isOfferedForPostgres(env.database.instanceClass)) {
+      issue(["database", "instanceClass"], `${env.database.instanceClass} is not a DB instance class RDS offers for PostgreSQL (${postgresClassAlternatives(env.database.instanceClass)}).` +
+        fix("use an offered class, e.g. db.t4g.medium or db.r6g.large; the recorded list is src/config/catalog/rds-postgres-instance-classes.json (for a class newer than that list, add it from `aws rds describe-orderable-db-instance-options --engine postgres` with npm run catalog:db-instance-classes)."));
+    } else if (estimatedMaxConnections(env.database.instanceClass) === undefined) {
       issue(["database", "instanceClass"], `${env.database.instanceClass} is not an RDS class this project knows the memory of (db.t3/t4g micro to 2xlarge, db.m5/m6g/m6i/m7g and db.r5/r6g/r6i/r7g large and up).` +
         fix("pick one of those classes (modules/database/instance-classes.ts), or add the class's memory there."));
     }

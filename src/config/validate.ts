@@ -1,16 +1,27 @@
 import type { z } from "zod";
 import { crossEnvironmentIssues, environmentSchema, type ConfigIssue, type EnvironmentConfig } from "./schema";
 import { nonPublicSourceBlockOf, parseCidr } from "../../modules/network/cidr";
+import { redactSecrets } from "./secrets";
+import { CATALOG_VERSIONS, catalogIssues, type CatalogVersions } from "./support-windows";
+import { loadFailureIssue } from "./load";
 
 /** Thrown before anything is synthesized when a config breaks a rule. */
 export class ConfigError extends Error {
-  constructor(readonly issues: readonly ConfigIssue[]) {
+  readonly issues: readonly ConfigIssue[];
+  constructor(issues: readonly ConfigIssue[]) {
+    // Every refusal passes through here: no credential in a config value reaches a log (secrets.ts).
+    const redacted = issues.map(redactIssue);
     super(
-      `Invalid configuration (${issues.length} problem${issues.length === 1 ? "" : "s"}); nothing was synthesized:\n` +
-        issues.map((i) => `  - ${i.environment}: ${i.path}: ${i.message}`).join("\n"),
+      `Invalid configuration (${redacted.length} problem${redacted.length === 1 ? "" : "s"}); nothing was synthesized:\n` +
+        redacted.map((i) => `  - ${i.environment}: ${i.path}: ${i.message}`).join("\n"),
     );
+    this.issues = redacted;
     this.name = "ConfigError";
   }
+}
+
+function redactIssue(issue: ConfigIssue): ConfigIssue {
+  return { environment: redactSecrets(issue.environment), path: redactSecrets(issue.path), message: redactSecrets(issue.message) };
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -25,10 +36,11 @@ function describeZodIssue(environment: string, input: unknown, issue: z.core.$Zo
   const path = formatPath(issue.path);
   // Messages written in the schema carry their fix; zod's own ones get a generic one. Both show the value.
   const value = valueAt(input, issue.path);
-  const shown = JSON.stringify(value) ?? "missing";
+  const shown = redactSecrets(JSON.stringify(value) ?? "missing");
   const text = issue.message.includes("Fix:") ? issue.message : `${issue.message}. Fix: set ${path || "the config"} to a valid value (see environments/README.md).`;
-  const mentionsValue = text.includes(shown) || (value !== undefined && new RegExp(`(^|[\\s"(])${escapeRegExp(String(value))}($|[\\s".,)])`).test(text));
-  const message = mentionsValue ? text : `${shown}: ${text}`;
+  const mentionsValue = text.includes(shown) || (value !== undefined && new RegExp(`(^|[\\s"(])${escapeRegExp(redactSecrets(String(value)))}($|[\\s".,)])`).test(text));
+  // A long value (a whole map, a 300-character string) is left to the message to describe.
+  const message = mentionsValue || shown.length > 80 ? text : `${shown}: ${text}`;
   return { environment, path: path || "(root)", message };
 }
 
@@ -89,26 +101,32 @@ function describeUnknownFields(environment: string, issue: z.core.$ZodIssueUnrec
 /** Parses one raw environment config, collecting every rule it breaks. */
 export function checkEnvironment(raw: unknown): { config?: EnvironmentConfig; issues: ConfigIssue[] } {
   const label = typeof raw === "object" && raw !== null && typeof (raw as { name?: unknown }).name === "string" ? (raw as { name: string }).name : "(unnamed)";
+  const failed = loadFailureIssue(raw);
+  if (failed) return { issues: [redactIssue(failed)] };
   const result = environmentSchema.safeParse(raw);
   if (result.success) return { config: result.data, issues: [] };
   return {
-    issues: result.error.issues.flatMap((issue) => (issue.code === "unrecognized_keys" ? describeUnknownFields(label, issue) : [describeZodIssue(label, raw, issue)])),
+    issues: result.error.issues
+      .flatMap((issue) => (issue.code === "unrecognized_keys" ? describeUnknownFields(label, issue) : [describeZodIssue(label, raw, issue)]))
+      .map(redactIssue),
   };
 }
 
 /**
- * Validates every environment and the rules between them. Throws one ConfigError listing all
- * problems, so a user fixes them in one pass; returns the typed configs otherwise.
+ * Validates the versions catalog, every environment and the rules between them. Throws one
+ * ConfigError listing all problems, so a user fixes them in one pass; returns the typed configs otherwise.
  */
 export function validateEnvironments(
   raws: readonly unknown[],
   stackNamesOf: (env: EnvironmentConfig) => string[],
   target: { readonly kind: "aws" | "local" } = { kind: "aws" },
+  catalog: CatalogVersions = CATALOG_VERSIONS,
 ): EnvironmentConfig[] {
   const checked = raws.map(checkEnvironment);
-  const issues = checked.flatMap((c) => c.issues);
+  // The versions catalog first: every environment is built with its versions.
+  const issues = [...catalogIssues(catalog), ...checked.flatMap((c) => c.issues)];
   const configs = checked.flatMap((c) => (c.config ? [c.config] : []));
-  const invalid = new Set(issues.map((issue) => issue.environment));
+  const invalid = new Set(checked.flatMap((c) => c.issues.map((issue) => issue.environment)));
   issues.push(...crossEnvironmentIssues(configs, stackNamesOf, invalid));
   if (target.kind === "aws") issues.push(...configs.flatMap(realAwsIssues));
   if (issues.length > 0) throw new ConfigError(issues);

@@ -54,6 +54,58 @@ export const PROVIDERS = {
   helm: { source: "hashicorp/helm", version: "3.1.1", binding: "@cdktf/provider-helm", reference: "@cdktf/provider-helm 12.1.2 lib/provider/index.js providerVersion", verifiedOn: "2026-12-01" },
 } as const satisfies Record<string, Verification & { source: string; version: string; binding: string }>;
 
+// ---------------------------------------------------------------- Support windows
+
+/** How long a version is supported (YYYY-MM-DD, the last day AWS names). */
+export interface SupportWindow {
+  readonly version: string;
+  readonly standardSupportEnds: string;
+  readonly extendedSupportEnds: string;
+}
+
+/** A release calendar as recorded: the versions AWS offers and when their support ends. */
+export interface SupportCalendar extends Verification {
+  readonly versions: readonly SupportWindow[];
+}
+
+/**
+ * The Kubernetes versions EKS offers and their support windows. Config validation refuses a
+ * KUBERNETES.version that is not on it or has left standard support (src/config/support-windows.ts).
+ */
+export const EKS_KUBERNETES_CALENDAR: SupportCalendar = {
+  versions: [
+    { version: "1.36", standardSupportEnds: "2027-08-02", extendedSupportEnds: "2028-08-02" },
+    { version: "1.35", standardSupportEnds: "2027-03-27", extendedSupportEnds: "2028-03-27" },
+    { version: "1.34", standardSupportEnds: "2026-12-02", extendedSupportEnds: "2027-12-02" },
+    { version: "1.33", standardSupportEnds: "2026-07-29", extendedSupportEnds: "2027-07-29" },
+    { version: "1.32", standardSupportEnds: "2026-03-23", extendedSupportEnds: "2027-03-23" },
+  ],
+  reference:
+    "Amazon EKS Kubernetes release calendar (EKS user guide, kubernetes-versions: \"End of standard support\", \"End of extended support\"), as endoflife-date/endoflife.date products/amazon-eks.md records it from that table (de1074da, 2026-07-08; read at a70eca33, 2026-08-22). Versions whose extended support had ended are left out",
+  verifiedOn: "2026-12-07",
+};
+
+/**
+ * The PostgreSQL majors RDS offers and their support windows. Config validation refuses a
+ * POSTGRES.majorVersion that is not on it, has left standard support, or names a minor.
+ */
+export const RDS_POSTGRES_CALENDAR: SupportCalendar = {
+  versions: [
+    { version: "18", standardSupportEnds: "2031-02-28", extendedSupportEnds: "2034-02-28" },
+    { version: "17", standardSupportEnds: "2030-02-28", extendedSupportEnds: "2033-02-28" },
+    { version: "16", standardSupportEnds: "2029-02-28", extendedSupportEnds: "2032-02-29" },
+    { version: "15", standardSupportEnds: "2028-02-29", extendedSupportEnds: "2031-02-28" },
+    { version: "14", standardSupportEnds: "2027-02-28", extendedSupportEnds: "2030-02-28" },
+    { version: "13", standardSupportEnds: "2026-02-28", extendedSupportEnds: "2029-02-28" },
+  ],
+  reference:
+    "Release calendar for Amazon RDS for PostgreSQL (RDS for PostgreSQL release notes, postgresql-release-calendar: \"RDS end of standard support date\", \"RDS end of Extended Support date\"), as endoflife-date/endoflife.date products/amazon-rds-postgresql.md records it from that table (c86378a1, 2026-08-16; read at a70eca33, 2026-08-22). Majors whose extended support had ended are left out",
+  verifiedOn: "2026-12-07",
+};
+
+/** The support window of `version` in `calendar`, if it lists it. */
+export const supportWindowOf = (calendar: SupportCalendar, version: string): SupportWindow | undefined => calendar.versions.find((entry) => entry.version === version);
+
 // ---------------------------------------------------------------- Amazon EKS
 
 export const KUBERNETES = {
@@ -65,8 +117,13 @@ export const KUBERNETES = {
    * than moving it into extended support (six times the control-plane price; EXTENDED is EKS' default).
    */
   supportType: "STANDARD",
-  standardSupportEnds: "2027-08-02",
-  extendedSupportEnds: "2028-08-02",
+  /** From EKS_KUBERNETES_CALENDAR. */
+  get standardSupportEnds(): string {
+    return supportWindowOf(EKS_KUBERNETES_CALENDAR, this.version)?.standardSupportEnds ?? "unknown";
+  },
+  get extendedSupportEnds(): string {
+    return supportWindowOf(EKS_KUBERNETES_CALENDAR, this.version)?.extendedSupportEnds ?? "unknown";
+  },
   reference:
     "Amazon EKS user guide, Kubernetes version lifecycle (awsdocs/amazon-eks-user-guide latest/ug/versioning/kubernetes-versions.adoc, kubernetes-versions-standard.adoc: \"Kubernetes 1.36 is now available in Amazon EKS\"); dates from endoflife-date/endoflife.date products/amazon-eks.md (de1074da, 2026-07-08), scraped from the AWS calendar. 1.34 leaves standard support 2026-12-02; 1.37 was not on EKS in any source read",
   verifiedOn: "2026-12-01",
@@ -126,7 +183,10 @@ export const POSTGRES = {
   get parameterGroupFamily(): string {
     return `postgres${this.majorVersion}`;
   },
-  standardSupportEnds: "2030-02-28",
+  /** From RDS_POSTGRES_CALENDAR. */
+  get standardSupportEnds(): string {
+    return supportWindowOf(RDS_POSTGRES_CALENDAR, this.majorVersion)?.standardSupportEnds ?? "unknown";
+  },
   reference:
     "Amazon RDS for PostgreSQL release calendar via endoflife-date/endoflife.date products/amazon-rds-postgresql.md (c86378a1, 2026-08-16: 14-18 in standard support, 17 until 2030-02-28); family and major-only version as in terraform-aws-modules/terraform-aws-rds examples/complete-postgres (fa183b6b, 2026-03-26)",
   verifiedOn: "2026-12-01",

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Testing, TerraformStack } from "cdktf";
-import { buildApp } from "../app";
+import { buildApp, type BuildAppOptions } from "../app";
 import type { EnvironmentInput } from "../config/types";
 import type { Waiver } from "../guardrails";
 import type { DeploymentTarget } from "../target";
@@ -18,10 +18,12 @@ import { kubernetesObjectsOf, type TerraformStackJson } from "./objects";
  * written to cdktf.out.
  */
 
+/** What the composition root (main.ts) exports and passes to buildApp itself. */
 interface Composition {
   readonly ENVIRONMENTS: readonly EnvironmentInput[];
   readonly WAIVERS: readonly Waiver[];
   readonly PROJECT_ENVIRONMENT_NAMES: readonly string[];
+  readonly REPLICA_WIRING?: BuildAppOptions["replicaWiring"];
 }
 
 export async function objectsOfStack(appPath: string, stackName: string): Promise<unknown[]> {
@@ -32,6 +34,7 @@ export async function objectsOfStack(appPath: string, stackName: string): Promis
       environments: composition.ENVIRONMENTS,
       waivers: composition.WAIVERS,
       projectEnvironmentNames: composition.PROJECT_ENVIRONMENT_NAMES,
+      replicaWiring: composition.REPLICA_WIRING,
       target: AWS_TARGET,
       localStateDir: join(outdir, "state"),
       outdir,

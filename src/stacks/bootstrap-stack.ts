@@ -7,7 +7,8 @@ import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES, GITHUB_PULL_REQUEST_PLAN
 import { terraformManagedSecrets } from "./names";
 import { CustomerManagedKey } from "../../modules/kms/customer-managed-key";
 import { SecureBucket } from "../../modules/storage/secure-bucket";
-import { stateBackendNames, useEnvironmentStateBackend } from "../../backend/state-backend";
+import { useStateBackend } from "../../backend/state-backend";
+import { stackStateLocation, stateBackendNames } from "./state-location";
 import { GithubOidc } from "../../backend/github-oidc";
 
 export interface BootstrapStackProps extends EnvironmentStackProps {
@@ -33,7 +34,7 @@ export class BootstrapStack extends EnvironmentStack {
     const protect = env.stateBackend.protectFromDestroy;
 
     if (env.stateBackend.bootstrapStateInBucket) {
-      useEnvironmentStateBackend(this, env, target, stackName);
+      useStateBackend(this, stackStateLocation(env, target, stackName));
     } else {
       new LocalBackend(this, { path: bootstrapLocalStatePath(target, stackName, props.localStateDir) });
     }

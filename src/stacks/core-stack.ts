@@ -1,4 +1,4 @@
-import { TerraformOutput } from "cdktf";
+import { TerraformOutput, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsIamPolicy } from "@cdktf/provider-aws/lib/data-aws-iam-policy";
@@ -8,16 +8,16 @@ import type { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanage
 import type { EnvironmentConfig } from "../config/types";
 import { EKS_UNSUPPORTED_ZONE_IDS, KUBERNETES, POSTGRES } from "../config/versions";
 import { TIER_SETTINGS } from "../config/schema";
-import { awsProviderConfig } from "../target";
+import { awsProviderConfig, type DeploymentTarget } from "../target";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import { CORE_OUTPUT } from "./core-outputs";
 import { alertTopicName, corePrefix, grafanaAdminSecretName, secretsKeyAlias, secretStoreGrants, stackNames } from "./names";
-import { useEnvironmentStateBackend } from "../../backend/state-backend";
-import { replicationOf, warnOfPromotion } from "../../dr/replication";
+import { useStateBackend, type StackStateLocation } from "../../backend/state-backend";
+import { stackStateLocation } from "./state-location";
 import { Network } from "../../modules/network/network";
 import { EksCluster } from "../../modules/eks/eks-cluster";
 import { PlatformIrsaRoles } from "../../modules/eks/platform-roles";
-import { Database, POSTGRES_PORT } from "../../modules/database/database";
+import { Database, POSTGRES_PORT, type DatabaseProps } from "../../modules/database/database";
 import { MonthlyBudget } from "../../modules/cost/monthly-budget";
 import { AlertTopic } from "../../modules/monitoring/alert-topic";
 import { EnvironmentAlarms } from "../../modules/monitoring/environment-alarms";
@@ -30,12 +30,42 @@ import { CustomerManagedKey } from "../../modules/kms/customer-managed-key";
 import { GeneratedLogin } from "../../modules/secrets/generated-login";
 import { githubRoleNames } from "../../backend/github-oidc";
 
+/**
+ * What makes a core stack's database a replica of another environment's primary (DR of prod).
+ * The composition root passes DR's implementation (dr/replication.ts); the core stack knows only
+ * this shape, never DR's code.
+ */
+export interface ReplicaWiring {
+  /** The replica's source (or its promotion) and a check that the source exists; undefined without env.replication. */
+  replicationOf(scope: Construct, replica: ReplicaOfSource): Replication | undefined;
+  /** Marks every plan of a promoted replica as irreversible. */
+  warnOfPromotion(scope: Construct, env: EnvironmentConfig, database: TerraformResource): void;
+}
+
+/** A replica environment and where its source publishes the primary's ARN. */
+export interface ReplicaOfSource {
+  readonly env: EnvironmentConfig;
+  readonly target: DeploymentTarget;
+  readonly accountId: string;
+  /** The source environment, its core stack and that stack's state, and the output with its primary's ARN. */
+  readonly source?: { readonly env: EnvironmentConfig; readonly stackName: string; readonly state: StackStateLocation; readonly arnOutput: string };
+}
+
+export interface Replication {
+  /** What the database module needs: the source ARN (a Terraform reference), or promotion. */
+  readonly replicaOf: NonNullable<DatabaseProps["replicaOf"]>;
+  /** A precondition for the database: the source's state exists and publishes the ARN. */
+  readonly sourceCheck?: { readonly condition: string; readonly error_message: string };
+}
+
 export interface CoreStackProps extends EnvironmentStackProps {
   /**
    * The environment whose primary database this one replicates (DR); required when
    * env.replication is set. Only its state location is used, and only while not promoted.
    */
   readonly replicationSource?: EnvironmentConfig;
+  /** How a replica is wired to its source; required when env.replication is set. */
+  readonly replicaWiring?: ReplicaWiring;
 }
 
 /**
@@ -55,7 +85,7 @@ export class CoreStack extends EnvironmentStack {
   constructor(scope: Construct, stackName: string, props: CoreStackProps) {
     super(scope, stackName, props);
     const { env, target } = props;
-    useEnvironmentStateBackend(this, env, target, stackName);
+    useStateBackend(this, stackStateLocation(env, target, stackName));
     const name = corePrefix(env);
     // The CI deploy role creates roles only with its own boundary, which its bootstrap stack made:
     // looked up by name, so a missing bootstrap stops the plan instead of the apply.
@@ -97,8 +127,7 @@ export class CoreStack extends EnvironmentStack {
 
     new EnvironmentAlarms(this, "alarms", { name, topicArn: this.alerts.arn, natGatewayIds: this.network.natGatewayIds, clusterName: this.cluster.clusterName });
 
-    const source = props.replicationSource;
-    const replication = replicationOf(this, env, target, this.accountId, source && { env: source, stackName: stackNames(source.name).core, arnOutput: CORE_OUTPUT.databaseArn });
+    const replication = this.replicationOf(props);
     this.database = new Database(this, "database", {
       identifier: name,
       region: env.region,
@@ -127,7 +156,7 @@ export class CoreStack extends EnvironmentStack {
       replicaOf: replication?.replicaOf,
     });
     if (replication?.sourceCheck) this.database.instance.addOverride("lifecycle.precondition", [replication.sourceCheck]);
-    warnOfPromotion(this, env, this.database.instance);
+    props.replicaWiring?.warnOfPromotion(this, env, this.database.instance);
     this.costControls(env, name);
 
     // Secrets of this environment live under <project>/<env>/, encrypted with their own key.
@@ -158,6 +187,14 @@ export class CoreStack extends EnvironmentStack {
   }
 
   /** Prod copies its automated backups to another region with a provider of that region. */
+  private replicationOf({ env, target, replicationSource: source, replicaWiring }: CoreStackProps): Replication | undefined {
+    if (!env.replication) return undefined;
+    if (!replicaWiring) throw new Error(`${env.name}: replication is set, but the app was built without the replica wiring (main.ts passes dr/replication.ts).`);
+    const published = (from: EnvironmentConfig, stackName = stackNames(from.name).core) =>
+      ({ env: from, stackName, state: stackStateLocation(from, target, stackName), arnOutput: CORE_OUTPUT.databaseArn });
+    return replicaWiring.replicationOf(this, { env, target, accountId: this.accountId, source: source && published(source) });
+  }
+
   private backupReplication(env: EnvironmentConfig) {
     const region = env.database.backupReplicationRegion;
     if (!region) return {};

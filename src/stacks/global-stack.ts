@@ -5,7 +5,8 @@ import type { EnvironmentConfig } from "../config/types";
 import { awsProviderConfig } from "../target";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import { alertTopicName, corePrefix, regionalHostname } from "./names";
-import { useEnvironmentStateBackend } from "../../backend/state-backend";
+import { useStateBackend } from "../../backend/state-backend";
+import { stackStateLocation } from "./state-location";
 import { PublicZone } from "../../modules/dns/public-zone";
 import { PrimaryHealthCheck } from "../../modules/dns/primary-health-check";
 import { RegionalCertificates } from "../../modules/dns/regional-certificates";
@@ -42,7 +43,7 @@ export class GlobalStack extends EnvironmentStack {
     const { env: standby, primary, target } = props;
     const dns = standby.dns;
     if (!dns) throw new Error(`${stackName}: ${standby.name} has no dns; the global stack exists only for a failover pair with one zone.`);
-    useEnvironmentStateBackend(this, standby, target, stackName);
+    useStateBackend(this, stackStateLocation(standby, target, stackName));
 
     this.zone = new PublicZone(this, "zone", { name: dns.zoneName, mode: dns.zone });
     this.healthCheck = new PrimaryHealthCheck(this, "primary-health-check", {

@@ -6,7 +6,8 @@ import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import { CORE_OUTPUT } from "./core-outputs";
 import { secretStoreGrants, stackNames } from "./names";
-import { GuardedRemoteState, useEnvironmentStateBackend } from "../../backend/state-backend";
+import { GuardedRemoteState, useStateBackend } from "../../backend/state-backend";
+import { stackStateLocation } from "./state-location";
 import { PlatformServices } from "../../modules/platform/platform-services";
 import type { EnvironmentConfig } from "../config/types";
 import { CHART_SOURCES, CONTAINER_IMAGES, imageOf, KUBERNETES } from "../config/versions";
@@ -33,10 +34,10 @@ export class PlatformStack extends EnvironmentStack {
   constructor(scope: Construct, stackName: string, props: EnvironmentStackProps) {
     super(scope, stackName, props);
     const { env, target } = props;
-    useEnvironmentStateBackend(this, env, target, stackName);
+    useStateBackend(this, stackStateLocation(env, target, stackName));
 
     const coreName = stackNames(env.name).core;
-    const core = new GuardedRemoteState(this, "core", env, target, coreName);
+    const core = new GuardedRemoteState(this, "core", stackStateLocation(env, target, coreName));
     const coreOutput = (name: string) => core.output(name);
     // Before anything touches the cluster: the core stack's state must exist, with its outputs.
     const coreReady = terraformData(this, "core-state-ready", {

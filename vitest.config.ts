@@ -1,5 +1,9 @@
-import { defineConfig } from "vitest/config";
-import { BaseSequencer, type TestSpecification } from "vitest/node";
+type TestSpecification = import("vitest/node").TestSpecification;
+
+// CommonJS on purpose: the package is CommonJS, and Vite warns about ESM syntax in a file it loads as
+// CommonJS (its native config loader's rule). Node >= 20.19 loads these ESM-only packages with require().
+const { defineConfig } = require("vitest/config") as typeof import("vitest/config");
+const { BaseSequencer } = require("vitest/node") as typeof import("vitest/node");
 
 /**
  * The DR failover end-to-end file alone takes about 12 of the run's 13 minutes: it starts first,
@@ -22,7 +26,7 @@ class LongestFirst extends BaseSequencer {
  *  - validate: `terraform init` + `terraform validate` of every AWS stack with the real provider;
  *  - e2e:      apply / plan / destroy against the local AWS emulator, started by the suite.
  */
-export default defineConfig({
+module.exports = defineConfig({
   test: {
     // Two files at a time (the machines have two cores); each end-to-end file has its own emulator.
     maxWorkers: 2,
