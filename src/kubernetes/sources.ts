@@ -112,7 +112,7 @@ export const CRD_SOURCES: readonly CrdSource[] = [
         path: ["spec", "ephemeralStorage", "kmsKeyID"],
         schema: { type: "string" },
         reference:
-          "Amazon EKS user guide, create-node-class (\"Node Class Specification\": ephemeralStorage.kmsKeyID) and settings-auto (\"Configure encrypted ephemeral storage with custom KMS keys\"), read 2026-12-07; the extracted schema (2025-02-02) predates the field",
+          "Amazon EKS user guide, settings-auto (\"Configure encrypted ephemeral storage with custom KMS keys\", read 2026-12-07); the field name as modules/platform/node-pools.ts writes it from create-node-class \"Node Class Specification\" (the current page's YAML could not be read here to confirm the spelling); the extracted schema (2025-02-02) predates the field",
       },
     ],
     note:
