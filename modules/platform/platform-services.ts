@@ -26,6 +26,9 @@ import {
   kyvernoWorkloads,
   loadBalancerControllerWorkloads,
   metricsServerWorkloads,
+  applicationQuota,
+  type ApplicationQuota,
+  type ClusterCapacity,
   OFF_HOURS_JOB_RESOURCES,
   withResources,
   type Workload,
@@ -37,18 +40,22 @@ import { nodeClass, nodePool, type NodeClassProps, type NodePoolSpec } from "./n
 import { appOfApps, appProjects, grafanaAdminExternalSecret, namespacedSecretStore } from "./manifests";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { LimitRangeV1 } from "@cdktf/provider-kubernetes/lib/limit-range-v1";
+import { ResourceQuotaV1 } from "@cdktf/provider-kubernetes/lib/resource-quota-v1";
 import { IRSA_ROLE_ANNOTATION, NODE_EXPORTER_NAMESPACE, SECRET_READER_SERVICE_ACCOUNT } from "./charts";
 import {
-  APPLICATION_INGRESS,
   APPLICATION_NAMESPACE_SECURITY,
+  applicationIngress,
   baselinePolicies,
   httpsRedirectPolicy,
   namespaceNetworkPolicies,
   PLATFORM_INGRESS,
   platformNamespaceSecurity,
   podSecurityLabels,
+  type EgressTarget,
   type IngressAllows,
   type NamespaceSecurity,
+  type NetworkRanges,
   type PolicyMode,
 } from "./security";
 
@@ -66,7 +73,9 @@ export interface AppOfAppsProps {
 
 export interface PlatformServicesProps {
   /** The cluster the services run on; values may be Terraform references (remote state). */
-  readonly cluster: { readonly name: string; readonly region: string; readonly vpcId: string; readonly vpcCidr: string; readonly kubernetesVersion: string };
+  readonly cluster: { readonly name: string; readonly region: string; readonly vpcId: string; readonly kubernetesVersion: string };
+  /** The address ranges NetworkPolicies name: the control plane's ENIs, the load balancers, the database. */
+  readonly networkRanges: NetworkRanges;
   /**
    * EKS Auto Mode: the NodeClass and NodePools every pod runs on (created before any release), and
    * its network policy controller switched on by a ConfigMap (the VPC CNI add-on's
@@ -85,7 +94,12 @@ export interface PlatformServicesProps {
   /** Chart, repository and version of each release (the versions catalog). */
   readonly charts: Readonly<Record<PlatformChart, ChartRef>>;
   /** Argo CD; omitted = not installed. Without `appOfApps` it is installed with no applications. */
-  readonly argocd?: { readonly highAvailability: boolean; readonly appOfApps?: AppOfAppsProps };
+  readonly argocd?: {
+    readonly highAvailability: boolean;
+    /** The GitOps repository the projects admit; omitted: the projects admit no source. */
+    readonly repoUrl?: string;
+    readonly appOfApps?: AppOfAppsProps;
+  };
   /** kube-prometheus-stack; omitted = not installed. Needs `externalSecrets` (Grafana's admin secret). */
   readonly monitoring?: Omit<MonitoringSettings, "storageClassName" | "grafanaAdminSecretName" | "kubeProxyAndCoreDnsPods"> & {
     /** Name of the Secrets Manager secret with Grafana's admin username and password. */
@@ -98,8 +112,13 @@ export interface PlatformServicesProps {
   readonly externalSecrets?: { readonly secretStoreRoleArns: Readonly<Record<string, string>> };
   /** Kyverno and the baseline policies; omitted = not installed. */
   readonly policyEngine?: { readonly mode: PolicyMode; readonly allowedImages: readonly string[] };
-  /** Namespaces for applications: restricted Pod Security, default-deny ingress, their own SecretStore. */
-  readonly applicationNamespaces: readonly string[];
+  /**
+   * Namespaces for applications: restricted Pod Security, default-deny ingress and egress (their
+   * own pods, DNS and the egress each declares), a ResourceQuota and LimitRange, their own SecretStore.
+   */
+  readonly applicationNamespaces: readonly ApplicationNamespace[];
+  /** What the cluster offers at its maximum size; application namespaces share what the platform leaves (workloads.ts `applicationQuota`). Omitted: no quota. */
+  readonly clusterCapacity?: ClusterCapacity;
   /** AWS Load Balancer Controller; omitted = not installed (EKS Auto Mode brings its own). */
   readonly loadBalancerController?: { readonly roleArn: string };
   /**
@@ -112,6 +131,12 @@ export interface PlatformServicesProps {
    * ALB with the region's certificate; HTTP redirected where Kyverno runs). Omitted: neither.
    */
   readonly dns?: ExternalDnsSettings & { readonly certificateArn: string };
+}
+
+export interface ApplicationNamespace {
+  readonly name: string;
+  /** Where its pods may connect besides their own namespace and DNS. */
+  readonly egress: readonly EgressTarget[];
 }
 
 /** Name of the gp3 StorageClass every platform volume uses. */
@@ -143,6 +168,8 @@ export class PlatformServices extends Construct {
   /** Namespace name → the namespace and its NetworkPolicies. */
   readonly namespaces: Record<string, NamespaceV1> = {};
   readonly networkPolicies: Record<string, Manifest[]> = {};
+  /** Application namespace → its ResourceQuota. */
+  readonly resourceQuotas: Record<string, ResourceQuotaV1> = {};
   readonly offHours?: WorkloadsOffHours;
   /** The default IngressClass and its parameters (with dns). */
   readonly ingressClass: Manifest[] = [];
@@ -221,7 +248,7 @@ export class PlatformServices extends Construct {
       const namespace = platformNamespace("kyverno-namespace", CHARTS.kyverno.namespace);
       const admission = { admissionReplicas: kyvernoAdmissionReplicas(props.policyEngine.mode) };
       const release = this.release("kyverno", namespace, kyvernoValues(admission), kyvernoWorkloads(admission), afterLoadBalancerController, props);
-      const policies = baselinePolicies({ mode: props.policyEngine.mode, allowedImages: props.policyEngine.allowedImages, requestsRequiredIn: props.applicationNamespaces });
+      const policies = baselinePolicies({ mode: props.policyEngine.mode, allowedImages: props.policyEngine.allowedImages, requestsRequiredIn: props.applicationNamespaces.map((n) => n.name) });
       for (const policy of [...policies, ...(props.dns ? [httpsRedirectPolicy(INGRESS_CLASS)] : [])]) {
         this.policies.push(new Manifest(this, `policy-${policy.metadata.name}`, { manifest: asManifest(policy), dependsOn: [release] }));
       }
@@ -263,17 +290,12 @@ export class PlatformServices extends Construct {
       this.ingressClass.push(paramsObject, new Manifest(this, "ingress-class", { manifest: asManifest(ingressClass), dependsOn: [paramsObject] }));
     }
 
-    for (const name of props.applicationNamespaces) {
-      this.namespace(`app-${name}-namespace`, name, APPLICATION_NAMESPACE_SECURITY, APPLICATION_INGRESS, props);
-      secretStore(name);
-    }
-
     if (props.argocd) {
       const namespace = platformNamespace("argocd-namespace", CHARTS.argoCd.namespace);
       const release = this.release("argoCd", namespace, argoCdValues(props.argocd), argoCdWorkloads(props.argocd), afterLoadBalancerController, props);
       const source = props.argocd.appOfApps;
       // Projects instead of Argo CD's default one, which may deploy anything anywhere.
-      for (const project of appProjects({ namespace, repoUrl: source?.repoUrl ?? "", applicationNamespaces: props.applicationNamespaces })) {
+      for (const project of appProjects({ namespace, repoUrl: props.argocd.repoUrl, applicationNamespaces: props.applicationNamespaces.map((n) => n.name) })) {
         this.appProjects.push(new Manifest(this, `app-project-${project.metadata.name}`, { manifest: asManifest(project), dependsOn: [release] }));
       }
       if (source) {
@@ -282,6 +304,21 @@ export class PlatformServices extends Construct {
           dependsOn: [release, ...this.appProjects],
         });
       }
+    }
+
+    // After every release: the quota is what the platform's pods leave of the cluster.
+    const quota =
+      props.applicationNamespaces.length > 0 && props.clusterCapacity
+        ? applicationQuota(props.clusterCapacity, Object.values(this.workloads).flat(), props.applicationNamespaces.length)
+        : undefined;
+    for (const { name, egress } of props.applicationNamespaces) {
+      // Another application namespace that declared egress to this one may call that port.
+      const callers = props.applicationNamespaces.flatMap((caller) =>
+        caller.egress.flatMap((target) => ("namespace" in target && target.namespace === name ? [{ namespace: caller.name, port: target.port }] : [])),
+      );
+      this.namespace(`app-${name}-namespace`, name, APPLICATION_NAMESPACE_SECURITY, applicationIngress(callers), props, egress);
+      if (quota) this.quotas(name, quota);
+      secretStore(name);
     }
 
     if (props.offHours) {
@@ -303,7 +340,7 @@ export class PlatformServices extends Construct {
   }
 
   /** A namespace with its Pod Security labels and its NetworkPolicies; returns its name. */
-  private namespace(id: string, name: string, security: NamespaceSecurity, ingress: IngressAllows, props: PlatformServicesProps): string {
+  private namespace(id: string, name: string, security: NamespaceSecurity, ingress: IngressAllows, props: PlatformServicesProps, egress?: readonly EgressTarget[]): string {
     const namespace = new NamespaceV1(this, id, {
       metadata: {
         name,
@@ -312,10 +349,21 @@ export class PlatformServices extends Construct {
       },
     });
     this.namespaces[name] = namespace;
-    this.networkPolicies[name] = namespaceNetworkPolicies(name, props.cluster.vpcCidr, ingress).map(
+    this.networkPolicies[name] = namespaceNetworkPolicies(name, props.networkRanges, ingress, egress).map(
       (policy) => new Manifest(this, `${id}-${policy.metadata.name}`, { manifest: asManifest(policy), dependsOn: [namespace] }),
     );
     return namespace.metadata.name;
+  }
+
+  /** An application namespace's ResourceQuota and LimitRange. */
+  private quotas(name: string, quota: ApplicationQuota): void {
+    const namespace = this.namespaces[name]!;
+    const metadata = { name: "application", namespace: namespace.metadata.name };
+    this.resourceQuotas[name] = new ResourceQuotaV1(this, `app-${name}-quota`, { metadata, spec: { hard: { ...quota.hard } } });
+    new LimitRangeV1(this, `app-${name}-limits`, {
+      metadata,
+      spec: { limit: [{ type: "Container", defaultRequest: { ...quota.container.defaultRequest }, default: { ...quota.container.default }, max: { ...quota.container.max } }] },
+    });
   }
 
   /** A Helm release of one platform chart, its containers' resources written into its values. */

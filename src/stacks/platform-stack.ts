@@ -13,7 +13,9 @@ import { CHART_SOURCES, CONTAINER_IMAGES, imageOf, KUBERNETES } from "../config/
 import { PLATFORM_IMAGE_REGISTRIES } from "../../modules/platform/security";
 import { addressOf, terraformData } from "../../modules/terraform/terraform-data";
 import { standardTags } from "../aspects/tags";
-import { autoModeNodePools } from "./node-capacity";
+import { autoModeNodePools, maximumCapacity } from "./node-capacity";
+import { subnetLayout, type AzSubnets } from "../../modules/network/subnet-layout";
+import type { NetworkRanges } from "../../modules/platform/security";
 
 /** The client-go credential plugin API `aws eks get-token` speaks. */
 export const EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1";
@@ -66,7 +68,10 @@ export class PlatformStack extends EnvironmentStack {
     if (coreStack instanceof TerraformStack) this.addDependency(coreStack);
 
     this.services = new PlatformServices(this, "platform", {
-      cluster: { name: clusterName, region: env.region, vpcId: coreOutput(CORE_OUTPUT.vpcId), vpcCidr: env.network.vpcCidr, kubernetesVersion: KUBERNETES.version },
+      cluster: { name: clusterName, region: env.region, vpcId: coreOutput(CORE_OUTPUT.vpcId), kubernetesVersion: KUBERNETES.version },
+      // The core stack's subnets are static ranges of the config: the same plan, computed here.
+      networkRanges: networkRangesOf(subnetLayout(env.network.vpcCidr, env.network.availabilityZones)),
+      clusterCapacity: maximumCapacity(env),
       autoMode:
         env.eks.computeMode === "auto-mode"
           ? {
@@ -98,6 +103,7 @@ function platformServicesOf(env: EnvironmentConfig, coreOutput: (name: string) =
     argocd: argocd.enabled
       ? {
           highAvailability: argocd.highAvailability,
+          repoUrl: argocd.gitopsRepoUrl,
           appOfApps:
             argocd.deployApplications && argocd.gitopsRepoUrl && argocd.appOfAppsPath
               ? { repoUrl: argocd.gitopsRepoUrl, revision: argocd.gitopsRevision ?? DEFAULT_GITOPS_REVISION, path: argocd.appOfAppsPath }
@@ -125,7 +131,10 @@ function platformServicesOf(env: EnvironmentConfig, coreOutput: (name: string) =
           allowedImages: [...PLATFORM_IMAGE_REGISTRIES, `${env.accountId}.dkr.ecr.${env.region}.amazonaws.com/*`, ...policyEngine.extraRegistries.map((prefix) => `${prefix}/*`)],
         }
       : undefined,
-    applicationNamespaces: applicationNamespaces.map((namespace) => namespace.name),
+    applicationNamespaces: applicationNamespaces.map(({ name, egress }) => ({
+      name,
+      egress: egress.map(({ to, port }) => (to === "database" ? { database: true as const, port } : to.includes("/") ? { cidr: to, port } : { namespace: to, port })),
+    })),
     // Auto Mode runs its own load balancer controller; the config rules reject enabling both.
     loadBalancerController:
       loadBalancerController.enabled && env.eks.computeMode !== "auto-mode"
@@ -143,6 +152,11 @@ function platformServicesOf(env: EnvironmentConfig, coreOutput: (name: string) =
     // The same hours as the database's schedule in the core stack.
     offHours: offHours?.enabled ? { hours: offHours, kubectlImage: imageOf(CONTAINER_IMAGES.kubectl) } : undefined,
   };
+}
+
+/** Who stands behind each range: the control plane's ENIs, the ALB (public subnets), the database. */
+export function networkRangesOf(layout: readonly AzSubnets[]): NetworkRanges {
+  return { controlPlane: layout.map((az) => az.controlPlane), loadBalancers: layout.map((az) => az.public), database: layout.map((az) => az.database) };
 }
 
 /**
