@@ -331,6 +331,7 @@ export class PlatformServices extends Construct {
         namespaces: Object.keys(this.namespaces),
         namedDeployments: inKubeSystem.length > 0 ? { [OFF_HOURS_NAMESPACE]: inKubeSystem } : {},
         wakeFirst: this.releases.kyverno ? CHARTS.kyverno.namespace : undefined,
+        gitOps: this.releases.argoCd ? CHARTS.argoCd.namespace : undefined,
         image: props.offHours.kubectlImage,
         resources: OFF_HOURS_JOB_RESOURCES,
         // Namespaces first (their Roles), releases too: a sleep must not find half a platform.
