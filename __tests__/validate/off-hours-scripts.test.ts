@@ -84,7 +84,7 @@ describe("the off-hours scripts, against a stand-in kubectl with the synthesized
     run(sleep);
     const scaled = calls().filter((c) => c.includes("/scale "));
     expect(scaled[0]).toMatch(/^ALLOWED patch statefulsets\/scale argocd /);
-    const lastArgoCd = scaled.findLastIndex((c) => c.includes(" argocd "));
+    const lastArgoCd = scaled.map((c) => c.includes(" argocd ")).lastIndexOf(true);
     const firstOther = scaled.findIndex((c) => !c.includes(" argocd "));
     expect(lastArgoCd).toBeGreaterThanOrEqual(0);
     expect(lastArgoCd).toBeLessThan(firstOther);
