@@ -368,11 +368,12 @@ export class PlatformServices extends Construct {
 
   /** An application namespace's ResourceQuota and LimitRange. */
   private quotas(name: string, quota: ApplicationQuota): void {
-    const namespace = this.namespaces[name]!;
-    const metadata = { name: "application", namespace: namespace.metadata.name };
-    this.resourceQuotas[name] = new ResourceQuotaV1(this, `app-${name}-quota`, { metadata, spec: { hard: { ...quota.hard } } });
+    const dependsOn = [this.namespaces[name]!];
+    const metadata = { name: "application", namespace: name };
+    this.resourceQuotas[name] = new ResourceQuotaV1(this, `app-${name}-quota`, { metadata, spec: { hard: { ...quota.hard } }, dependsOn });
     new LimitRangeV1(this, `app-${name}-limits`, {
       metadata,
+      dependsOn,
       spec: { limit: [{ type: "Container", defaultRequest: { ...quota.container.defaultRequest }, default: { ...quota.container.default }, max: { ...quota.container.max } }] },
     });
   }
