@@ -4,6 +4,7 @@ import { decide, policyDocument } from "../support/iam-policies";
 import { ConfigError } from "../../src/config/validate";
 import type { EnvironmentInput } from "../../src/config/types";
 import { CHART_SOURCES, KUBERNETES } from "../../src/config/versions";
+import { effectivePolicyMode } from "../../src/stacks/platform-stack";
 import { dev, prod, staging } from "../../environments";
 import { dr } from "../../dr/config";
 
@@ -32,12 +33,16 @@ const EXPECTED_LEVELS = (haArgoCd: boolean, dns: boolean) => ({
   "batch-jobs": "restricted",
 });
 
+/**
+ * Every cluster audits while the pinned Kyverno is not published as supporting the catalog's
+ * Kubernetes (versions catalog KYVERNO_COMPATIBILITY); the tiers that enforce say why on each policy.
+ */
 describe.each([
-  ["dev", "Audit"],
-  ["staging", "Enforce"],
-  ["prod", "Enforce"],
-  ["dr", "Enforce"],
-] as const)("%s-platform", (env, failureAction) => {
+  ["dev", "Audit", false],
+  ["staging", "Audit", true],
+  ["prod", "Audit", true],
+  ["dr", "Audit", true],
+] as const)("%s-platform", (env, failureAction, tierEnforces) => {
   const stack = synthStack(built, `${env}-platform`);
   const config = built.environments.find((e) => e.name === env)!;
   const haArgoCd = config.platform.argocd.highAvailability;
@@ -83,6 +88,13 @@ describe.each([
     const policies = manifests(stack, "ClusterPolicy");
     expect(policies.map((p) => p.metadata.name).sort()).toEqual(["disallow-host-namespaces", "disallow-privileged-containers", ...(config.dns ? ["ingress-https-redirect"] : []), "require-requests-limits", "restrict-image-registries"]);
     expect(policies.find((p) => p.metadata.name === "require-requests-limits")!.spec.rules[0].match).toEqual({ any: [{ resources: { kinds: ["Pod"], namespaces: ["sample-app", "api-services", "web-frontend", "batch-jobs"] } }] });
+    for (const policy of policies.filter((p) => p.metadata.name !== "ingress-https-redirect")) {
+      const reason = policy.metadata.annotations["pipeops.io/audit-reason"];
+      if (tierEnforces) expect(reason, policy.metadata.name).toMatch(new RegExp(`^Kyverno ${CHART_SOURCES.kyverno.appVersion} is published as supporting Kubernetes 1\\.33-1\\.35, not ${KUBERNETES.version} .*Audit until a release covers it\\.$`));
+      else expect(reason).toBeUndefined();
+    }
+    // The tiers that mean to enforce keep two admission controllers.
+    expect(JSON.parse(release.values[0]).admissionController.replicas).toBe(tierEnforces ? 2 : 1);
     for (const policy of policies) {
       expect(policy.apiVersion).toBe("kyverno.io/v1");
       // The redirect policy mutates; the rest validate.
@@ -218,6 +230,17 @@ describe("application namespaces (on an Auto Mode dev, built alone)", () => {
   it("may not take a platform namespace's name", () => {
     const clash: EnvironmentInput = { ...structuredClone(dev), platform: { ...dev.platform, applicationNamespaces: [{ name: "kyverno" }] } };
     expect(() => buildTestApp(AWS, [clash])).toThrow(/dev: platform\.applicationNamespaces\[0\]\.name: "kyverno" is a namespace the platform or Kubernetes owns/);
+  });
+});
+
+describe("the policy mode a cluster runs", () => {
+  it("is the tier's where the pinned Kyverno is published for the cluster's Kubernetes, Audit with the reason where not", () => {
+    expect(effectivePolicyMode("enforce", "1.35", { minKubernetes: "1.33", maxKubernetes: "1.35" })).toEqual({ mode: "enforce", highAvailability: true });
+    expect(effectivePolicyMode("audit", "1.35", { minKubernetes: "1.33", maxKubernetes: "1.35" })).toEqual({ mode: "audit", highAvailability: false });
+    const uncovered = effectivePolicyMode("enforce", "1.36", { minKubernetes: "1.33", maxKubernetes: "1.35" });
+    expect(uncovered).toMatchObject({ mode: "audit", highAvailability: true });
+    expect(uncovered.auditReason).toContain("not 1.36");
+    expect(effectivePolicyMode("enforce", "1.32", { minKubernetes: "1.33", maxKubernetes: "1.35" }).mode).toBe("audit");
   });
 });
 

@@ -112,7 +112,14 @@ export interface PlatformServicesProps {
    */
   readonly externalSecrets?: { readonly secretStoreRoleArns: Readonly<Record<string, string>> };
   /** Kyverno and the baseline policies; omitted = not installed. */
-  readonly policyEngine?: { readonly mode: PolicyMode; readonly allowedImages: readonly string[] };
+  readonly policyEngine?: {
+    readonly mode: PolicyMode;
+    /** Two admission controllers (what enforcing needs), one otherwise. */
+    readonly highAvailability: boolean;
+    /** Why the policies audit where the tier asks to enforce; recorded on each policy. */
+    readonly auditReason?: string;
+    readonly allowedImages: readonly string[];
+  };
   /**
    * Namespaces for applications: restricted Pod Security, default-deny ingress and egress (their
    * own pods, DNS and the egress each declares), a ResourceQuota and LimitRange, their own SecretStore.
@@ -283,9 +290,9 @@ export class PlatformServices extends Construct {
 
     if (props.policyEngine) {
       const namespace = platformNamespace("kyverno-namespace", CHARTS.kyverno.namespace);
-      const admission = { admissionReplicas: kyvernoAdmissionReplicas(props.policyEngine.mode) };
+      const admission = { admissionReplicas: kyvernoAdmissionReplicas(props.policyEngine.highAvailability ? "enforce" : "audit") };
       const release = this.release("kyverno", namespace, kyvernoValues({ ...admission, monitored }), kyvernoWorkloads(admission), afterMonitoring, props);
-      const policies = baselinePolicies({ mode: props.policyEngine.mode, allowedImages: props.policyEngine.allowedImages, requestsRequiredIn: props.applicationNamespaces.map((n) => n.name) });
+      const policies = baselinePolicies({ mode: props.policyEngine.mode, auditReason: props.policyEngine.auditReason, allowedImages: props.policyEngine.allowedImages, requestsRequiredIn: props.applicationNamespaces.map((n) => n.name) });
       for (const policy of [...policies, ...(props.dns ? [httpsRedirectPolicy(INGRESS_CLASS)] : [])]) {
         this.policies.push(new Manifest(this, `policy-${policy.metadata.name}`, { manifest: asManifest(policy), dependsOn: [release] }));
       }

@@ -275,15 +275,17 @@ function rule(name: string, message: string, mode: PolicyMode, pattern: Record<s
   };
 }
 
-const clusterPolicy = (name: string, title: string, rules: Record<string, unknown>[]): ClusterPolicyManifest => ({
+const clusterPolicy = (name: string, title: string, rules: Record<string, unknown>[], auditReason?: string): ClusterPolicyManifest => ({
   apiVersion: "kyverno.io/v1",
   kind: "ClusterPolicy",
-  metadata: { name, annotations: { "policies.kyverno.io/title": title } },
+  metadata: { name, annotations: { "policies.kyverno.io/title": title, ...(auditReason ? { "pipeops.io/audit-reason": auditReason } : {}) } },
   spec: { background: true, rules },
 });
 
 export interface BaselinePolicyOptions {
   readonly mode: PolicyMode;
+  /** Why the policies audit although the tier enforces (annotated on each). */
+  readonly auditReason?: string;
   /** Image prefixes pods may use, as Kyverno wildcard patterns ("quay.io/*"). */
   readonly allowedImages: readonly string[];
   /** Namespaces held to the resource-requests rule (the application namespaces). */
@@ -296,18 +298,18 @@ export interface BaselinePolicyOptions {
  * The node exporter's namespace is exempt from the host rules it exists to break.
  */
 export function baselinePolicies(options: BaselinePolicyOptions): ClusterPolicyManifest[] {
-  const { mode } = options;
+  const { mode, auditReason } = options;
   const each = (containerPattern: Record<string, unknown>) => Object.fromEntries(containerLists.map((list) => [list, [containerPattern]]));
   const policies = [
     clusterPolicy("disallow-privileged-containers", "Disallow privileged containers", [
       rule("privileged-containers", "Privileged containers are not allowed: remove securityContext.privileged.", mode, { spec: each({ "=(securityContext)": { "=(privileged)": "false" } }) }, [NODE_EXPORTER_NAMESPACE]),
-    ]),
+    ], auditReason),
     clusterPolicy("disallow-host-namespaces", "Disallow host namespaces", [
       rule("host-namespaces", "Sharing the host's network, PID or IPC namespace is not allowed: remove hostNetwork, hostPID and hostIPC.", mode, { spec: { "=(hostPID)": "false", "=(hostIPC)": "false", "=(hostNetwork)": "false" } }, [NODE_EXPORTER_NAMESPACE]),
-    ]),
+    ], auditReason),
     clusterPolicy("restrict-image-registries", "Restrict image registries", [
       rule("allowed-registries", `Images must come from an allowed registry: ${options.allowedImages.join(", ")}.`, mode, { spec: each({ image: options.allowedImages.join(" | ") }) }),
-    ]),
+    ], auditReason),
   ];
   if (options.requestsRequiredIn.length > 0) {
     policies.push(
@@ -318,7 +320,7 @@ export function baselinePolicies(options: BaselinePolicyOptions): ClusterPolicyM
           }),
           match: { any: [{ resources: { kinds: ["Pod"], namespaces: [...options.requestsRequiredIn] } }] },
         },
-      ]),
+      ], auditReason),
     );
   }
   return policies;

@@ -9,7 +9,7 @@ import { secretStoreGrants, stackNames } from "./names";
 import { GuardedRemoteState, useEnvironmentStateBackend } from "../../backend/state-backend";
 import { PlatformServices } from "../../modules/platform/platform-services";
 import type { EnvironmentConfig } from "../config/types";
-import { CHART_SOURCES, CONTAINER_IMAGES, imageOf, KUBERNETES } from "../config/versions";
+import { CHART_SOURCES, CONTAINER_IMAGES, imageOf, KUBERNETES, KYVERNO_COMPATIBILITY } from "../config/versions";
 import { PLATFORM_IMAGE_REGISTRIES } from "../../modules/platform/security";
 import { addressOf, terraformData } from "../../modules/terraform/terraform-data";
 import { standardTags } from "../aspects/tags";
@@ -127,7 +127,7 @@ function platformServicesOf(env: EnvironmentConfig, coreOutput: (name: string) =
       : undefined,
     policyEngine: policyEngine.enabled
       ? {
-          mode: policyEngine.mode ?? "enforce",
+          ...effectivePolicyMode(policyEngine.mode ?? "enforce", KUBERNETES.version),
           allowedImages: [...PLATFORM_IMAGE_REGISTRIES, `${env.accountId}.dkr.ecr.${env.region}.amazonaws.com/*`, ...policyEngine.extraRegistries.map((prefix) => `${prefix}/*`)],
         }
       : undefined,
@@ -151,6 +151,22 @@ function platformServicesOf(env: EnvironmentConfig, coreOutput: (name: string) =
       : undefined,
     // The same hours as the database's schedule in the core stack.
     offHours: offHours?.enabled ? { hours: offHours, kubectlImage: imageOf(CONTAINER_IMAGES.kubectl) } : undefined,
+  };
+}
+
+/**
+ * The mode Kyverno's policies run in: the tier's, unless the pinned Kyverno is not published as
+ * supporting the cluster's Kubernetes, then Audit with the reason (the admission controllers stay
+ * as many as the tier's mode asks).
+ */
+export function effectivePolicyMode(mode: "audit" | "enforce", kubernetesVersion: string, compatibility: { readonly minKubernetes: string; readonly maxKubernetes: string } = KYVERNO_COMPATIBILITY) {
+  const minor = (version: string) => Number(version.split(".")[1]);
+  const covered = minor(kubernetesVersion) >= minor(compatibility.minKubernetes) && minor(kubernetesVersion) <= minor(compatibility.maxKubernetes);
+  if (covered || mode === "audit") return { mode, highAvailability: mode === "enforce" };
+  return {
+    mode: "audit" as const,
+    highAvailability: true,
+    auditReason: `Kyverno ${CHART_SOURCES.kyverno.appVersion} is published as supporting Kubernetes ${compatibility.minKubernetes}-${compatibility.maxKubernetes}, not ${kubernetesVersion} (versions catalog KYVERNO_COMPATIBILITY): Audit until a release covers it.`,
   };
 }
 
