@@ -14,6 +14,7 @@ import { PlatformServices } from "../../modules/platform/platform-services";
 import { applicationQuota, everyContainer, mebibytes, milliCpu, podRequests, type Workload } from "../../modules/platform/workloads";
 import { CHARTS, type PlatformChart } from "../../modules/platform/charts";
 import { nodeClass, nodePool } from "../../modules/platform/node-pools";
+import { nodeCapacity } from "../../src/stacks/node-capacity";
 import type { EnvironmentConfig } from "../../src/config/types";
 
 /** Requests may take at most this share of the minimum capacity's CPU, memory and pod slots. */
@@ -41,19 +42,7 @@ interface Minimum {
 }
 
 /** minSize nodes of each pool's smallest type (by CPU, then memory). */
-function minimumCapacity(env: EnvironmentConfig): Minimum {
-  let nodes = 0, milliCpu = 0, mebibytes = 0, pods = 0;
-  let smallest = { milliCpu: Infinity, mebibytes: Infinity };
-  for (const group of env.eks.nodeGroups) {
-    const node = group.instanceTypes.map(estimatedNodeAllocatable).sort((a, b) => a.milliCpu - b.milliCpu || a.mebibytes - b.mebibytes)[0]!;
-    nodes += group.minSize;
-    milliCpu += group.minSize * node.milliCpu;
-    mebibytes += group.minSize * node.mebibytes;
-    pods += group.minSize * node.pods;
-    if (group.minSize > 0 && node.milliCpu < smallest.milliCpu) smallest = node;
-  }
-  return { nodes, milliCpu, mebibytes, pods, smallestNode: smallest };
-}
+const minimumCapacity = (env: EnvironmentConfig): Minimum => nodeCapacity(env, "minSize");
 
 interface Demand {
   readonly pods: number;
@@ -177,13 +166,8 @@ describe.each(built.environments.map((env) => [env.name, env] as const))("%s: ap
     const nodes = env.eks.nodeGroups.reduce((n, g) => n + g.maxSize, 0);
     const installedAddons = env.eks.computeMode === "auto-mode" ? AUTO_MODE_ADDONS : EKS_ADDONS;
     const demand = demandOn(nodes, workloads.map((w) => ({ ...w, release: "" })), ADDON_PODS.filter((pod) => installedAddons.includes(pod.addon)));
-    const offered = env.eks.nodeGroups.reduce(
-      (sum, g) => {
-        const node = g.instanceTypes.map(estimatedNodeAllocatable).sort((a, b) => a.milliCpu - b.milliCpu)[0]!;
-        return { milliCpu: sum.milliCpu + g.maxSize * node.milliCpu, mebibytes: sum.mebibytes + g.maxSize * node.mebibytes, pods: sum.pods + g.maxSize * node.pods, smallest: Math.min(sum.smallest, node.milliCpu) };
-      },
-      { milliCpu: 0, mebibytes: 0, pods: 0, smallest: Infinity },
-    );
+    const max = nodeCapacity(env, "maxSize");
+    const offered = { ...max, smallest: max.smallestNode.milliCpu };
     const total = (key: string, parse: (q: string) => number) => quotas.reduce((sum, q) => sum + parse(q.spec.hard[key]!), 0);
     const cpu = total("requests.cpu", milliCpu), memory = total("requests.memory", mebibytes), pods = total("pods", Number);
     console.info(`${name}: ${quotas.length} application namespaces, each ${quotas[0]!.spec.hard["requests.cpu"]} CPU, ${quotas[0]!.spec.hard["requests.memory"]}, ${quotas[0]!.spec.hard.pods} pods; platform ${demand.milliCpu}m, ${demand.mebibytes} MiB, ${demand.pods} pods of ${offered.milliCpu}m, ${offered.mebibytes} MiB, ${offered.pods} pods at ${nodes} nodes`);
