@@ -219,7 +219,7 @@ export interface ClusterPolicyManifest {
 /**
  * HTTP is only ever a redirect: every Ingress of the default class (named, or naming none) gets
  * listeners on 80 and 443 and `ssl-redirect: 443`, unless it sets them itself (Kyverno's `+()`
- * anchor adds what is missing). Auto Mode has no class-wide redirect (IngressClassParams has no
+ * anchor adds what is missing), and pod (IP) targets. Auto Mode has no class-wide redirect (IngressClassParams has no
  * `sslRedirectPort`; the EKS user guide points to the annotation). Mutating, so it runs at
  * admission only.
  */
@@ -231,7 +231,17 @@ export function httpsRedirectPolicy(ingressClassName: string): ClusterPolicyMani
       preconditions: { any: [{ key: "{{ request.object.spec.ingressClassName || '' }}", operator: "AnyIn", value: ["", ingressClassName] }] },
       mutate: {
         patchStrategicMerge: {
-          metadata: { annotations: { "+(alb.ingress.kubernetes.io/listen-ports)": '[{"HTTP": 80}, {"HTTPS": 443}]', "+(alb.ingress.kubernetes.io/ssl-redirect)": "443" } },
+          metadata: {
+            annotations: {
+              "+(alb.ingress.kubernetes.io/listen-ports)": '[{"HTTP": 80}, {"HTTPS": 443}]',
+              "+(alb.ingress.kubernetes.io/ssl-redirect)": "443",
+              // Pods as targets: the ALB's nodes in the public subnets call the pod itself, the one
+              // source the application namespaces' NetworkPolicy admits (NodePort Services are
+              // refused by their quota). The EKS user guide's Auto Mode example uses it
+              // (automode/auto-elb-example.adoc, "IP target type for direct pod routing").
+              "+(alb.ingress.kubernetes.io/target-type)": "ip",
+            },
+          },
         },
       },
     },
