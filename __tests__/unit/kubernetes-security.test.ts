@@ -227,6 +227,13 @@ describe("application namespaces (on an Auto Mode dev, built alone)", () => {
     expect(await reads("monitoring", "pipeops/dev/apps/payments/api-key-AbCdEf")).toBe("ImplicitlyDenied");
   });
 
+  it("may declare egress only to the database, a CIDR or another application namespace of the environment", () => {
+    const egress = (to: string): EnvironmentInput => ({ ...structuredClone(dev), platform: { ...dev.platform, applicationNamespaces: [{ name: "payments", egress: [{ to, port: 443 }] }, { name: "orders" }] } });
+    expect(() => buildTestApp(AWS, [egress("billing")])).toThrow(/dev: platform\.applicationNamespaces\[0\]\.egress\[0\]\.to: "billing" is not another application namespace of this environment\. Fix: name one of orders, "database" or a CIDR\./);
+    expect(() => buildTestApp(AWS, [egress("payments")])).toThrow(/"payments" is not another application namespace/);
+    expect(() => buildTestApp(AWS, [egress("orders")])).not.toThrow();
+  });
+
   it("may not take a platform namespace's name", () => {
     const clash: EnvironmentInput = { ...structuredClone(dev), platform: { ...dev.platform, applicationNamespaces: [{ name: "kyverno" }] } };
     expect(() => buildTestApp(AWS, [clash])).toThrow(/dev: platform\.applicationNamespaces\[0\]\.name: "kyverno" is a namespace the platform or Kubernetes owns/);
