@@ -1,8 +1,9 @@
 /**
- * The platform watches itself: every component has a scrape target rendered by a chart (its own,
- * or kube-prometheus-stack for External Secrets), at least one alert rule, each rule on a metric
- * read in the component's source at its pinned version (modules/platform/platform-alerts.ts), and
- * every alert reaches the environment's topic. Read back from the synthesized Helm values.
+ * The platform watches itself: every component has a scrape target (a ServiceMonitor
+ * kube-prometheus-stack renders, selecting the metrics Service the component's chart opens) and
+ * at least one alert rule, each rule on a metric read in the component's source at its pinned
+ * version (modules/platform/platform-alerts.ts), and every alert reaches the environment's topic.
+ * Read back from the synthesized Helm values.
  */
 import { describe, expect, it } from "vitest";
 import { AWS, resourcesOf, sharedTestApp, synthStack } from "../support/synth";
@@ -42,37 +43,37 @@ describe.each(built.environments.map((env) => [env.name, env] as const))("%s: th
   const values = (release: string) => releases[release]!.values;
   const withDns = Boolean(env.dns);
 
-  it("gives every component a scrape target its chart renders", () => {
-    for (const component of ["controller", "server", "repoServer", "applicationSet"]) expect(values("argo-cd")[component].metrics, component).toMatchObject({ enabled: true, serviceMonitor: { enabled: true } });
-    for (const controller of ["admissionController", "backgroundController", "cleanupController", "reportsController"]) expect(values("kyverno")[controller].serviceMonitor, controller).toEqual({ enabled: true });
-    expect(values("metrics-server")).toMatchObject({ metrics: { enabled: true }, serviceMonitor: { enabled: true } });
-    if (withDns) expect(values("external-dns").serviceMonitor).toEqual({ enabled: true });
-    // External Secrets: its metrics Service, scraped by a ServiceMonitor kube-prometheus-stack renders.
+  const monitors = () => values("kube-prometheus-stack").prometheus.additionalServiceMonitors as Body[];
+  const rules = () => (values("kube-prometheus-stack").additionalPrometheusRulesMap.platform.groups as Body[]).flatMap((g) => g.rules) as Body[];
+
+  it("gives every component a scrape target: a ServiceMonitor on the metrics Service its chart opens, selected as the chart's own template would", () => {
+    const byName = Object.fromEntries(monitors().map((m) => [m.name, m]));
+    expect(Object.keys(byName).sort()).toEqual(["argocd-application-controller", "argocd-repo-server", "argocd-server", "external-secrets", ...(withDns ? ["external-dns"] : []), "kyverno", "metrics-server"].sort());
+    for (const component of ["controller", "server", "repoServer"]) expect(values("argo-cd")[component].metrics, component).toEqual({ enabled: true });
+    expect(byName["argocd-application-controller"]).toMatchObject({ namespaceSelector: { matchNames: ["argocd"] }, selector: { matchLabels: { "app.kubernetes.io/name": "argo-cd-metrics", "app.kubernetes.io/instance": "argo-cd", "app.kubernetes.io/component": "application-controller" } }, endpoints: [{ port: "http-metrics" }] });
+    expect(byName.kyverno).toMatchObject({ namespaceSelector: { matchNames: ["kyverno"] }, selector: { matchLabels: { "app.kubernetes.io/part-of": "kyverno", "app.kubernetes.io/instance": "kyverno" } }, endpoints: [{ port: "metrics-port" }] });
     expect(values("external-secrets").metrics).toEqual({ service: { enabled: true } });
-    expect(values("kube-prometheus-stack").prometheus.additionalServiceMonitors).toEqual([
-      { name: "external-secrets", namespaceSelector: { matchNames: ["external-secrets"] }, selector: { matchLabels: { "app.kubernetes.io/name": "external-secrets", "app.kubernetes.io/instance": "external-secrets" } }, endpoints: [{ port: "metrics", interval: "30s" }] },
-    ]);
+    expect(byName["external-secrets"]).toMatchObject({ namespaceSelector: { matchNames: ["external-secrets"] }, selector: { matchLabels: { "app.kubernetes.io/name": "external-secrets", "app.kubernetes.io/instance": "external-secrets" } }, endpoints: [{ port: "metrics" }] });
+    expect(values("metrics-server").metrics).toEqual({ enabled: true });
+    expect(byName["metrics-server"]).toMatchObject({ namespaceSelector: { matchNames: ["kube-system"] }, endpoints: [{ port: "https", scheme: "https" }] });
+    if (withDns) expect(byName["external-dns"]).toMatchObject({ namespaceSelector: { matchNames: ["external-dns"] }, endpoints: [{ port: "http" }] });
   });
 
-  it("installs the charts that render ServiceMonitors or PrometheusRules after kube-prometheus-stack (its CRDs)", () => {
+  it("needs no chart to wait for the Prometheus operator's CRDs: no chart renders a ServiceMonitor or PrometheusRule of its own", () => {
+    expect(JSON.stringify(Object.entries(releases).filter(([release]) => release !== "kube-prometheus-stack").map(([, r]) => r.values))).not.toMatch(/serviceMonitor|prometheusRule|"rules"/);
     const monitoring = `helm_release.${releases["kube-prometheus-stack"]!.id}`;
-    for (const release of ["argo-cd", "kyverno", "metrics-server", ...(withDns ? ["external-dns"] : [])]) expect(releases[release]!.body.depends_on, release).toContain(monitoring);
+    for (const release of ["argo-cd", "kyverno", "metrics-server", "external-secrets"]) expect(releases[release]!.body.depends_on ?? [], release).not.toContain(monitoring);
   });
 
-  it("has at least one alert rule for every component, each on verified metrics, in the charts' own rules where they ship them", () => {
-    const argoCd = values("argo-cd").controller.metrics.rules;
-    expect(argoCd.enabled).toBe(true);
-    const kyverno = values("kyverno").prometheusRule;
-    expect(kyverno.enabled).toBe(true);
-    const platform = values("kube-prometheus-stack").additionalPrometheusRulesMap.platform.groups as Body[];
-    const rules = [...(argoCd.spec as Body[]), ...(kyverno.spec as Body[]).flatMap((g) => g.rules), ...platform.flatMap((g) => g.rules)] as Body[];
-    for (const rule of rules) {
+  it("has at least one alert rule for every component, each on verified metrics", () => {
+    for (const rule of rules()) {
       expect(unverifiedMetrics(rule.expr), rule.alert).toEqual([]);
       expect(["warning", "critical"]).toContain(rule.labels.severity);
       expect(rule.annotations.summary.length, rule.alert).toBeGreaterThan(10);
     }
-    const about = (pattern: RegExp) => rules.filter((r) => pattern.test(r.expr)).map((r) => r.alert);
+    const about = (pattern: RegExp) => rules().filter((r) => pattern.test(r.expr)).map((r) => r.alert);
     expect(about(/argocd_app_info\{sync_status!="Synced"\}/)).toEqual(["ArgoCdApplicationOutOfSync"]);
+    expect(about(/argocd_app_info\{health_status=~"Degraded\|Missing"\}/)).toEqual(["ArgoCdApplicationUnhealthy"]);
     expect(about(/argocd_app_sync_total\{phase=~"Error\|Failed"\}/)).toEqual(["ArgoCdSyncFailed"]);
     expect(about(/externalsecret_status_condition\{condition="Ready", status="False"\}/)).toEqual(["ExternalSecretNotReady"]);
     expect(about(/kyverno_policy_results_total\{rule_result="error", rule_execution_cause="admission_request"\}/)).toEqual(["KyvernoAdmissionErrors"]);

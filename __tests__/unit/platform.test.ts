@@ -180,9 +180,8 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
       replicas: 2,
       resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { cpu: "500m", memory: "400Mi" } },
       podDisruptionBudget: { enabled: true, minAvailable: 1 },
-      // Scraped by Prometheus (platform-monitoring.test.ts).
+      // Its /metrics open to kube-prometheus-stack's ServiceMonitor (platform-monitoring.test.ts).
       metrics: { enabled: true },
-      serviceMonitor: { enabled: true },
     });
   });
 

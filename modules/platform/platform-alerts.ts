@@ -1,12 +1,21 @@
 import { CHARTS } from "./charts";
 
 /**
- * Alert rules that watch the platform itself, and where each is rendered: inside the chart that
- * ships a PrometheusRule template (argo-cd `controller.metrics.rules`, kyverno `prometheusRule`),
- * otherwise in kube-prometheus-stack's `additionalPrometheusRulesMap`. Every alert goes where all
- * the others go: Alertmanager's default route, the environment's SNS topic (values.ts
- * `alertmanagerConfig`). Each metric name was read in its component's source at the pinned version
- * (2026-12-07):
+ * How Prometheus watches the platform itself: a ServiceMonitor per component and alert rules, all
+ * rendered by kube-prometheus-stack from its values (`prometheus.additionalServiceMonitors`,
+ * `additionalPrometheusRulesMap`), no separate custom resource. Not by each chart's own
+ * ServiceMonitor or PrometheusRule values: those render only where the Prometheus operator's CRDs
+ * already exist (argo-cd 10.1.1 checks `.Capabilities` and skips silently; kyverno 3.9.0,
+ * external-dns 1.21.1 and metrics-server 3.13.1 fail; external-secrets 2.9.0 skips), and External
+ * Secrets, Kyverno and Argo CD are installed before kube-prometheus-stack (Grafana's login comes
+ * through External Secrets; the custom resources' first apply needs their CRDs first), so the
+ * charts only open their metrics Services (values.ts) and each ServiceMonitor below selects that
+ * Service as the chart's own template would. None of the charts ships rules of its own (argo-cd's
+ * `controller.metrics.rules.spec` and kyverno's `prometheusRule.spec` are empty by default).
+ *
+ * Every alert goes where all the others go: Alertmanager's default route, the environment's SNS
+ * topic (values.ts `alertmanagerConfig`). Each metric name was read in its component's source at
+ * the pinned version (2026-12-07):
  *
  *  - `argocd_app_info` (labels sync_status, health_status) and `argocd_app_sync_total` (phase):
  *    argoproj/argo-cd tag v3.4.4 (the argo-cd 10.1.1 chart's appVersion), controller/metrics/metrics.go;
@@ -34,8 +43,8 @@ export interface RuleGroup {
   readonly rules: readonly AlertRule[];
 }
 
-/** Argo CD: an application out of sync or unhealthy, or a sync that failed (argo-cd chart `controller.metrics.rules.spec`). */
-export const ARGOCD_RULES: readonly AlertRule[] = [
+/** Argo CD: an application out of sync or unhealthy, or a sync that failed. */
+const ARGOCD_RULES: readonly AlertRule[] = [
   {
     alert: "ArgoCdApplicationOutOfSync",
     expr: 'argocd_app_info{sync_status!="Synced"} == 1',
@@ -59,11 +68,8 @@ export const ARGOCD_RULES: readonly AlertRule[] = [
   },
 ];
 
-/** Kyverno: rules that error at admission, which block or let through pods without a verdict (kyverno chart `prometheusRule.spec`). */
-export const KYVERNO_RULE_GROUPS: readonly RuleGroup[] = [
-  {
-    name: "kyverno.admission",
-    rules: [
+/** Kyverno: rules that error at admission, which block or let through pods without a verdict. */
+const KYVERNO_RULES: readonly AlertRule[] = [
       {
         alert: "KyvernoAdmissionErrors",
         expr: 'sum by (policy_name, rule_name) (increase(kyverno_policy_results_total{rule_result="error", rule_execution_cause="admission_request"}[10m])) > 0',
@@ -71,8 +77,6 @@ export const KYVERNO_RULE_GROUPS: readonly RuleGroup[] = [
         labels: { severity: "warning" },
         annotations: { summary: "Kyverno rule {{ $labels.policy_name }}/{{ $labels.rule_name }} errors at admission", description: "The rule could not be evaluated for admission requests in the last 10 minutes." },
       },
-    ],
-  },
 ];
 
 /** The Deployment serving each admission webhook of the platform: none available means the API server's calls fail. */
@@ -84,9 +88,11 @@ export const WEBHOOK_DEPLOYMENTS = [
 
 const unavailable = (namespace: string, deployment: string) => `kube_deployment_status_replicas_available{namespace="${namespace}", deployment="${deployment}"} == 0`;
 
-/** Rendered by kube-prometheus-stack (`additionalPrometheusRulesMap`): External Secrets, external-dns, metrics-server, the webhooks. */
+/** Every platform alert, by component (kube-prometheus-stack `additionalPrometheusRulesMap`). */
 export function platformRuleGroups(options: { readonly externalDns: boolean }): RuleGroup[] {
   return [
+    { name: "platform.argocd", rules: ARGOCD_RULES },
+    { name: "platform.kyverno", rules: KYVERNO_RULES },
     {
       name: "platform.webhooks",
       rules: [
@@ -142,16 +148,43 @@ export function platformRuleGroups(options: { readonly externalDns: boolean }): 
   ];
 }
 
+export interface ServiceMonitorSpec {
+  readonly name: string;
+  readonly namespaceSelector: { readonly matchNames: readonly string[] };
+  readonly selector: { readonly matchLabels: Readonly<Record<string, string>> };
+  readonly endpoints: readonly Readonly<Record<string, unknown>>[];
+}
+
+const monitor = (name: string, namespace: string, matchLabels: Record<string, string>, endpoint: Record<string, unknown>): ServiceMonitorSpec => ({
+  name,
+  namespaceSelector: { matchNames: [namespace] },
+  selector: { matchLabels },
+  endpoints: [{ path: "/metrics", interval: "30s", ...endpoint }],
+});
+
 /**
- * External Secrets' controller metrics, scraped through a ServiceMonitor kube-prometheus-stack
- * renders (`prometheus.additionalServiceMonitors`): the operator is installed before the monitoring
- * stack (Grafana's admin secret comes through it), so its own chart's ServiceMonitor would find no
- * CRD and be skipped (external-secrets 2.9.0 `serviceMonitor.renderMode: skipIfMissing`). Selector
- * and port as the chart's metrics Service (templates/service.yaml, `external-secrets.selectorLabels`).
+ * A ServiceMonitor per component, each selecting the metrics Service its chart makes with the
+ * labels and port the chart's own ServiceMonitor template uses (read at the pinned tags):
+ * argo-cd 10.1.1 templates/argocd-{application-controller,server,repo-server}/servicemonitor.yaml
+ * (`argo-cd.selectorLabels`, name "<chart>-metrics" or "<chart>-<component>-metrics", port
+ * `http-metrics`); kyverno 3.9.0 templates/*-controller/servicemonitor.yaml (part-of and instance
+ * `kyverno`, port `metrics-port`, one per controller, here one for all four); external-secrets
+ * 2.9.0 templates/servicemonitor.yaml (`external-secrets.selectorLabels`, port `metrics`);
+ * external-dns 1.21.1 templates/servicemonitor.yaml (`external-dns.selectorLabels`, port `http`);
+ * metrics-server 3.13.1 templates/servicemonitor.yaml (`metrics-server.selectorLabels`, port `https`,
+ * its serving certificate self-signed).
  */
-export const EXTERNAL_SECRETS_SERVICE_MONITOR = {
-  name: "external-secrets",
-  namespaceSelector: { matchNames: [CHARTS.externalSecrets.namespace] },
-  selector: { matchLabels: { "app.kubernetes.io/name": "external-secrets", "app.kubernetes.io/instance": CHARTS.externalSecrets.releaseName } },
-  endpoints: [{ port: "metrics", interval: "30s" }],
-} as const;
+export function platformServiceMonitors(options: { readonly externalDns: boolean }): ServiceMonitorSpec[] {
+  const argo = CHARTS.argoCd;
+  const argoComponent = (component: string, name: string) =>
+    monitor(`argocd-${component}`, argo.namespace, { "app.kubernetes.io/name": name, "app.kubernetes.io/instance": argo.releaseName, "app.kubernetes.io/component": component }, { port: "http-metrics" });
+  return [
+    argoComponent("application-controller", "argo-cd-metrics"),
+    argoComponent("server", "argo-cd-server-metrics"),
+    argoComponent("repo-server", "argo-cd-repo-server-metrics"),
+    monitor("kyverno", CHARTS.kyverno.namespace, { "app.kubernetes.io/part-of": "kyverno", "app.kubernetes.io/instance": CHARTS.kyverno.releaseName }, { port: "metrics-port" }),
+    monitor("external-secrets", CHARTS.externalSecrets.namespace, { "app.kubernetes.io/name": "external-secrets", "app.kubernetes.io/instance": CHARTS.externalSecrets.releaseName }, { port: "metrics" }),
+    ...(options.externalDns ? [monitor("external-dns", CHARTS.externalDns.namespace, { "app.kubernetes.io/name": "external-dns", "app.kubernetes.io/instance": CHARTS.externalDns.releaseName }, { port: "http" })] : []),
+    monitor("metrics-server", CHARTS.metricsServer.namespace, { "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": CHARTS.metricsServer.releaseName }, { port: "https", scheme: "https", tlsConfig: { insecureSkipVerify: true } }),
+  ];
+}

@@ -34,7 +34,7 @@ import {
   type Workload,
 } from "./workloads";
 import { OFF_HOURS_NAMESPACE, WorkloadsOffHours } from "./off-hours";
-import { platformRuleGroups } from "./platform-alerts";
+import { platformRuleGroups, platformServiceMonitors } from "./platform-alerts";
 import { INGRESS_CLASS, ingressClassManifests } from "./ingress";
 import type { WorkingHours } from "../cost/working-hours";
 import { nodeClass, nodePool, type NodeClassProps, type NodePoolSpec } from "./node-pools";
@@ -102,7 +102,7 @@ export interface PlatformServicesProps {
     readonly appOfApps?: AppOfAppsProps;
   };
   /** kube-prometheus-stack; omitted = not installed. Needs `externalSecrets` (Grafana's admin secret). */
-  readonly monitoring?: Omit<MonitoringSettings, "storageClassName" | "grafanaAdminSecretName" | "kubeProxyAndCoreDnsPods" | "platformRules"> & {
+  readonly monitoring?: Omit<MonitoringSettings, "storageClassName" | "grafanaAdminSecretName" | "kubeProxyAndCoreDnsPods" | "platformMonitoring"> & {
     /** Name of the Secrets Manager secret with Grafana's admin username and password. */
     readonly grafanaAdminSecretsManagerName: string;
   };
@@ -229,10 +229,15 @@ export class PlatformServices extends Construct {
     }
 
 
+    // Where kube-prometheus-stack runs, the charts open their metrics Services for its ServiceMonitors.
+    const monitored = Boolean(props.monitoring);
+    // Resource metrics for `kubectl top` and the Horizontal Pod Autoscaler (EKS installs none).
+    this.release("metricsServer", CHARTS.metricsServer.namespace, metricsServerValues({ monitored }), metricsServerWorkloads(), afterLoadBalancerController, props);
+
     let externalSecretsRelease: Release | undefined;
     if (props.externalSecrets) {
       const namespace = platformNamespace("external-secrets-namespace", CHARTS.externalSecrets.namespace);
-      externalSecretsRelease = this.release("externalSecrets", namespace, externalSecretsValues({ monitored: Boolean(props.monitoring) }), externalSecretsWorkloads(), afterLoadBalancerController, props);
+      externalSecretsRelease = this.release("externalSecrets", namespace, externalSecretsValues({ monitored }), externalSecretsWorkloads(), afterLoadBalancerController, props);
     }
     /** A SecretStore for Secrets Manager in one namespace, authenticated as its own reader service account. */
     const secretStore = (namespace: string): Manifest | undefined => {
@@ -250,10 +255,16 @@ export class PlatformServices extends Construct {
       return store;
     };
 
-    // Charts whose ServiceMonitors and PrometheusRules need the Prometheus operator's CRDs go after
-    // kube-prometheus-stack (the argo-cd chart skips them silently without; the others fail).
-    const monitored = Boolean(props.monitoring);
-    const afterMonitoring: ITerraformDependable[] = [...afterLoadBalancerController];
+    if (props.policyEngine) {
+      const namespace = platformNamespace("kyverno-namespace", CHARTS.kyverno.namespace);
+      const admission = { admissionReplicas: kyvernoAdmissionReplicas(props.policyEngine.highAvailability ? "enforce" : "audit") };
+      const release = this.release("kyverno", namespace, kyvernoValues(admission), kyvernoWorkloads(admission), afterLoadBalancerController, props);
+      const policies = baselinePolicies({ mode: props.policyEngine.mode, auditReason: props.policyEngine.auditReason, allowedImages: props.policyEngine.allowedImages, requestsRequiredIn: props.applicationNamespaces.map((n) => n.name) });
+      for (const policy of [...policies, ...(props.dns ? [httpsRedirectPolicy(INGRESS_CLASS)] : [])]) {
+        this.policies.push(new Manifest(this, `policy-${policy.metadata.name}`, { manifest: asManifest(policy), dependsOn: [release] }));
+      }
+    }
+
     if (props.monitoring) {
       const { grafanaAdminSecretsManagerName, ...sizes } = props.monitoring;
       const namespace = platformNamespace("monitoring-namespace", CHARTS.kubePrometheusStack.namespace);
@@ -277,31 +288,18 @@ export class PlatformServices extends Construct {
         storageClassName: this.storageClass.metadata.name,
         grafanaAdminSecretName: GRAFANA_ADMIN_SECRET,
         kubeProxyAndCoreDnsPods: !props.autoMode,
-        platformRules: platformRuleGroups({ externalDns: Boolean(props.dns) }),
+        platformMonitoring: { serviceMonitors: platformServiceMonitors({ externalDns: Boolean(props.dns) }), rules: platformRuleGroups({ externalDns: Boolean(props.dns) }) },
       });
-      const release = this.release("kubePrometheusStack", namespace, values, kubePrometheusStackWorkloads(sizes), [...afterLoadBalancerController, this.grafanaAdminSecret, this.namespaces[NODE_EXPORTER_NAMESPACE]!], props, 900);
-      afterMonitoring.push(release);
+      this.release("kubePrometheusStack", namespace, values, kubePrometheusStackWorkloads(sizes), [...afterLoadBalancerController, this.grafanaAdminSecret, this.namespaces[NODE_EXPORTER_NAMESPACE]!], props, 900);
     }
 
-    // Resource metrics for `kubectl top` and the Horizontal Pod Autoscaler (EKS installs none).
-    this.release("metricsServer", CHARTS.metricsServer.namespace, metricsServerValues({ monitored }), metricsServerWorkloads(), afterMonitoring, props);
 
 
-
-    if (props.policyEngine) {
-      const namespace = platformNamespace("kyverno-namespace", CHARTS.kyverno.namespace);
-      const admission = { admissionReplicas: kyvernoAdmissionReplicas(props.policyEngine.highAvailability ? "enforce" : "audit") };
-      const release = this.release("kyverno", namespace, kyvernoValues({ ...admission, monitored }), kyvernoWorkloads(admission), afterMonitoring, props);
-      const policies = baselinePolicies({ mode: props.policyEngine.mode, auditReason: props.policyEngine.auditReason, allowedImages: props.policyEngine.allowedImages, requestsRequiredIn: props.applicationNamespaces.map((n) => n.name) });
-      for (const policy of [...policies, ...(props.dns ? [httpsRedirectPolicy(INGRESS_CLASS)] : [])]) {
-        this.policies.push(new Manifest(this, `policy-${policy.metadata.name}`, { manifest: asManifest(policy), dependsOn: [release] }));
-      }
-    }
 
     if (props.dns) {
       const { certificateArn, ...settings } = props.dns;
       const namespace = platformNamespace("external-dns-namespace", CHARTS.externalDns.namespace);
-      this.release("externalDns", namespace, externalDnsValues({ ...settings, monitored }), externalDnsWorkloads(), afterMonitoring, props);
+      this.release("externalDns", namespace, externalDnsValues(settings), externalDnsWorkloads(), afterLoadBalancerController, props);
       const [params, ingressClass] = ingressClassManifests({ controller: props.autoMode ? "auto-mode" : "aws-load-balancer-controller", certificateArn, groupName: settings.ownerId });
       const paramsObject = new Manifest(this, "ingress-class-params", { manifest: asManifest(params), dependsOn: afterLoadBalancerController.length > 0 ? afterLoadBalancerController : undefined });
       this.ingressClass.push(paramsObject, new Manifest(this, "ingress-class", { manifest: asManifest(ingressClass), dependsOn: [paramsObject] }));
@@ -309,7 +307,7 @@ export class PlatformServices extends Construct {
 
     if (props.argocd) {
       const namespace = platformNamespace("argocd-namespace", CHARTS.argoCd.namespace);
-      const release = this.release("argoCd", namespace, argoCdValues({ highAvailability: props.argocd.highAvailability, monitored }), argoCdWorkloads(props.argocd), afterMonitoring, props);
+      const release = this.release("argoCd", namespace, argoCdValues({ highAvailability: props.argocd.highAvailability, monitored }), argoCdWorkloads(props.argocd), afterLoadBalancerController, props);
       const source = props.argocd.appOfApps;
       // Projects instead of Argo CD's default one, which may deploy anything anywhere.
       for (const project of appProjects({ namespace, repoUrl: props.argocd.repoUrl, applicationNamespaces: props.applicationNamespaces.map((n) => n.name) })) {

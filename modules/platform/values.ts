@@ -1,14 +1,11 @@
 import { IRSA_ROLE_ANNOTATION, IRSA_SERVICE_ACCOUNTS, NODE_EXPORTER_NAMESPACE } from "./charts";
 import { argoCdReplicas, LOAD_BALANCER_CONTROLLER_REPLICAS, METRICS_SERVER_REPLICAS, REDIS_HA_REPLICAS } from "./workloads";
-import { ARGOCD_RULES, EXTERNAL_SECRETS_SERVICE_MONITOR, KYVERNO_RULE_GROUPS, type RuleGroup } from "./platform-alerts";
+import type { RuleGroup, ServiceMonitorSpec } from "./platform-alerts";
 
-/** Settings of a chart that Prometheus may scrape: `monitored` where kube-prometheus-stack runs (its CRDs exist). */
+/** Settings of a chart Prometheus scrapes where kube-prometheus-stack runs: its metrics Service opened. */
 export interface Monitored {
   readonly monitored: boolean;
 }
-
-/** A component's metrics Service and the ServiceMonitor its own chart renders. */
-const scraped = { enabled: true, serviceMonitor: { enabled: true } } as const;
 
 /**
  * Typed Helm values for each chart: only the keys this project sets, named exactly as in the
@@ -49,8 +46,8 @@ export interface ArgoCdSettings extends Monitored {
   readonly highAvailability: boolean;
 }
 
-/** Metrics of an Argo CD component: its Service and ServiceMonitor (argo-cd 10.1.1 `<component>.metrics`). */
-type ArgoCdMetrics = typeof scraped;
+/** An Argo CD component's metrics Service (argo-cd 10.1.1 `<component>.metrics.enabled`). */
+type ArgoCdMetrics = { readonly enabled: true };
 
 interface ZoneSpread {
   readonly maxSkew: 1;
@@ -68,13 +65,10 @@ export interface ArgoCdValues {
     | { readonly enabled: true; readonly replicas: number; readonly haproxy: { readonly replicas: number }; readonly topologySpreadConstraints: { readonly enabled: true } & ZoneSpread };
   readonly dex: { readonly enabled: boolean };
   readonly notifications: { readonly enabled: boolean };
-  readonly controller: {
-    readonly replicas: number;
-    readonly metrics?: ArgoCdMetrics & { readonly rules: { readonly enabled: true; readonly spec: typeof ARGOCD_RULES } };
-  };
+  readonly controller: { readonly replicas: number; readonly metrics?: ArgoCdMetrics };
   readonly server: { readonly replicas: number; readonly metrics?: ArgoCdMetrics };
   readonly repoServer: { readonly replicas: number; readonly metrics?: ArgoCdMetrics };
-  readonly applicationSet: { readonly replicas: number; readonly metrics?: ArgoCdMetrics };
+  readonly applicationSet: { readonly replicas: number };
 }
 
 export function argoCdValues(settings: ArgoCdSettings): ArgoCdValues {
@@ -99,13 +93,12 @@ export function argoCdValues(settings: ArgoCdSettings): ArgoCdValues {
     // neither is configured, and each would take a pod slot on every cluster (capacity test).
     dex: { enabled: false },
     notifications: { enabled: false },
-    // With more than one replica the chart shards clusters across controller pods. Monitored: each
-    // component's ServiceMonitor, and the application alerts rendered by the chart's own
-    // PrometheusRule template (templates/argocd-application-controller/prometheusrule.yaml).
-    controller: { replicas, ...(settings.monitored ? { metrics: { ...scraped, rules: { enabled: true, spec: ARGOCD_RULES } } } : {}) },
-    server: { replicas, ...(settings.monitored ? { metrics: scraped } : {}) },
-    repoServer: { replicas, ...(settings.monitored ? { metrics: scraped } : {}) },
-    applicationSet: { replicas, ...(settings.monitored ? { metrics: scraped } : {}) },
+    // With more than one replica the chart shards clusters across controller pods. Monitored: the
+    // metrics Services kube-prometheus-stack's ServiceMonitors select (platform-alerts.ts).
+    controller: { replicas, ...(settings.monitored ? { metrics: { enabled: true } as const } : {}) },
+    server: { replicas, ...(settings.monitored ? { metrics: { enabled: true } as const } : {}) },
+    repoServer: { replicas, ...(settings.monitored ? { metrics: { enabled: true } as const } : {}) },
+    applicationSet: { replicas },
   };
 }
 
@@ -129,8 +122,8 @@ export interface MonitoringSettings {
    * would fire forever.
    */
   readonly kubeProxyAndCoreDnsPods: boolean;
-  /** Alert rules about the platform that no chart of its own renders (platform-alerts.ts). */
-  readonly platformRules: readonly RuleGroup[];
+  /** The platform's own ServiceMonitors and alert rules (platform-alerts.ts). */
+  readonly platformMonitoring: { readonly serviceMonitors: readonly ServiceMonitorSpec[]; readonly rules: readonly RuleGroup[] };
   /** Where Alertmanager sends every alert: the environment's SNS topic, as the IRSA role given. */
   readonly alertTopic: { readonly arn: string; readonly region: string; readonly publisherRoleArn: string };
 }
@@ -188,7 +181,7 @@ export interface KubePrometheusStackValues {
       readonly podMonitorSelectorNilUsesHelmValues: boolean;
       readonly ruleSelectorNilUsesHelmValues: boolean;
     };
-    readonly additionalServiceMonitors: readonly (typeof EXTERNAL_SECRETS_SERVICE_MONITOR)[];
+    readonly additionalServiceMonitors: readonly ServiceMonitorSpec[];
   };
   readonly additionalPrometheusRulesMap: { readonly platform: { readonly groups: readonly RuleGroup[] } };
   readonly alertmanager: {
@@ -234,9 +227,9 @@ export function kubePrometheusStackValues(settings: MonitoringSettings): KubePro
         podMonitorSelectorNilUsesHelmValues: false,
         ruleSelectorNilUsesHelmValues: false,
       },
-      additionalServiceMonitors: [EXTERNAL_SECRETS_SERVICE_MONITOR],
+      additionalServiceMonitors: settings.platformMonitoring.serviceMonitors,
     },
-    additionalPrometheusRulesMap: { platform: { groups: settings.platformRules } },
+    additionalPrometheusRulesMap: { platform: { groups: settings.platformMonitoring.rules } },
     alertmanager: {
       enabled: true,
       serviceAccount: { create: true, name: IRSA_SERVICE_ACCOUNTS.alertmanager.name, annotations: { [IRSA_ROLE_ANNOTATION]: settings.alertTopic.publisherRoleArn } },
@@ -276,7 +269,7 @@ export function kubePrometheusStackValues(settings: MonitoringSettings): KubePro
 export interface ExternalSecretsValues {
   readonly installCRDs: boolean;
   readonly serviceAccount: { readonly create: boolean; readonly name: string };
-  /** The controller's metrics Service, scraped through kube-prometheus-stack (platform-alerts.ts). */
+  /** The controller's metrics Service, which kube-prometheus-stack's ServiceMonitor selects (platform-alerts.ts). */
   readonly metrics: { readonly service: { readonly enabled: boolean } };
 }
 
@@ -326,13 +319,13 @@ export interface MetricsServerValues {
   readonly replicas: number;
   readonly podDisruptionBudget: { readonly enabled: boolean; readonly minAvailable: number };
   readonly metrics: { readonly enabled: boolean };
-  readonly serviceMonitor: { readonly enabled: boolean };
 }
 
 /** Replicated with a disruption budget, so the resource metrics API (and every HorizontalPodAutoscaler) survives a node drain. */
 export function metricsServerValues(settings: Monitored): MetricsServerValues {
-  // metrics-server 3.13.1: `metrics.enabled` opens /metrics, `serviceMonitor.enabled` scrapes it (both needed).
-  return { replicas: METRICS_SERVER_REPLICAS, podDisruptionBudget: { enabled: true, minAvailable: 1 }, metrics: { enabled: settings.monitored }, serviceMonitor: { enabled: settings.monitored } };
+  // metrics-server 3.13.1: `metrics.enabled` lets /metrics through without authorization
+  // (`--authorization-always-allow-paths=/metrics`, templates/deployment.yaml).
+  return { replicas: METRICS_SERVER_REPLICAS, podDisruptionBudget: { enabled: true, minAvailable: 1 }, metrics: { enabled: settings.monitored } };
 }
 
 // ---------------------------------------------------------------- external-dns
@@ -350,7 +343,7 @@ export interface ExternalDnsSettings {
  * in the environment's public zone only, `sync` (it deletes what it created when the Ingress goes,
  * never another owner's records), and its IRSA role, which may write names under that zone only.
  */
-export function externalDnsValues(settings: ExternalDnsSettings & Monitored) {
+export function externalDnsValues(settings: ExternalDnsSettings) {
   return {
     provider: { name: "aws" },
     sources: ["ingress", "service"],
@@ -360,20 +353,13 @@ export function externalDnsValues(settings: ExternalDnsSettings & Monitored) {
     txtOwnerId: settings.ownerId,
     extraArgs: { "aws-zone-type": "public" },
     serviceAccount: { create: true, name: IRSA_SERVICE_ACCOUNTS.externalDns.name, annotations: { [IRSA_ROLE_ANNOTATION]: settings.roleArn } },
-    serviceMonitor: { enabled: settings.monitored },
   };
 }
 
 // ---------------------------------------------------------------- Kyverno
 
-type KyvernoController = { readonly serviceMonitor: { readonly enabled: boolean } };
-
 export interface KyvernoValues {
-  readonly admissionController: { readonly replicas: number } & KyvernoController;
-  readonly backgroundController: KyvernoController;
-  readonly cleanupController: KyvernoController;
-  readonly reportsController: KyvernoController;
-  readonly prometheusRule: { readonly enabled: boolean; readonly spec: readonly RuleGroup[] };
+  readonly admissionController: { readonly replicas: number };
 }
 
 /**
@@ -385,14 +371,6 @@ export function kyvernoAdmissionReplicas(mode: "audit" | "enforce"): number {
   return mode === "enforce" ? 2 : 1;
 }
 
-/** Each controller's ServiceMonitor and the admission alerts in the chart's own PrometheusRule (kyverno 3.9.0 templates/prometheusrule.yaml). */
-export function kyvernoValues(settings: { readonly admissionReplicas: number } & Monitored): KyvernoValues {
-  const monitor = { serviceMonitor: { enabled: settings.monitored } };
-  return {
-    admissionController: { replicas: settings.admissionReplicas, ...monitor },
-    backgroundController: monitor,
-    cleanupController: monitor,
-    reportsController: monitor,
-    prometheusRule: { enabled: settings.monitored, spec: settings.monitored ? KYVERNO_RULE_GROUPS : [] },
-  };
+export function kyvernoValues(settings: { readonly admissionReplicas: number }): KyvernoValues {
+  return { admissionController: { replicas: settings.admissionReplicas } };
 }
