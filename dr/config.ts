@@ -1,6 +1,6 @@
 import type { EnvironmentInput } from "../src/config/types";
 import { configFrom } from "../src/config/load";
-import { API_ACCESS_CIDRS, ALERT_RECEIVERS, COMMON_TAGS, FAILOVER_DNS, PROJECT_NAME, STATE_BACKEND } from "../environments/common";
+import { API_ACCESS_CIDRS, ALERT_RECEIVERS, COMMON_TAGS, FAILOVER_DNS, GITOPS_REPO_URL, PROJECT_NAME, STATE_BACKEND } from "../environments/common";
 import { prod } from "../environments/prod";
 
 /**
@@ -54,8 +54,9 @@ export function drOf(source: EnvironmentInput): EnvironmentInput {
       backupRetentionDays: 30,
     },
     platform: {
-      // Installed and ready, nothing deployed until a failover (runbook step 5).
-      argocd: { enabled: true, highAvailability: false, deployApplications: false },
+      // Ready with nothing deployed; the projects name prod's repository and path, so the failover
+      // (runbook step 5) sets deployApplications alone.
+      argocd: { enabled: true, highAvailability: false, deployApplications: false, gitopsRepoUrl: GITOPS_REPO_URL, gitopsRevision: "main", appOfAppsPath: "apps/prod" },
       monitoring: {
         enabled: true,
         prometheusRetentionDays: 15,

@@ -22,6 +22,9 @@ export const PROJECT_NAME = "pipeops";
 export const ALERT_RECEIVERS = { emails: ["platform-alerts@example.com"], httpsEndpoints: [] } as const;
 
 
+/** The GitOps repository every environment's Argo CD follows (replace with the real one). */
+export const GITOPS_REPO_URL = "https://git.example.com/pipeops/gitops.git";
+
 /** Every environment's state backend settings beyond the tier's defaults. */
 export const STATE_BACKEND = { bucketPrefix: STATE_BUCKET_PREFIX } as const;
 

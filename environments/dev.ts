@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../src/config/types";
-import { API_ACCESS_CIDRS, ALERT_RECEIVERS, COMMON_TAGS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND } from "./common";
+import { API_ACCESS_CIDRS, ALERT_RECEIVERS, COMMON_TAGS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND, GITOPS_REPO_URL } from "./common";
 
 export const dev: EnvironmentInput = {
   name: "dev",
@@ -30,7 +30,7 @@ export const dev: EnvironmentInput = {
       enabled: true,
       highAvailability: false,
       deployApplications: true,
-      gitopsRepoUrl: "https://git.example.com/pipeops/gitops.git",
+      gitopsRepoUrl: GITOPS_REPO_URL,
       gitopsRevision: "main",
       appOfAppsPath: "apps/dev",
     },

@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../src/config/types";
-import { API_ACCESS_CIDRS, ALERT_RECEIVERS, COMMON_TAGS, FAILOVER_DNS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND } from "./common";
+import { API_ACCESS_CIDRS, ALERT_RECEIVERS, COMMON_TAGS, FAILOVER_DNS, PRIMARY_REGION_NETWORK, PROJECT_NAME, STATE_BACKEND, GITOPS_REPO_URL } from "./common";
 
 export const prod: EnvironmentInput = {
   name: "prod",
@@ -31,7 +31,7 @@ export const prod: EnvironmentInput = {
       enabled: true,
       highAvailability: true,
       deployApplications: true,
-      gitopsRepoUrl: "https://git.example.com/pipeops/gitops.git",
+      gitopsRepoUrl: GITOPS_REPO_URL,
       gitopsRevision: "main",
       appOfAppsPath: "apps/prod",
     },

@@ -11,9 +11,10 @@ import { AWS, resourcesOf, sharedTestApp, stackOf, synthStack } from "../support
 import { estimatedNodeAllocatable } from "../../src/config/instance-types";
 import { ADDON_PODS, AUTO_MODE_ADDONS, EKS_ADDONS } from "../../modules/eks/addons";
 import { PlatformServices } from "../../modules/platform/platform-services";
-import { everyContainer, podRequests, type Workload } from "../../modules/platform/workloads";
+import { applicationQuota, everyContainer, mebibytes, milliCpu, podRequests, type Workload } from "../../modules/platform/workloads";
 import { CHARTS, type PlatformChart } from "../../modules/platform/charts";
 import { nodeClass, nodePool } from "../../modules/platform/node-pools";
+import { nodeCapacity } from "../../src/stacks/node-capacity";
 import type { EnvironmentConfig } from "../../src/config/types";
 
 /** Requests may take at most this share of the minimum capacity's CPU, memory and pod slots. */
@@ -41,19 +42,7 @@ interface Minimum {
 }
 
 /** minSize nodes of each pool's smallest type (by CPU, then memory). */
-function minimumCapacity(env: EnvironmentConfig): Minimum {
-  let nodes = 0, milliCpu = 0, mebibytes = 0, pods = 0;
-  let smallest = { milliCpu: Infinity, mebibytes: Infinity };
-  for (const group of env.eks.nodeGroups) {
-    const node = group.instanceTypes.map(estimatedNodeAllocatable).sort((a, b) => a.milliCpu - b.milliCpu || a.mebibytes - b.mebibytes)[0]!;
-    nodes += group.minSize;
-    milliCpu += group.minSize * node.milliCpu;
-    mebibytes += group.minSize * node.mebibytes;
-    pods += group.minSize * node.pods;
-    if (group.minSize > 0 && node.milliCpu < smallest.milliCpu) smallest = node;
-  }
-  return { nodes, milliCpu, mebibytes, pods, smallestNode: smallest };
-}
+const minimumCapacity = (env: EnvironmentConfig): Minimum => nodeCapacity(env, "minSize");
 
 interface Demand {
   readonly pods: number;
@@ -156,5 +145,49 @@ describe("node pool manifests refuse what Auto Mode would", () => {
     expect(() => nodeClass({ ...nodes, name: "default" })).toThrow(/"default" is Auto Mode's own NodeClass\. Fix: /);
     expect(() => nodePool({ ...pool, weight: 0 })).toThrow(/weight 0 is outside 1-100/);
     expect(nodePool(pool).spec.template.spec.taints).toEqual([]);
+  });
+});
+
+describe.each(built.environments.map((env) => [env.name, env] as const))("%s: application namespaces share what the platform leaves", (name, env) => {
+  const synthesized = synthStack(built, `${name}-platform`);
+  const quotas = resourcesOf(synthesized, "kubernetes_resource_quota_v1").map(([, q]) => q as { metadata: { namespace: string }; spec: { hard: Record<string, string> } });
+  const limits = resourcesOf(synthesized, "kubernetes_limit_range_v1").map(([, l]) => l as { metadata: { namespace: string }; spec: { limit: { type: string; max: Record<string, string>; default: Record<string, string>; default_request: Record<string, string> }[] } });
+  const namespaces = env.platform.applicationNamespaces.map((n) => n.name);
+
+  it("gives each a ResourceQuota and a LimitRange, and refuses LoadBalancer and NodePort Services there", () => {
+    expect(quotas.map((q) => q.metadata.namespace).sort()).toEqual([...namespaces].sort());
+    expect(limits.map((l) => l.metadata.namespace).sort()).toEqual([...namespaces].sort());
+    for (const quota of quotas) expect(quota.spec.hard).toMatchObject({ "services.loadbalancers": "0", "services.nodeports": "0" });
+  });
+
+  it("never promises more than the cluster at its maximum size holds beside the platform, and no container larger than its smallest node", () => {
+    const platform = platformOf(env);
+    const workloads = Object.values(platform.workloads).flatMap((list) => list!);
+    const nodes = env.eks.nodeGroups.reduce((n, g) => n + g.maxSize, 0);
+    const installedAddons = env.eks.computeMode === "auto-mode" ? AUTO_MODE_ADDONS : EKS_ADDONS;
+    const demand = demandOn(nodes, workloads.map((w) => ({ ...w, release: "" })), ADDON_PODS.filter((pod) => installedAddons.includes(pod.addon)));
+    const max = nodeCapacity(env, "maxSize");
+    const offered = { ...max, smallest: max.smallestNode.milliCpu };
+    const total = (key: string, parse: (q: string) => number) => quotas.reduce((sum, q) => sum + parse(q.spec.hard[key]!), 0);
+    const cpu = total("requests.cpu", milliCpu), memory = total("requests.memory", mebibytes), pods = total("pods", Number);
+    console.info(`${name}: ${quotas.length} application namespaces, each ${quotas[0]!.spec.hard["requests.cpu"]} CPU, ${quotas[0]!.spec.hard["requests.memory"]}, ${quotas[0]!.spec.hard.pods} pods; platform ${demand.milliCpu}m, ${demand.mebibytes} MiB, ${demand.pods} pods of ${offered.milliCpu}m, ${offered.mebibytes} MiB, ${offered.pods} pods at ${nodes} nodes`);
+    expect(cpu + demand.milliCpu).toBeLessThanOrEqual(offered.milliCpu);
+    expect(memory + demand.mebibytes).toBeLessThanOrEqual(offered.mebibytes);
+    expect(pods + demand.pods).toBeLessThanOrEqual(offered.pods);
+    for (const limit of limits) expect(milliCpu(limit.spec.limit[0]!.max.cpu!)).toBeLessThan(offered.smallest);
+  });
+});
+
+describe("the application quota arithmetic", () => {
+  const capacity = { nodes: 2, milliCpu: 3860, mebibytes: 6492, pods: 34, smallestNode: { milliCpu: 1930, mebibytes: 3246 } };
+  const platform = [{ name: "p", kind: "Deployment" as const, replicas: 4, containers: [{ valuesPath: "r", resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } } }] }];
+
+  it("splits 80 % of what the platform leaves between the namespaces", () => {
+    const quota = applicationQuota(capacity, platform, 2);
+    expect(quota.hard).toMatchObject({ "requests.cpu": `${Math.floor(((3860 - 2000) * 0.8) / 2)}m`, "requests.memory": `${Math.floor(((6492 - 4096) * 0.8) / 2)}Mi`, pods: String(Math.floor(((34 - 4) * 0.8) / 2)) });
+  });
+
+  it("refuses to cut a quota when the platform leaves too little, naming the fix", () => {
+    expect(() => applicationQuota(capacity, platform, 40)).toThrow(/leaves .* per application namespace \(40 of them\)\. Fix: raise the node pools' maxSize/);
   });
 });

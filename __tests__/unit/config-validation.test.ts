@@ -193,7 +193,7 @@ describe("environment config validation", () => {
 
   it("refuses instance types EKS Auto Mode does not start (1 vCPU, nano, micro, small), and accepts them on managed node groups", () => {
     const group = dev.eks.nodeGroups[0]!;
-    const small = (computeMode?: "managed-node-groups") => withDev((e) => ({ ...e, eks: { ...e.eks, ...(computeMode ? { computeMode } : {}), nodeGroups: [{ ...group, instanceTypes: ["t3.small"] }] } }));
+    const small = (computeMode?: "managed-node-groups") => withDev((e) => ({ ...e, eks: { ...e.eks, ...(computeMode ? { computeMode } : {}), nodeGroups: [{ ...group, instanceTypes: ["t3.small"] }] }, platform: { ...e.platform, applicationNamespaces: [] } }));
     expectRefused(small(), /dev: eks\.nodeGroups\[0\]\.instanceTypes\[0\]: t3\.small is too small for EKS Auto Mode.*Fix: use a medium or larger type/);
     expect(() => buildApp({ environments: small("managed-node-groups"), target: AWS, localStateDir: "/project/state", outdir: tempDir("small") })).not.toThrow();
   });

@@ -133,12 +133,14 @@ describe("secrets the platform reads", () => {
     expect(String(secret.kms_key_id)).toMatch(/^\$\{aws_kms_key\./);
   });
 
-  it("lets the monitoring namespace's store read Grafana's login and nothing else; no store reads the database's master secret", () => {
+  it("lets the monitoring namespace's store read Grafana's login and each application namespace's its own path; no store reads the database's master secret", () => {
     const stack = synthStack(built, "dev");
     const docs = Object.values(stack.json.data?.aws_iam_policy_document ?? {});
     const read = docs.flatMap((d) => (d.statement as { sid?: string; resources?: string[] }[]).filter((s) => s.sid === "ReadNamespaceSecrets"));
-    expect(read).toHaveLength(1);
-    expect(read[0]!.resources).toEqual(["arn:aws:secretsmanager:us-west-2:111111111111:secret:pipeops/dev/grafana-admin-??????"]);
+    const arn = (name: string) => `arn:aws:secretsmanager:us-west-2:111111111111:secret:${name}`;
+    expect(read.map((s) => s.resources).sort()).toEqual(
+      [[arn("pipeops/dev/grafana-admin-??????")], ...["sample-app", "api-services", "web-frontend", "batch-jobs"].map((n) => [arn(`pipeops/dev/apps/${n}/*`)])].sort(),
+    );
     expect(JSON.stringify(read)).not.toMatch(/master_user_secret|rds!/);
   });
 });

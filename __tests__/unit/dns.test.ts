@@ -133,7 +133,12 @@ describe.each(["prod", "dr"])("%s with the failover zone", (name) => {
     const [ingressClass] = manifestsOf(platform, "IngressClass");
     expect(ingressClass).toMatchObject({ metadata: { name: "alb", annotations: { "ingressclass.kubernetes.io/is-default-class": "true" } }, spec: { controller: "eks.amazonaws.com/alb", parameters: { apiGroup: "eks.amazonaws.com", kind: "IngressClassParams", name: "alb" } } });
     const redirect = manifestsOf(platform, "ClusterPolicy").find((p) => p.metadata.name === "ingress-https-redirect")!;
-    expect(redirect.spec.rules[0].mutate.patchStrategicMerge.metadata.annotations).toEqual({ "+(alb.ingress.kubernetes.io/listen-ports)": '[{"HTTP": 80}, {"HTTPS": 443}]', "+(alb.ingress.kubernetes.io/ssl-redirect)": "443" });
+    expect(redirect.spec.rules[0].mutate.patchStrategicMerge.metadata.annotations).toEqual({
+      "+(alb.ingress.kubernetes.io/listen-ports)": '[{"HTTP": 80}, {"HTTPS": 443}]',
+      "+(alb.ingress.kubernetes.io/ssl-redirect)": "443",
+      // IP targets: the ALB calls pods from the public subnets, which the application namespaces admit.
+      "+(alb.ingress.kubernetes.io/target-type)": "ip",
+    });
     expect(redirect.spec.rules[0].preconditions.any[0].value).toEqual(["", "alb"]);
   });
 });

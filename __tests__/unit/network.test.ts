@@ -6,7 +6,7 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Network, type NetworkProps } from "../../modules/network/network";
 import { subnetLayout } from "../../modules/network/subnet-layout";
 import { addressOf, moduleTestStack, policyStatements, ref, synthModuleStack } from "../support/module-test-stack";
-import { onlyResource, resourcesOf, type SynthesizedStack } from "../support/synth";
+import { AWS, onlyResource, resourcesOf, sharedTestApp, synthStack, type SynthesizedStack } from "../support/synth";
 
 const AZS = ["us-west-2a", "us-west-2b", "us-west-2c"];
 const PRIVATE_CIDRS = ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"];
@@ -35,18 +35,27 @@ const subnetsByTier = (stack: SynthesizedStack, tier: string) =>
   resourcesOf(stack, "aws_subnet").filter(([, s]) => (s.tags as Record<string, string>).Tier === tier);
 
 describe("subnet layout", () => {
-  it("carves a /16 into private /20s at index 0..2, public /24s at 48+i and database /24s at 64+i", () => {
+  it("carves a /16 into private /20s at index 0..2, public /24s at 48+i, database /24s at 64+i and control-plane /24s at 80+i", () => {
     const layout = subnetLayout("10.0.0.0/16", AZS);
     expect(layout.map((az) => az.private)).toEqual(PRIVATE_CIDRS);
     expect(layout.map((az) => az.public)).toEqual(PUBLIC_CIDRS);
     expect(layout.map((az) => az.database)).toEqual(DATABASE_CIDRS);
+    expect(layout.map((az) => az.controlPlane)).toEqual(["10.0.80.0/24", "10.0.81.0/24", "10.0.82.0/24"]);
+  });
+
+  it("puts the EKS cluster (its control-plane ENIs) in the control-plane subnets and the nodes in the private ones", () => {
+    const stack = synthStack(sharedTestApp(AWS), "dev");
+    const [[, cluster]] = resourcesOf(stack, "aws_eks_cluster") as [[string, Record<string, any>]];
+    const ids = (tier: string) => subnetsByTier(stack, tier).map(([key]) => ref(`aws_subnet.${key}`, "id"));
+    expect(cluster.vpc_config.subnet_ids).toEqual(ids("control-plane"));
+    expect(subnetsByTier(stack, "control-plane").map(([, s]) => s.cidr_block)).toEqual(["10.0.80.0/24", "10.0.81.0/24", "10.0.82.0/24"]);
   });
 
   it("scales down to a /20 (private /24s, public and database /28s)", () => {
     const layout = subnetLayout("10.1.0.0/20", ["us-east-1a", "us-east-1b"]);
     expect(layout).toEqual([
-      { availabilityZone: "us-east-1a", private: "10.1.0.0/24", public: "10.1.3.0/28", database: "10.1.4.0/28" },
-      { availabilityZone: "us-east-1b", private: "10.1.1.0/24", public: "10.1.3.16/28", database: "10.1.4.16/28" },
+      { availabilityZone: "us-east-1a", private: "10.1.0.0/24", public: "10.1.3.0/28", database: "10.1.4.0/28", controlPlane: "10.1.5.0/28" },
+      { availabilityZone: "us-east-1b", private: "10.1.1.0/24", public: "10.1.3.16/28", database: "10.1.4.16/28", controlPlane: "10.1.5.16/28" },
     ]);
   });
 

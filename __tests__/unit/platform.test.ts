@@ -76,8 +76,8 @@ function manifests(stack: SynthesizedStack, kind: string): [string, Body][] {
   return resourcesOf(stack, "kubernetes_manifest").filter(([, body]) => (body as Body).manifest.kind === kind) as [string, Body][];
 }
 
-function onlyManifest(stack: SynthesizedStack, kind: string): [string, Body] {
-  const found = manifests(stack, kind);
+function onlyManifest(stack: SynthesizedStack, kind: string, namespace?: string): [string, Body] {
+  const found = manifests(stack, kind).filter(([, m]) => namespace === undefined || m.manifest.metadata.namespace === namespace);
   if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
   return found[0]!;
 }
@@ -180,6 +180,8 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
       replicas: 2,
       resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { cpu: "500m", memory: "400Mi" } },
       podDisruptionBudget: { enabled: true, minAvailable: 1 },
+      // Its /metrics open to kube-prometheus-stack's ServiceMonitor (platform-monitoring.test.ts).
+      metrics: { enabled: true },
     });
   });
 
@@ -284,20 +286,21 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
     });
   });
 
-  it("creates no ClusterSecretStore, only a SecretStore (external-secrets.io/v1) in monitoring, as its own reader, after the operator", () => {
+  it("creates no ClusterSecretStore, only SecretStores (external-secrets.io/v1): monitoring's and each application namespace's, each as its own reader, after the operator", () => {
     expect(manifests(stack, "ClusterSecretStore")).toEqual([]);
-    const [, store] = onlyManifest(stack, "SecretStore");
+    expect(manifests(stack, "SecretStore").map(([, m]) => m.manifest.metadata.namespace).sort()).toEqual(["monitoring", ...env.platform.applicationNamespaces.map((n) => n.name)].sort());
+    const [, store] = onlyManifest(stack, "SecretStore", "monitoring");
     expect(store.manifest.apiVersion).toBe("external-secrets.io/v1");
     expect(store.manifest.metadata.namespace).toBe("monitoring");
     expect(store.manifest.spec).toEqual({ provider: { aws: { service: "SecretsManager", region: env.region, auth: { jwt: { serviceAccountRef: { name: "secrets-reader" } } } } } });
     expect(store.depends_on).toContain(releaseAddress(stack, "external-secrets"));
-    const [[, reader]] = resourcesOf(stack, "kubernetes_service_account_v1") as [[string, Body]];
+    const reader = resourcesOf(stack, "kubernetes_service_account_v1").map(([, r]) => r as Body).find((r) => r.metadata.namespace === "monitoring")!;
     expect(reader.metadata).toMatchObject({ name: "secrets-reader", namespace: "monitoring", annotations: { "eks.amazonaws.com/role-arn": `\${try(data.terraform_remote_state.core[0].outputs.secret_store_role_arns["monitoring"], null)}` } });
   });
 
   it("takes Grafana's admin credentials from Secrets Manager through an ExternalSecret, never from a literal", () => {
     const [secretId, secret] = onlyManifest(stack, "ExternalSecret");
-    const [storeId, store] = onlyManifest(stack, "SecretStore");
+    const [storeId, store] = onlyManifest(stack, "SecretStore", "monitoring");
     expect(secret.manifest.apiVersion).toBe("external-secrets.io/v1");
     expect(resolveName(stack, secret.manifest.metadata.namespace)).toBe("monitoring");
     expect(secret.manifest.spec.secretStoreRef).toEqual({ kind: "SecretStore", name: store.manifest.metadata.name });

@@ -80,6 +80,16 @@ describe("the off-hours scripts, against a stand-in kubectl with the synthesized
     expect(calls().filter((c) => c.startsWith("FORBIDDEN"))).toEqual([]);
   });
 
+  it("sleep stops Argo CD first, its application controller (a StatefulSet) before anything it could heal back", () => {
+    run(sleep);
+    const scaled = calls().filter((c) => c.includes("/scale "));
+    expect(scaled[0]).toMatch(/^ALLOWED patch statefulsets\/scale argocd /);
+    const lastArgoCd = scaled.map((c) => c.includes(" argocd ")).lastIndexOf(true);
+    const firstOther = scaled.findIndex((c) => !c.includes(" argocd "));
+    expect(lastArgoCd).toBeGreaterThanOrEqual(0);
+    expect(lastArgoCd).toBeLessThan(firstOther);
+  });
+
   it("a second sleep keeps the counts of the first (nothing is at zero twice over)", () => {
     run(sleep);
     const first = cluster().configmaps[record];
@@ -87,7 +97,7 @@ describe("the off-hours scripts, against a stand-in kubectl with the synthesized
     expect(cluster().configmaps[record]).toEqual(first);
   });
 
-  it("wake restores every count, Kyverno's first and waited for, then empties the record", () => {
+  it("wake restores every count, Kyverno's first and waited for, Argo CD's last, then empties the record", () => {
     run(sleep);
     writeFileSync(files.log, "");
     const result = run(wake);
@@ -102,6 +112,10 @@ describe("the off-hours scripts, against a stand-in kubectl with the synthesized
     expect(scaled.filter(([c]) => c.includes(" kyverno ")).every(([, i]) => i < waited)).toBe(true);
     expect(scaled.filter(([c]) => !c.includes(" kyverno ")).every(([, i]) => i > waited)).toBe(true);
     expect(log.filter((c) => c.startsWith("FORBIDDEN"))).toEqual([]);
+    // Argo CD wakes last: every other workload is back at its count before its controller runs.
+    const firstArgoCd = scaled.findIndex(([c]) => c.includes(" argocd "));
+    expect(firstArgoCd).toBeGreaterThan(0);
+    expect(scaled.slice(firstArgoCd).every(([c]) => c.includes(" argocd "))).toBe(true);
   });
 
   it("a wake whose Kyverno never becomes available fails before waking the rest, and keeps the record for the next try", () => {

@@ -53,8 +53,14 @@ export interface EksClusterProps {
   /** Region the cluster runs in (CloudWatch Logs key policy, ARNs). */
   readonly region: string;
   readonly vpcId: string;
-  /** Private subnets (at least two AZs) for the control-plane ENIs and the nodes. */
+  /**
+   * The cluster's subnets (at least two AZs): EKS places its control-plane ENIs here and only here
+   * (EKS user guide, networking/network-reqs.adoc: "If you deploy nodes to different subnets,
+   * Amazon EKS doesn't create cluster network interfaces in those subnets").
+   */
   readonly subnetIds: readonly string[];
+  /** Private subnets of the managed node groups (Auto Mode's nodes: the NodeClass's subnets). @default subnetIds */
+  readonly nodeSubnetIds?: readonly string[];
   /**
    * CIDR ranges allowed to reach the public API endpoint. Empty: the public endpoint is off and
    * the API is reachable only from inside the VPC (the private endpoint is always on).
@@ -450,7 +456,7 @@ export class EksCluster extends Construct {
             namePrefix: name,
             kubernetesVersion: this.cluster.version,
             nodeRoleArn: nodeRole.arn,
-            subnetIds: props.subnetIds,
+            subnetIds: props.nodeSubnetIds ?? props.subnetIds,
             volumeKmsKeyArn: ebsKey.arn,
             dependsOn: [...nodeRoleReady, ...ADDONS_BEFORE_NODES.map((addonName) => addons[addonName]!)],
           }),

@@ -69,6 +69,9 @@ export class Network extends Construct {
   readonly publicSubnets: Subnet[];
   readonly privateSubnets: Subnet[];
   readonly databaseSubnets: Subnet[];
+  /** The EKS cluster's subnets: its control-plane ENIs and nothing else (no node is placed here). */
+  readonly controlPlaneSubnets: Subnet[];
+  readonly controlPlaneSubnetIds: string[];
   readonly publicSubnetIds: string[];
   readonly privateSubnetIds: string[];
   readonly databaseSubnetIds: string[];
@@ -130,17 +133,19 @@ export class Network extends Construct {
     const defaultSg = new DefaultSecurityGroup(this, "default-security-group", { vpcId, tags: { Name: `${name}-default` } });
     this.defaultSecurityGroupId = defaultSg.id;
 
-    const subnet = (tier: "public" | "private" | "database", az: AzSubnets, i: number, tags: Record<string, string>) =>
-      new Subnet(this, `${tier}-subnet-${i}`, {
+    const subnet = (tier: "public" | "private" | "database" | "controlPlane", az: AzSubnets, i: number, tags: Record<string, string>, label: string = tier) =>
+      new Subnet(this, `${label}-subnet-${i}`, {
         vpcId,
         cidrBlock: az[tier],
         availabilityZone: az.availabilityZone,
         mapPublicIpOnLaunch: false,
-        tags: { Name: `${name}-${tier}-${az.availabilityZone}`, Tier: tier, ...tags },
+        tags: { Name: `${name}-${label}-${az.availabilityZone}`, Tier: label, ...tags },
       });
     this.publicSubnets = this.layout.map((az, i) => subnet("public", az, i, { "kubernetes.io/role/elb": "1", ...clusterTag }));
     this.privateSubnets = this.layout.map((az, i) => subnet("private", az, i, { "kubernetes.io/role/internal-elb": "1", ...clusterTag }));
     this.databaseSubnets = this.layout.map((az, i) => subnet("database", az, i, {}));
+    this.controlPlaneSubnets = this.layout.map((az, i) => subnet("controlPlane", az, i, {}, "control-plane"));
+    this.controlPlaneSubnetIds = this.controlPlaneSubnets.map((s) => s.id);
     this.publicSubnetIds = this.publicSubnets.map((s) => s.id);
     this.privateSubnetIds = this.privateSubnets.map((s) => s.id);
     this.databaseSubnetIds = this.databaseSubnets.map((s) => s.id);
@@ -178,6 +183,7 @@ export class Network extends Construct {
       const nat = nats[props.natGateways === "single" ? 0 : i]!.nat;
       new Route(this, `private-nat-route-${i}`, { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id });
       new RouteTableAssociation(this, `private-route-table-association-${i}`, { subnetId: this.privateSubnets[i]!.id, routeTableId: rt.id });
+      new RouteTableAssociation(this, `control-plane-route-table-association-${i}`, { subnetId: this.controlPlaneSubnets[i]!.id, routeTableId: rt.id });
       return rt;
     });
     this.privateRouteTableIds = privateRts.map((rt) => rt.id);

@@ -6,6 +6,12 @@ export interface AzSubnets {
   readonly public: string;
   readonly private: string;
   readonly database: string;
+  /**
+   * The EKS control plane's network interfaces only: EKS creates them in the cluster's subnets and
+   * nowhere else, so no node or pod ever holds an address here, and a NetworkPolicy can name the
+   * control plane by this range (modules/platform/security.ts).
+   */
+  readonly controlPlane: string;
 }
 
 /** Smallest and largest VPC the layout fits: a /20 still leaves /28 public and database subnets. */
@@ -22,10 +28,11 @@ export const MAX_AZS = 8;
  *  - private subnets (EKS nodes and pods, the large ones) take one whole block per AZ,
  *    blocks 0..n-1, with at least three blocks reserved;
  *  - the next block holds the public subnets, prefix + 8 (a /24 in a /16), one per AZ;
- *  - the block after that holds the database subnets, same size.
+ *  - the block after that holds the database subnets, same size;
+ *  - the block after that holds the control-plane subnets, same size (the cluster's ENIs alone).
  * For a /16 with up to three AZs: private /20s at cidrsubnet(vpc, 4, 0..2), public /24s at
- * cidrsubnet(vpc, 8, 48+i) and database /24s at cidrsubnet(vpc, 8, 64+i). The remaining blocks
- * stay free for later growth.
+ * cidrsubnet(vpc, 8, 48+i), database /24s at cidrsubnet(vpc, 8, 64+i) and control-plane /24s at
+ * cidrsubnet(vpc, 8, 80+i). The remaining blocks stay free for later growth.
  */
 export function subnetLayout(vpcCidr: string, availabilityZones: readonly string[]): AzSubnets[] {
   const vpc = parseCidr(vpcCidr);
@@ -44,10 +51,12 @@ export function subnetLayout(vpcCidr: string, availabilityZones: readonly string
   const smallPerBlock = 16; // subnets of prefix + 8 in one block of prefix + 4
   const publicBase = privateBlocks * smallPerBlock;
   const databaseBase = (privateBlocks + 1) * smallPerBlock;
+  const controlPlaneBase = (privateBlocks + 2) * smallPerBlock;
   return availabilityZones.map((availabilityZone, i) => ({
     availabilityZone,
     private: cidrSubnet(vpcCidr, 4, i),
     public: cidrSubnet(vpcCidr, 8, publicBase + i),
     database: cidrSubnet(vpcCidr, 8, databaseBase + i),
+    controlPlane: cidrSubnet(vpcCidr, 8, controlPlaneBase + i),
   }));
 }

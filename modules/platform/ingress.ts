@@ -2,8 +2,13 @@
  * The cluster's default IngressClass: one internet-facing ALB per cluster (every Ingress of the
  * class joins one group), HTTPS with the region's ACM certificate of the zone and a current TLS
  * policy. Auto Mode reads `eks.amazonaws.com/v1` IngressClassParams (EKS user guide,
- * automode/auto-configure-alb: `scheme`, `group.name`, `certificateARNs`, `sslPolicy`; no
- * `sslRedirectPort`, so the redirect is an Ingress annotation, added by a Kyverno policy); the AWS
+ * automode/auto-configure-alb: `scheme`, `group.name`, `certificateARNs` in its field table; no
+ * `sslRedirectPort`, so the redirect is an Ingress annotation, added by a Kyverno policy). The
+ * guide's table leaves `sslPolicy` out, and its migration table lists it among no changed fields;
+ * the schema of the CRD EKS Auto Mode serves has it, "SSLPolicy specifies the SSL Policy for all
+ * Ingresses that belong to IngressClass with this IngressClassParams" (spec.sslPolicy, string;
+ * the CRD as extracted from an Auto Mode cluster in datreeio/CRDs-catalog
+ * eks.amazonaws.com/ingressclassparams_v1.json, 2dcd0601, 2025-02-02, read 2026-12-07). The AWS
  * Load Balancer Controller reads `elbv2.k8s.aws/v1beta1` (v3.5.0 docs/guide/ingress/ingress_class.md:
  * `certificateArn`, `sslRedirectPort`).
  */

@@ -138,13 +138,17 @@ export interface AppProjectManifest {
   readonly kind: "AppProject";
   readonly metadata: ObjectMeta & { readonly namespace: string };
   readonly spec: {
-    readonly description: string;
+    readonly description?: string;
     readonly sourceRepos: readonly string[];
+    readonly sourceNamespaces?: readonly string[];
     readonly destinations: readonly { readonly server: string; readonly namespace: string }[];
-    readonly clusterResourceWhitelist: readonly { readonly group: string; readonly kind: string }[];
+    readonly clusterResourceWhitelist?: readonly { readonly group: string; readonly kind: string }[];
     readonly namespaceResourceBlacklist?: readonly { readonly group: string; readonly kind: string }[];
   };
 }
+
+/** The project Argo CD creates for itself (argo-cd v3.4.4 server/server.go initializeDefaultProject: any repository, anywhere, every kind). */
+export const DEFAULT_APP_PROJECT = "default";
 
 const IN_CLUSTER = "https://kubernetes.default.svc";
 
@@ -154,16 +158,20 @@ const IN_CLUSTER = "https://kubernetes.default.svc";
  * only project allowed cluster-scoped resources (the app-of-apps root and the platform path use
  * it); `applications` — the same repository, the application namespaces only, no cluster-scoped
  * resources, and none of the objects that would loosen a namespace (NetworkPolicy, ResourceQuota,
- * LimitRange: the platform owns them).
+ * LimitRange: the platform owns them); and `default` emptied, exactly as Argo CD's documentation
+ * removes all its permissions (argo-cd v3.4.4 docs/user-guide/projects.md "The Default Project":
+ * no source repositories, no source namespaces, no destinations, every namespaced kind
+ * blacklisted), so an Application that names it, or none, is refused. Argo CD's server creates
+ * `default` at start when it is missing; this object replaces that spec.
  */
-export function appProjects(options: { readonly namespace: string; readonly repoUrl: string; readonly applicationNamespaces: readonly string[] }): AppProjectManifest[] {
+export function appProjects(options: { readonly namespace: string; readonly repoUrl?: string; readonly applicationNamespaces: readonly string[] }): AppProjectManifest[] {
   const project = (name: string, spec: Omit<AppProjectManifest["spec"], "sourceRepos" | "destinations"> & { readonly namespaces: readonly string[] }): AppProjectManifest => {
     const { namespaces, ...rest } = spec;
     return {
       apiVersion: ARGOCD_API_VERSION,
       kind: "AppProject",
       metadata: { name, namespace: options.namespace },
-      spec: { ...rest, sourceRepos: [options.repoUrl], destinations: namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })) },
+      spec: { ...rest, sourceRepos: options.repoUrl ? [options.repoUrl] : [], destinations: namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })) },
     };
   };
   return [
@@ -182,5 +190,11 @@ export function appProjects(options: { readonly namespace: string; readonly repo
         { group: "", kind: "LimitRange" },
       ],
     }),
+    {
+      apiVersion: ARGOCD_API_VERSION,
+      kind: "AppProject",
+      metadata: { name: DEFAULT_APP_PROJECT, namespace: options.namespace },
+      spec: { sourceRepos: [], sourceNamespaces: [], destinations: [], namespaceResourceBlacklist: [{ group: "*", kind: "*" }] },
+    },
   ];
 }

@@ -18,11 +18,12 @@ import type { ContainerResources } from "./workloads";
  * cluster (EventBridge Scheduler cannot reach the Kubernetes API), so two CronJobs in kube-system
  * do it with kubectl:
  *
- *  - sleep: records the replicas of every Deployment and StatefulSet with any in the given
- *    namespaces (and of the named Deployments elsewhere) in a ConfigMap, then scales each to zero;
+ *  - sleep: records the replicas of every StatefulSet and Deployment with any in the given
+ *    namespaces (and of the named Deployments elsewhere) in a ConfigMap, then scales each to zero,
+ *    Argo CD's namespace first (its application controller would heal the rest back);
  *  - wake: scales them back from the ConfigMap, the admission webhooks' namespace first (Kyverno's
- *    webhooks refuse pods while none of its pods runs), then everything else, and empties the
- *    ConfigMap. Its pod is what makes Auto Mode start the first node of the morning.
+ *    webhooks refuse pods while none of its pods runs), then everything else, Argo CD last, and
+ *    empties the ConfigMap. Its pod is what makes Auto Mode start the first node of the morning.
  *
  * The CronJobs run in kube-system because Kyverno's webhooks leave that namespace out (kyverno
  * chart 3.9.0 `config.webhooks.namespaceSelector`): the morning's pod must start before Kyverno.
@@ -38,6 +39,11 @@ export interface WorkloadsOffHoursProps extends WorkingHours {
   readonly namedDeployments: Readonly<Record<string, readonly string[]>>;
   /** Woken first and waited for (Available) before the rest: the namespace of the admission webhooks. */
   readonly wakeFirst?: string;
+  /**
+   * Put to sleep first and woken last: the GitOps controller's namespace (Argo CD), so it never
+   * runs while the workloads it heals are scaled away (its `selfHeal` would scale them back).
+   */
+  readonly gitOps?: string;
   /** The kubectl image (with bash and jq), pinned. */
   readonly image: string;
   readonly resources: ContainerResources;
@@ -105,7 +111,8 @@ export class WorkloadsOffHours extends Construct {
       ]);
     }
 
-    const targets = [...props.namespaces, ...Object.entries(props.namedDeployments).flatMap(([namespace, names]) => names.map((name) => `${namespace}:${name}`))];
+    const namespaces = props.gitOps && props.namespaces.includes(props.gitOps) ? [props.gitOps, ...props.namespaces.filter((n) => n !== props.gitOps)] : [...props.namespaces];
+    const targets = [...namespaces, ...Object.entries(props.namedDeployments).flatMap(([namespace, names]) => names.map((name) => `${namespace}:${name}`))];
     const cronJob = (action: "sleep" | "wake", time: string, script: string) =>
       new CronJobV1(this, action, {
         metadata: metadata(`${OFF_HOURS_NAME}-${action}`),
@@ -141,6 +148,7 @@ export class WorkloadsOffHours extends Construct {
                         { name: "STATE", value: this.record.metadata.name },
                         { name: "STATE_NAMESPACE", value: OFF_HOURS_NAMESPACE },
                         ...(action === "wake" && props.wakeFirst ? [{ name: "WAKE_FIRST", value: props.wakeFirst }] : []),
+                        ...(action === "wake" && props.gitOps ? [{ name: "WAKE_LAST", value: props.gitOps }] : []),
                         // kubectl's discovery cache: the root filesystem is read-only.
                         { name: "HOME", value: "/tmp" },
                       ],

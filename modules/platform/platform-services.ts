@@ -26,29 +26,37 @@ import {
   kyvernoWorkloads,
   loadBalancerControllerWorkloads,
   metricsServerWorkloads,
+  applicationQuota,
+  type ApplicationQuota,
+  type ClusterCapacity,
   OFF_HOURS_JOB_RESOURCES,
   withResources,
   type Workload,
 } from "./workloads";
 import { OFF_HOURS_NAMESPACE, WorkloadsOffHours } from "./off-hours";
+import { platformRuleGroups, platformServiceMonitors } from "./platform-alerts";
 import { INGRESS_CLASS, ingressClassManifests } from "./ingress";
 import type { WorkingHours } from "../cost/working-hours";
 import { nodeClass, nodePool, type NodeClassProps, type NodePoolSpec } from "./node-pools";
 import { appOfApps, appProjects, grafanaAdminExternalSecret, namespacedSecretStore } from "./manifests";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { LimitRangeV1 } from "@cdktf/provider-kubernetes/lib/limit-range-v1";
+import { ResourceQuotaV1 } from "@cdktf/provider-kubernetes/lib/resource-quota-v1";
 import { IRSA_ROLE_ANNOTATION, NODE_EXPORTER_NAMESPACE, SECRET_READER_SERVICE_ACCOUNT } from "./charts";
 import {
-  APPLICATION_INGRESS,
   APPLICATION_NAMESPACE_SECURITY,
+  applicationIngress,
   baselinePolicies,
   httpsRedirectPolicy,
   namespaceNetworkPolicies,
   PLATFORM_INGRESS,
   platformNamespaceSecurity,
   podSecurityLabels,
+  type EgressTarget,
   type IngressAllows,
   type NamespaceSecurity,
+  type NetworkRanges,
   type PolicyMode,
 } from "./security";
 
@@ -66,7 +74,9 @@ export interface AppOfAppsProps {
 
 export interface PlatformServicesProps {
   /** The cluster the services run on; values may be Terraform references (remote state). */
-  readonly cluster: { readonly name: string; readonly region: string; readonly vpcId: string; readonly vpcCidr: string; readonly kubernetesVersion: string };
+  readonly cluster: { readonly name: string; readonly region: string; readonly vpcId: string; readonly kubernetesVersion: string };
+  /** The address ranges NetworkPolicies name: the control plane's ENIs, the load balancers, the database. */
+  readonly networkRanges: NetworkRanges;
   /**
    * EKS Auto Mode: the NodeClass and NodePools every pod runs on (created before any release), and
    * its network policy controller switched on by a ConfigMap (the VPC CNI add-on's
@@ -85,9 +95,14 @@ export interface PlatformServicesProps {
   /** Chart, repository and version of each release (the versions catalog). */
   readonly charts: Readonly<Record<PlatformChart, ChartRef>>;
   /** Argo CD; omitted = not installed. Without `appOfApps` it is installed with no applications. */
-  readonly argocd?: { readonly highAvailability: boolean; readonly appOfApps?: AppOfAppsProps };
+  readonly argocd?: {
+    readonly highAvailability: boolean;
+    /** The GitOps repository the projects admit; omitted: the projects admit no source. */
+    readonly repoUrl?: string;
+    readonly appOfApps?: AppOfAppsProps;
+  };
   /** kube-prometheus-stack; omitted = not installed. Needs `externalSecrets` (Grafana's admin secret). */
-  readonly monitoring?: Omit<MonitoringSettings, "storageClassName" | "grafanaAdminSecretName" | "kubeProxyAndCoreDnsPods"> & {
+  readonly monitoring?: Omit<MonitoringSettings, "storageClassName" | "grafanaAdminSecretName" | "kubeProxyAndCoreDnsPods" | "platformMonitoring"> & {
     /** Name of the Secrets Manager secret with Grafana's admin username and password. */
     readonly grafanaAdminSecretsManagerName: string;
   };
@@ -97,9 +112,21 @@ export interface PlatformServicesProps {
    */
   readonly externalSecrets?: { readonly secretStoreRoleArns: Readonly<Record<string, string>> };
   /** Kyverno and the baseline policies; omitted = not installed. */
-  readonly policyEngine?: { readonly mode: PolicyMode; readonly allowedImages: readonly string[] };
-  /** Namespaces for applications: restricted Pod Security, default-deny ingress, their own SecretStore. */
-  readonly applicationNamespaces: readonly string[];
+  readonly policyEngine?: {
+    readonly mode: PolicyMode;
+    /** Two admission controllers (what enforcing needs), one otherwise. */
+    readonly highAvailability: boolean;
+    /** Why the policies audit where the tier asks to enforce; recorded on each policy. */
+    readonly auditReason?: string;
+    readonly allowedImages: readonly string[];
+  };
+  /**
+   * Namespaces for applications: restricted Pod Security, default-deny ingress and egress (their
+   * own pods, DNS and the egress each declares), a ResourceQuota and LimitRange, their own SecretStore.
+   */
+  readonly applicationNamespaces: readonly ApplicationNamespace[];
+  /** What the cluster offers at its maximum size; application namespaces share what the platform leaves (workloads.ts `applicationQuota`). Omitted: no quota. */
+  readonly clusterCapacity?: ClusterCapacity;
   /** AWS Load Balancer Controller; omitted = not installed (EKS Auto Mode brings its own). */
   readonly loadBalancerController?: { readonly roleArn: string };
   /**
@@ -112,6 +139,12 @@ export interface PlatformServicesProps {
    * ALB with the region's certificate; HTTP redirected where Kyverno runs). Omitted: neither.
    */
   readonly dns?: ExternalDnsSettings & { readonly certificateArn: string };
+}
+
+export interface ApplicationNamespace {
+  readonly name: string;
+  /** Where its pods may connect besides their own namespace and DNS. */
+  readonly egress: readonly EgressTarget[];
 }
 
 /** Name of the gp3 StorageClass every platform volume uses. */
@@ -143,6 +176,8 @@ export class PlatformServices extends Construct {
   /** Namespace name → the namespace and its NetworkPolicies. */
   readonly namespaces: Record<string, NamespaceV1> = {};
   readonly networkPolicies: Record<string, Manifest[]> = {};
+  /** Application namespace → its ResourceQuota. */
+  readonly resourceQuotas: Record<string, ResourceQuotaV1> = {};
   readonly offHours?: WorkloadsOffHours;
   /** The default IngressClass and its parameters (with dns). */
   readonly ingressClass: Manifest[] = [];
@@ -193,13 +228,16 @@ export class PlatformServices extends Construct {
       });
     }
 
+
+    // Where kube-prometheus-stack runs, the charts open their metrics Services for its ServiceMonitors.
+    const monitored = Boolean(props.monitoring);
     // Resource metrics for `kubectl top` and the Horizontal Pod Autoscaler (EKS installs none).
-    this.release("metricsServer", CHARTS.metricsServer.namespace, metricsServerValues(), metricsServerWorkloads(), afterLoadBalancerController, props);
+    this.release("metricsServer", CHARTS.metricsServer.namespace, metricsServerValues({ monitored }), metricsServerWorkloads(), afterLoadBalancerController, props);
 
     let externalSecretsRelease: Release | undefined;
     if (props.externalSecrets) {
       const namespace = platformNamespace("external-secrets-namespace", CHARTS.externalSecrets.namespace);
-      externalSecretsRelease = this.release("externalSecrets", namespace, externalSecretsValues(), externalSecretsWorkloads(), afterLoadBalancerController, props);
+      externalSecretsRelease = this.release("externalSecrets", namespace, externalSecretsValues({ monitored }), externalSecretsWorkloads(), afterLoadBalancerController, props);
     }
     /** A SecretStore for Secrets Manager in one namespace, authenticated as its own reader service account. */
     const secretStore = (namespace: string): Manifest | undefined => {
@@ -219,9 +257,9 @@ export class PlatformServices extends Construct {
 
     if (props.policyEngine) {
       const namespace = platformNamespace("kyverno-namespace", CHARTS.kyverno.namespace);
-      const admission = { admissionReplicas: kyvernoAdmissionReplicas(props.policyEngine.mode) };
+      const admission = { admissionReplicas: kyvernoAdmissionReplicas(props.policyEngine.highAvailability ? "enforce" : "audit") };
       const release = this.release("kyverno", namespace, kyvernoValues(admission), kyvernoWorkloads(admission), afterLoadBalancerController, props);
-      const policies = baselinePolicies({ mode: props.policyEngine.mode, allowedImages: props.policyEngine.allowedImages, requestsRequiredIn: props.applicationNamespaces });
+      const policies = baselinePolicies({ mode: props.policyEngine.mode, auditReason: props.policyEngine.auditReason, allowedImages: props.policyEngine.allowedImages, requestsRequiredIn: props.applicationNamespaces.map((n) => n.name) });
       for (const policy of [...policies, ...(props.dns ? [httpsRedirectPolicy(INGRESS_CLASS)] : [])]) {
         this.policies.push(new Manifest(this, `policy-${policy.metadata.name}`, { manifest: asManifest(policy), dependsOn: [release] }));
       }
@@ -250,9 +288,13 @@ export class PlatformServices extends Construct {
         storageClassName: this.storageClass.metadata.name,
         grafanaAdminSecretName: GRAFANA_ADMIN_SECRET,
         kubeProxyAndCoreDnsPods: !props.autoMode,
+        platformMonitoring: { serviceMonitors: platformServiceMonitors({ externalDns: Boolean(props.dns) }), rules: platformRuleGroups({ externalDns: Boolean(props.dns) }) },
       });
       this.release("kubePrometheusStack", namespace, values, kubePrometheusStackWorkloads(sizes), [...afterLoadBalancerController, this.grafanaAdminSecret, this.namespaces[NODE_EXPORTER_NAMESPACE]!], props, 900);
     }
+
+
+
 
     if (props.dns) {
       const { certificateArn, ...settings } = props.dns;
@@ -263,17 +305,12 @@ export class PlatformServices extends Construct {
       this.ingressClass.push(paramsObject, new Manifest(this, "ingress-class", { manifest: asManifest(ingressClass), dependsOn: [paramsObject] }));
     }
 
-    for (const name of props.applicationNamespaces) {
-      this.namespace(`app-${name}-namespace`, name, APPLICATION_NAMESPACE_SECURITY, APPLICATION_INGRESS, props);
-      secretStore(name);
-    }
-
     if (props.argocd) {
       const namespace = platformNamespace("argocd-namespace", CHARTS.argoCd.namespace);
-      const release = this.release("argoCd", namespace, argoCdValues(props.argocd), argoCdWorkloads(props.argocd), afterLoadBalancerController, props);
+      const release = this.release("argoCd", namespace, argoCdValues({ highAvailability: props.argocd.highAvailability, monitored }), argoCdWorkloads(props.argocd), afterLoadBalancerController, props);
       const source = props.argocd.appOfApps;
       // Projects instead of Argo CD's default one, which may deploy anything anywhere.
-      for (const project of appProjects({ namespace, repoUrl: source?.repoUrl ?? "", applicationNamespaces: props.applicationNamespaces })) {
+      for (const project of appProjects({ namespace, repoUrl: props.argocd.repoUrl, applicationNamespaces: props.applicationNamespaces.map((n) => n.name) })) {
         this.appProjects.push(new Manifest(this, `app-project-${project.metadata.name}`, { manifest: asManifest(project), dependsOn: [release] }));
       }
       if (source) {
@@ -282,6 +319,21 @@ export class PlatformServices extends Construct {
           dependsOn: [release, ...this.appProjects],
         });
       }
+    }
+
+    // After every release: the quota is what the platform's pods leave of the cluster.
+    const quota =
+      props.applicationNamespaces.length > 0 && props.clusterCapacity
+        ? applicationQuota(props.clusterCapacity, Object.values(this.workloads).flat(), props.applicationNamespaces.length)
+        : undefined;
+    for (const { name, egress } of props.applicationNamespaces) {
+      // Another application namespace that declared egress to this one may call that port.
+      const callers = props.applicationNamespaces.flatMap((caller) =>
+        caller.egress.flatMap((target) => ("namespace" in target && target.namespace === name ? [{ namespace: caller.name, port: target.port }] : [])),
+      );
+      this.namespace(`app-${name}-namespace`, name, APPLICATION_NAMESPACE_SECURITY, applicationIngress(callers), props, egress);
+      if (quota) this.quotas(name, quota);
+      secretStore(name);
     }
 
     if (props.offHours) {
@@ -294,6 +346,7 @@ export class PlatformServices extends Construct {
         namespaces: Object.keys(this.namespaces),
         namedDeployments: inKubeSystem.length > 0 ? { [OFF_HOURS_NAMESPACE]: inKubeSystem } : {},
         wakeFirst: this.releases.kyverno ? CHARTS.kyverno.namespace : undefined,
+        gitOps: this.releases.argoCd ? CHARTS.argoCd.namespace : undefined,
         image: props.offHours.kubectlImage,
         resources: OFF_HOURS_JOB_RESOURCES,
         // Namespaces first (their Roles), releases too: a sleep must not find half a platform.
@@ -303,7 +356,7 @@ export class PlatformServices extends Construct {
   }
 
   /** A namespace with its Pod Security labels and its NetworkPolicies; returns its name. */
-  private namespace(id: string, name: string, security: NamespaceSecurity, ingress: IngressAllows, props: PlatformServicesProps): string {
+  private namespace(id: string, name: string, security: NamespaceSecurity, ingress: IngressAllows, props: PlatformServicesProps, egress?: readonly EgressTarget[]): string {
     const namespace = new NamespaceV1(this, id, {
       metadata: {
         name,
@@ -312,10 +365,22 @@ export class PlatformServices extends Construct {
       },
     });
     this.namespaces[name] = namespace;
-    this.networkPolicies[name] = namespaceNetworkPolicies(name, props.cluster.vpcCidr, ingress).map(
+    this.networkPolicies[name] = namespaceNetworkPolicies(name, props.networkRanges, ingress, egress).map(
       (policy) => new Manifest(this, `${id}-${policy.metadata.name}`, { manifest: asManifest(policy), dependsOn: [namespace] }),
     );
     return namespace.metadata.name;
+  }
+
+  /** An application namespace's ResourceQuota and LimitRange. */
+  private quotas(name: string, quota: ApplicationQuota): void {
+    const dependsOn = [this.namespaces[name]!];
+    const metadata = { name: "application", namespace: name };
+    this.resourceQuotas[name] = new ResourceQuotaV1(this, `app-${name}-quota`, { metadata, spec: { hard: { ...quota.hard } }, dependsOn });
+    new LimitRangeV1(this, `app-${name}-limits`, {
+      metadata,
+      dependsOn,
+      spec: { limit: [{ type: "Container", defaultRequest: { ...quota.container.defaultRequest }, default: { ...quota.container.default }, max: { ...quota.container.max } }] },
+    });
   }
 
   /** A Helm release of one platform chart, its containers' resources written into its values. */

@@ -83,58 +83,127 @@ export interface NetworkPolicyManifest {
   readonly spec: Record<string, unknown>;
 }
 
+/** The address ranges that stand for callers outside the cluster's pods. */
+export interface NetworkRanges {
+  /**
+   * Where the EKS control plane's calls come from: its cross-account ENIs, which EKS creates in
+   * the cluster's subnets only (EKS user guide, networking/network-reqs.adoc). These subnets hold
+   * no node (Auto Mode's NodeClass and the node groups use the private subnets), so no pod of
+   * any namespace has an address in them (modules/network/subnet-layout.ts, `controlPlane`).
+   */
+  readonly controlPlane: readonly string[];
+  /** Where the ALB's calls come from: its nodes in the public subnets (IP targets). */
+  readonly loadBalancers: readonly string[];
+  /** The database subnets (an application's declared egress names them as `database`). */
+  readonly database: readonly string[];
+}
+
+export interface AllowedPort {
+  readonly port: number;
+  readonly why: string;
+}
+
 /** What may reach pods of a namespace besides its own pods; everything else is refused. */
 export interface IngressAllows {
-  /** Ports reached from inside the VPC: the EKS control plane (admission webhooks) and load balancers. */
-  readonly fromVpc?: readonly { readonly port: number; readonly why: string }[];
-  /** Prometheus scrapes metrics from the monitoring namespace (every port). */
+  /** Admission webhooks' ports: reached by the EKS control plane only. */
+  readonly webhooks?: readonly AllowedPort[];
+  /** Ports served through the ALB (an Ingress): reached from the load balancers' subnets only. */
+  readonly published?: readonly AllowedPort[];
+  /** Prometheus (its own pods in `monitoring`) scrapes metrics, on whatever port each exporter serves. */
   readonly scrapedByPrometheus?: boolean;
+  /** Pods of other namespaces that call a port here (another namespace's declared egress). */
+  readonly fromNamespaces?: readonly { readonly namespace: string; readonly port: number }[];
 }
+
+/** Where an application namespace's pods may connect to, besides their own namespace and DNS. */
+export type EgressTarget =
+  | { readonly database: true; readonly port: number }
+  | { readonly namespace: string; readonly port: number }
+  | { readonly cidr: string; readonly port: number };
 
 const MONITORING = CHARTS.kubePrometheusStack.namespace;
 
 /**
- * Default-deny ingress for a namespace, then the allows: its own pods, Prometheus, and the VPC on
- * named ports (webhooks are called by the control plane through its ENIs in the cluster's
- * subnets). Egress stays open: DNS, the API server and AWS endpoints.
+ * The Prometheus pods: the operator labels every pod of a Prometheus StatefulSet
+ * `app.kubernetes.io/name: prometheus` (prometheus-operator tag v0.93.0, pkg/prometheus/server/operator.go
+ * makeSelectorLabels, read 2026-12-07; the chart's v0.93.1 is not tagged in the mirror read).
  */
-export function namespaceNetworkPolicies(namespace: string, vpcCidr: string, allows: IngressAllows): NetworkPolicyManifest[] {
+export const PROMETHEUS_POD_LABELS = { "app.kubernetes.io/name": "prometheus" } as const;
+
+const namespaceSelector = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
+const tcp = (port: number) => ({ protocol: "TCP", port });
+
+/**
+ * Default-deny ingress for a namespace, then the allows: its own pods, Prometheus's pods, the
+ * control plane's ENIs on the webhook ports, the load balancers' subnets on the published ports,
+ * and other namespaces' pods that declared a port here. With `egress` (application namespaces)
+ * egress is denied too, except to its own pods, DNS and the declared targets; without it egress
+ * stays open (the platform's controllers call the API server and AWS endpoints).
+ */
+export function namespaceNetworkPolicies(namespace: string, ranges: NetworkRanges, allows: IngressAllows, egress?: readonly EgressTarget[]): NetworkPolicyManifest[] {
   const policy = (name: string, spec: Record<string, unknown>): NetworkPolicyManifest => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace }, spec });
+  const ipBlocks = (cidrs: readonly string[]) => cidrs.map((cidr) => ({ ipBlock: { cidr } }));
   const policies = [
-    policy("default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] }),
-    policy("allow-same-namespace", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] }),
+    policy("default-deny", { podSelector: {}, policyTypes: egress ? ["Ingress", "Egress"] : ["Ingress"] }),
+    policy("allow-same-namespace", {
+      podSelector: {},
+      policyTypes: egress ? ["Ingress", "Egress"] : ["Ingress"],
+      ingress: [{ from: [{ podSelector: {} }] }],
+      ...(egress ? { egress: [{ to: [{ podSelector: {} }] }] } : {}),
+    }),
   ];
   if (allows.scrapedByPrometheus && namespace !== MONITORING) {
-    policies.push(policy("allow-prometheus", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING } } }] }] }));
+    policies.push(policy("allow-prometheus", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ ...namespaceSelector(MONITORING), podSelector: { matchLabels: { ...PROMETHEUS_POD_LABELS } } }] }] }));
   }
-  if (allows.fromVpc && allows.fromVpc.length > 0) {
+  if (allows.webhooks && allows.webhooks.length > 0) {
+    policies.push(policy("allow-control-plane-webhooks", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: ipBlocks(ranges.controlPlane), ports: allows.webhooks.map(({ port }) => tcp(port)) }] }));
+  }
+  if (allows.published && allows.published.length > 0) {
+    policies.push(policy("allow-load-balancers", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: ipBlocks(ranges.loadBalancers), ports: allows.published.map(({ port }) => tcp(port)) }] }));
+  }
+  if (allows.fromNamespaces && allows.fromNamespaces.length > 0) {
     policies.push(
-      policy("allow-from-vpc", {
+      policy("allow-declared-callers", {
         podSelector: {},
         policyTypes: ["Ingress"],
-        ingress: [{ from: [{ ipBlock: { cidr: vpcCidr } }], ports: allows.fromVpc.map(({ port }) => ({ protocol: "TCP", port })) }],
+        ingress: allows.fromNamespaces.map(({ namespace: caller, port }) => ({ from: [namespaceSelector(caller)], ports: [tcp(port)] })),
       }),
     );
+  }
+  if (egress) {
+    // DNS wherever the resolver is: a CoreDNS pod, or (Auto Mode) the node's own resolver.
+    policies.push(policy("allow-dns", { podSelector: {}, policyTypes: ["Egress"], egress: [{ ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] }] }));
+    if (egress.length > 0) {
+      const to = (target: EgressTarget) => ("database" in target ? ipBlocks(ranges.database) : "namespace" in target ? [namespaceSelector(target.namespace)] : ipBlocks([target.cidr]));
+      policies.push(policy("allow-declared-egress", { podSelector: {}, policyTypes: ["Egress"], egress: egress.map((target) => ({ to: to(target), ports: [tcp(target.port)] })) }));
+    }
   }
   return policies;
 }
 
 /**
- * The ingress each platform namespace needs. Ports: Argo CD's server 8080 (argo-cd chart
- * `server.containerPorts.server`); the External Secrets webhook 10250 (`webhook.port`); the
- * Prometheus operator's admission webhook 10250 and Grafana 3000; Kyverno's webhooks 9443.
+ * The ingress each platform namespace needs. Webhook container ports: the External Secrets
+ * webhook 10250 (external-secrets chart `webhook.port`), the Prometheus operator's admission
+ * webhook 10250 (kube-prometheus-stack `prometheusOperator.tls.internalPort`), Kyverno's 9443.
+ * No platform UI is published: Argo CD and Grafana are reached with `kubectl port-forward`, which
+ * the pod's own node carries (always allowed).
  */
 export const PLATFORM_INGRESS: Readonly<Record<string, IngressAllows>> = {
-  [CHARTS.argoCd.namespace]: { scrapedByPrometheus: true, fromVpc: [{ port: 8080, why: "argocd-server behind a load balancer" }] },
-  [CHARTS.externalSecrets.namespace]: { scrapedByPrometheus: true, fromVpc: [{ port: 10250, why: "admission webhook, called by the control plane" }] },
-  [MONITORING]: { fromVpc: [{ port: 10250, why: "prometheus-operator admission webhook" }, { port: 3000, why: "Grafana behind a load balancer" }] },
+  [CHARTS.argoCd.namespace]: { scrapedByPrometheus: true },
+  [CHARTS.externalSecrets.namespace]: { scrapedByPrometheus: true, webhooks: [{ port: 10250, why: "admission webhook, called by the control plane" }] },
+  [MONITORING]: { webhooks: [{ port: 10250, why: "prometheus-operator admission webhook" }] },
   [NODE_EXPORTER_NAMESPACE]: { scrapedByPrometheus: true },
-  [CHARTS.kyverno.namespace]: { scrapedByPrometheus: true, fromVpc: [{ port: 9443, why: "admission webhooks, called by the control plane" }] },
+  [CHARTS.kyverno.namespace]: { scrapedByPrometheus: true, webhooks: [{ port: 9443, why: "admission webhooks, called by the control plane" }] },
   [CHARTS.externalDns.namespace]: { scrapedByPrometheus: true },
 };
 
-/** Application namespaces: their own pods, Prometheus, and load balancers in the VPC on 8080. */
-export const APPLICATION_INGRESS: IngressAllows = { scrapedByPrometheus: true, fromVpc: [{ port: 8080, why: "the application's Service behind a load balancer" }] };
+/** The port an application serves behind the ALB (its Service's target port). */
+export const APPLICATION_PORT = 8080;
+
+/** Application namespaces: their own pods, Prometheus, the load balancers on the application port, and declared callers. */
+export function applicationIngress(callers: IngressAllows["fromNamespaces"] = []): IngressAllows {
+  return { scrapedByPrometheus: true, published: [{ port: APPLICATION_PORT, why: "the application's Service behind the ALB" }], fromNamespaces: callers };
+}
 
 // ---------------------------------------------------------------- Kyverno baseline policies
 
@@ -150,7 +219,7 @@ export interface ClusterPolicyManifest {
 /**
  * HTTP is only ever a redirect: every Ingress of the default class (named, or naming none) gets
  * listeners on 80 and 443 and `ssl-redirect: 443`, unless it sets them itself (Kyverno's `+()`
- * anchor adds what is missing). Auto Mode has no class-wide redirect (IngressClassParams has no
+ * anchor adds what is missing), and pod (IP) targets. Auto Mode has no class-wide redirect (IngressClassParams has no
  * `sslRedirectPort`; the EKS user guide points to the annotation). Mutating, so it runs at
  * admission only.
  */
@@ -162,7 +231,17 @@ export function httpsRedirectPolicy(ingressClassName: string): ClusterPolicyMani
       preconditions: { any: [{ key: "{{ request.object.spec.ingressClassName || '' }}", operator: "AnyIn", value: ["", ingressClassName] }] },
       mutate: {
         patchStrategicMerge: {
-          metadata: { annotations: { "+(alb.ingress.kubernetes.io/listen-ports)": '[{"HTTP": 80}, {"HTTPS": 443}]', "+(alb.ingress.kubernetes.io/ssl-redirect)": "443" } },
+          metadata: {
+            annotations: {
+              "+(alb.ingress.kubernetes.io/listen-ports)": '[{"HTTP": 80}, {"HTTPS": 443}]',
+              "+(alb.ingress.kubernetes.io/ssl-redirect)": "443",
+              // Pods as targets: the ALB's nodes in the public subnets call the pod itself, the one
+              // source the application namespaces' NetworkPolicy admits (NodePort Services are
+              // refused by their quota). The EKS user guide's Auto Mode example uses it
+              // (automode/auto-elb-example.adoc, "IP target type for direct pod routing").
+              "+(alb.ingress.kubernetes.io/target-type)": "ip",
+            },
+          },
         },
       },
     },
@@ -206,15 +285,17 @@ function rule(name: string, message: string, mode: PolicyMode, pattern: Record<s
   };
 }
 
-const clusterPolicy = (name: string, title: string, rules: Record<string, unknown>[]): ClusterPolicyManifest => ({
+const clusterPolicy = (name: string, title: string, rules: Record<string, unknown>[], auditReason?: string): ClusterPolicyManifest => ({
   apiVersion: "kyverno.io/v1",
   kind: "ClusterPolicy",
-  metadata: { name, annotations: { "policies.kyverno.io/title": title } },
+  metadata: { name, annotations: { "policies.kyverno.io/title": title, ...(auditReason ? { "pipeops.io/audit-reason": auditReason } : {}) } },
   spec: { background: true, rules },
 });
 
 export interface BaselinePolicyOptions {
   readonly mode: PolicyMode;
+  /** Why the policies audit although the tier enforces (annotated on each). */
+  readonly auditReason?: string;
   /** Image prefixes pods may use, as Kyverno wildcard patterns ("quay.io/*"). */
   readonly allowedImages: readonly string[];
   /** Namespaces held to the resource-requests rule (the application namespaces). */
@@ -227,18 +308,18 @@ export interface BaselinePolicyOptions {
  * The node exporter's namespace is exempt from the host rules it exists to break.
  */
 export function baselinePolicies(options: BaselinePolicyOptions): ClusterPolicyManifest[] {
-  const { mode } = options;
+  const { mode, auditReason } = options;
   const each = (containerPattern: Record<string, unknown>) => Object.fromEntries(containerLists.map((list) => [list, [containerPattern]]));
   const policies = [
     clusterPolicy("disallow-privileged-containers", "Disallow privileged containers", [
       rule("privileged-containers", "Privileged containers are not allowed: remove securityContext.privileged.", mode, { spec: each({ "=(securityContext)": { "=(privileged)": "false" } }) }, [NODE_EXPORTER_NAMESPACE]),
-    ]),
+    ], auditReason),
     clusterPolicy("disallow-host-namespaces", "Disallow host namespaces", [
       rule("host-namespaces", "Sharing the host's network, PID or IPC namespace is not allowed: remove hostNetwork, hostPID and hostIPC.", mode, { spec: { "=(hostPID)": "false", "=(hostIPC)": "false", "=(hostNetwork)": "false" } }, [NODE_EXPORTER_NAMESPACE]),
-    ]),
+    ], auditReason),
     clusterPolicy("restrict-image-registries", "Restrict image registries", [
       rule("allowed-registries", `Images must come from an allowed registry: ${options.allowedImages.join(", ")}.`, mode, { spec: each({ image: options.allowedImages.join(" | ") }) }),
-    ]),
+    ], auditReason),
   ];
   if (options.requestsRequiredIn.length > 0) {
     policies.push(
@@ -249,7 +330,7 @@ export function baselinePolicies(options: BaselinePolicyOptions): ClusterPolicyM
           }),
           match: { any: [{ resources: { kinds: ["Pod"], namespaces: [...options.requestsRequiredIn] } }] },
         },
-      ]),
+      ], auditReason),
     );
   }
   return policies;

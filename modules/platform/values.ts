@@ -1,5 +1,11 @@
 import { IRSA_ROLE_ANNOTATION, IRSA_SERVICE_ACCOUNTS, NODE_EXPORTER_NAMESPACE } from "./charts";
 import { argoCdReplicas, LOAD_BALANCER_CONTROLLER_REPLICAS, METRICS_SERVER_REPLICAS, REDIS_HA_REPLICAS } from "./workloads";
+import type { RuleGroup, ServiceMonitorSpec } from "./platform-alerts";
+
+/** Settings of a chart Prometheus scrapes where kube-prometheus-stack runs: its metrics Service opened. */
+export interface Monitored {
+  readonly monitored: boolean;
+}
 
 /**
  * Typed Helm values for each chart: only the keys this project sets, named exactly as in the
@@ -35,10 +41,13 @@ function volumeClaimTemplate(storageClassName: string, sizeGib: number): Persist
 
 // ---------------------------------------------------------------- Argo CD (argo-cd chart)
 
-export interface ArgoCdSettings {
+export interface ArgoCdSettings extends Monitored {
   /** Replicated server, repo-server, application controller and ApplicationSet controller, and redis-ha. */
   readonly highAvailability: boolean;
 }
+
+/** An Argo CD component's metrics Service (argo-cd 10.1.1 `<component>.metrics.enabled`). */
+type ArgoCdMetrics = { readonly enabled: true };
 
 interface ZoneSpread {
   readonly maxSkew: 1;
@@ -56,9 +65,9 @@ export interface ArgoCdValues {
     | { readonly enabled: true; readonly replicas: number; readonly haproxy: { readonly replicas: number }; readonly topologySpreadConstraints: { readonly enabled: true } & ZoneSpread };
   readonly dex: { readonly enabled: boolean };
   readonly notifications: { readonly enabled: boolean };
-  readonly controller: { readonly replicas: number };
-  readonly server: { readonly replicas: number };
-  readonly repoServer: { readonly replicas: number };
+  readonly controller: { readonly replicas: number; readonly metrics?: ArgoCdMetrics };
+  readonly server: { readonly replicas: number; readonly metrics?: ArgoCdMetrics };
+  readonly repoServer: { readonly replicas: number; readonly metrics?: ArgoCdMetrics };
   readonly applicationSet: { readonly replicas: number };
 }
 
@@ -84,10 +93,11 @@ export function argoCdValues(settings: ArgoCdSettings): ArgoCdValues {
     // neither is configured, and each would take a pod slot on every cluster (capacity test).
     dex: { enabled: false },
     notifications: { enabled: false },
-    // With more than one replica the chart shards clusters across controller pods.
-    controller: { replicas },
-    server: { replicas },
-    repoServer: { replicas },
+    // With more than one replica the chart shards clusters across controller pods. Monitored: the
+    // metrics Services kube-prometheus-stack's ServiceMonitors select (platform-alerts.ts).
+    controller: { replicas, ...(settings.monitored ? { metrics: { enabled: true } as const } : {}) },
+    server: { replicas, ...(settings.monitored ? { metrics: { enabled: true } as const } : {}) },
+    repoServer: { replicas, ...(settings.monitored ? { metrics: { enabled: true } as const } : {}) },
     applicationSet: { replicas },
   };
 }
@@ -112,6 +122,8 @@ export interface MonitoringSettings {
    * would fire forever.
    */
   readonly kubeProxyAndCoreDnsPods: boolean;
+  /** The platform's own ServiceMonitors and alert rules (platform-alerts.ts). */
+  readonly platformMonitoring: { readonly serviceMonitors: readonly ServiceMonitorSpec[]; readonly rules: readonly RuleGroup[] };
   /** Where Alertmanager sends every alert: the environment's SNS topic, as the IRSA role given. */
   readonly alertTopic: { readonly arn: string; readonly region: string; readonly publisherRoleArn: string };
 }
@@ -169,7 +181,9 @@ export interface KubePrometheusStackValues {
       readonly podMonitorSelectorNilUsesHelmValues: boolean;
       readonly ruleSelectorNilUsesHelmValues: boolean;
     };
+    readonly additionalServiceMonitors: readonly ServiceMonitorSpec[];
   };
+  readonly additionalPrometheusRulesMap: { readonly platform: { readonly groups: readonly RuleGroup[] } };
   readonly alertmanager: {
     readonly enabled: boolean;
     readonly serviceAccount: { readonly create: true; readonly name: string; readonly annotations: Readonly<Record<string, string>> };
@@ -213,7 +227,9 @@ export function kubePrometheusStackValues(settings: MonitoringSettings): KubePro
         podMonitorSelectorNilUsesHelmValues: false,
         ruleSelectorNilUsesHelmValues: false,
       },
+      additionalServiceMonitors: settings.platformMonitoring.serviceMonitors,
     },
+    additionalPrometheusRulesMap: { platform: { groups: settings.platformMonitoring.rules } },
     alertmanager: {
       enabled: true,
       serviceAccount: { create: true, name: IRSA_SERVICE_ACCOUNTS.alertmanager.name, annotations: { [IRSA_ROLE_ANNOTATION]: settings.alertTopic.publisherRoleArn } },
@@ -253,14 +269,16 @@ export function kubePrometheusStackValues(settings: MonitoringSettings): KubePro
 export interface ExternalSecretsValues {
   readonly installCRDs: boolean;
   readonly serviceAccount: { readonly create: boolean; readonly name: string };
+  /** The controller's metrics Service, which kube-prometheus-stack's ServiceMonitor selects (platform-alerts.ts). */
+  readonly metrics: { readonly service: { readonly enabled: boolean } };
 }
 
 /**
  * The operator's own service account carries no IAM role: each namespace's SecretStore names that
  * namespace's reader service account, and the operator assumes its role with that account's token.
  */
-export function externalSecretsValues(): ExternalSecretsValues {
-  return { installCRDs: true, serviceAccount: { create: true, name: IRSA_SERVICE_ACCOUNTS.externalSecrets.name } };
+export function externalSecretsValues(settings: Monitored): ExternalSecretsValues {
+  return { installCRDs: true, serviceAccount: { create: true, name: IRSA_SERVICE_ACCOUNTS.externalSecrets.name }, metrics: { service: { enabled: settings.monitored } } };
 }
 
 // ---------------------------------------------------------------- AWS Load Balancer Controller
@@ -300,11 +318,14 @@ export function loadBalancerControllerValues(settings: LoadBalancerControllerSet
 export interface MetricsServerValues {
   readonly replicas: number;
   readonly podDisruptionBudget: { readonly enabled: boolean; readonly minAvailable: number };
+  readonly metrics: { readonly enabled: boolean };
 }
 
 /** Replicated with a disruption budget, so the resource metrics API (and every HorizontalPodAutoscaler) survives a node drain. */
-export function metricsServerValues(): MetricsServerValues {
-  return { replicas: METRICS_SERVER_REPLICAS, podDisruptionBudget: { enabled: true, minAvailable: 1 } };
+export function metricsServerValues(settings: Monitored): MetricsServerValues {
+  // metrics-server 3.13.1: `metrics.enabled` lets /metrics through without authorization
+  // (`--authorization-always-allow-paths=/metrics`, templates/deployment.yaml).
+  return { replicas: METRICS_SERVER_REPLICAS, podDisruptionBudget: { enabled: true, minAvailable: 1 }, metrics: { enabled: settings.monitored } };
 }
 
 // ---------------------------------------------------------------- external-dns

@@ -240,3 +240,76 @@ export function podRequests(workload: Workload): { readonly milliCpu: number; re
   const init = (key: "cpu" | "memory", parse: (q: string) => number) => Math.max(0, ...(workload.initContainers ?? []).map((c) => parse(c.resources.requests[key])));
   return { milliCpu: Math.max(sum("cpu", milliCpu), init("cpu", milliCpu)), mebibytes: Math.max(sum("memory", mebibytes), init("memory", mebibytes)) };
 }
+
+// ---------------------------------------------------------------- application quotas
+
+/** What the cluster offers at most: its pools at their maximum size, less what the EKS add-ons request there. */
+export interface ClusterCapacity {
+  readonly nodes: number;
+  readonly milliCpu: number;
+  readonly mebibytes: number;
+  readonly pods: number;
+  /** The smallest node the pools may start (allocatable, less the add-ons' DaemonSets). */
+  readonly smallestNode: { readonly milliCpu: number; readonly mebibytes: number };
+}
+
+/** One application namespace's ResourceQuota (`hard`) and LimitRange (per container). */
+export interface ApplicationQuota {
+  readonly hard: Readonly<Record<string, string>>;
+  readonly container: { readonly defaultRequest: ContainerResources["requests"]; readonly default: ContainerResources["limits"]; readonly max: ContainerResources["limits"] };
+}
+
+/** Share of what the platform leaves that the application namespaces may request: the rest is room for rolling updates. */
+export const APPLICATION_SHARE = 0.8;
+/** Limits may exceed requests by this factor in total (burst), never a node's worth in one container. */
+export const LIMIT_OVERCOMMIT = 2;
+
+/**
+ * Splits what the cluster offers at its maximum size, less every platform pod (DaemonSets on every
+ * node), evenly between the application namespaces; each container gets small defaults and may
+ * not ask for more than the smallest node has left beside the DaemonSets. Load balancer and
+ * NodePort Services are refused (applications are published through the Ingress class).
+ */
+export function applicationQuota(capacity: ClusterCapacity, platform: readonly Workload[], namespaces: number): ApplicationQuota {
+  if (namespaces < 1) throw new Error("applicationQuota: no application namespace to size a quota for.");
+  let milli = 0, mib = 0, pods = 0;
+  let perNodeMilli = 0, perNodeMib = 0;
+  for (const workload of platform.filter((w) => w.kind !== "Job")) {
+    const one = podRequests(workload);
+    const count = workload.kind === "DaemonSet" ? capacity.nodes : workload.replicas;
+    milli += count * one.milliCpu;
+    mib += count * one.mebibytes;
+    pods += count;
+    if (workload.kind === "DaemonSet") {
+      perNodeMilli += one.milliCpu;
+      perNodeMib += one.mebibytes;
+    }
+  }
+  const share = (total: number, used: number) => Math.floor(((total - used) * APPLICATION_SHARE) / namespaces);
+  const cpu = share(capacity.milliCpu, milli);
+  const memory = share(capacity.mebibytes, mib);
+  const podCount = share(capacity.pods, pods);
+  if (cpu < 100 || memory < 128 || podCount < 1) {
+    throw new Error(
+      `applicationQuota: the cluster at its maximum size leaves ${cpu}m CPU, ${memory} MiB and ${podCount} pods per application namespace (${namespaces} of them). ` +
+        "Fix: raise the node pools' maxSize or larger instance types, or list fewer application namespaces.",
+    );
+  }
+  const largest = { milliCpu: Math.min(cpu, capacity.smallestNode.milliCpu - perNodeMilli), mebibytes: Math.min(memory, capacity.smallestNode.mebibytes - perNodeMib) };
+  return {
+    hard: {
+      "requests.cpu": `${cpu}m`,
+      "requests.memory": `${memory}Mi`,
+      "limits.cpu": `${cpu * LIMIT_OVERCOMMIT}m`,
+      "limits.memory": `${memory * LIMIT_OVERCOMMIT}Mi`,
+      pods: String(podCount),
+      "services.loadbalancers": "0",
+      "services.nodeports": "0",
+    },
+    container: {
+      defaultRequest: { cpu: "100m", memory: "128Mi" },
+      default: { cpu: "500m", memory: "512Mi" },
+      max: { cpu: `${Math.floor(largest.milliCpu)}m`, memory: `${Math.floor(largest.mebibytes)}Mi` },
+    },
+  };
+}

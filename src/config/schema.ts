@@ -221,6 +221,18 @@ const boundedInt = (what: string, min: number, max: number, example: string) =>
     .min(min, { error: (issue) => `${JSON.stringify(issue.input)}: ${what} must be at least ${min}.` + fix(`set ${what} between ${min} and ${max}.`) })
     .max(max, { error: (issue) => `${JSON.stringify(issue.input)}: ${what} must be at most ${max}.` + fix(`set ${what} between ${min} and ${max}.`) });
 
+/**
+ * The application namespaces of the architecture (its "Namespace Structure"), in every environment
+ * unless the config lists others: the APIs and batch jobs reach the database, the web front end
+ * reaches the APIs on their application port.
+ */
+export const SEED_APPLICATION_NAMESPACES = [
+  { name: "sample-app", egress: [] },
+  { name: "api-services", egress: [{ to: "database", port: 5432 }] },
+  { name: "web-frontend", egress: [{ to: "api-services", port: 8080 }] },
+  { name: "batch-jobs", egress: [{ to: "database", port: 5432 }] },
+] as const;
+
 /** Helm-installed services on the environment's cluster (the `<env>-platform` stack). */
 export const platformSchema = z.strictObject({
   argocd: z.strictObject({
@@ -269,10 +281,19 @@ export const platformSchema = z.strictObject({
     .array(
       z.strictObject({
         name: z.string().regex(/^[a-z][a-z0-9-]{1,19}$/, { error: "must be 2-20 lowercase letters, digits or dashes, starting with a letter." + fix("e.g. \"payments\".") }),
+        /** Where its pods may connect besides their own namespace and DNS: "database", another application namespace, or a CIDR. */
+        egress: z
+          .array(
+            z.strictObject({
+              to: z.string().regex(/^(database|[a-z][a-z0-9-]{1,19}|\d{1,3}(\.\d{1,3}){3}\/\d{1,2})$/, { error: "must be \"database\", an application namespace or a CIDR." + fix('e.g. "database", "api-services" or "10.20.0.0/16".') }),
+              port: z.number().int().min(1).max(65535),
+            }),
+          )
+          .default([]),
       }),
     )
-    .default([])
-    .describe("Namespaces for applications (restricted Pod Security, default-deny ingress, a SecretStore that reads only <project>/<env>/apps/<name>/* in Secrets Manager)."),
+    .default(SEED_APPLICATION_NAMESPACES.map((namespace) => ({ ...namespace, egress: namespace.egress.map((e) => ({ ...e })) })))
+    .describe("Namespaces for applications (restricted Pod Security, default-deny ingress and egress but their declared egress, a ResourceQuota and LimitRange, a SecretStore that reads only <project>/<env>/apps/<name>/* in Secrets Manager). Default: the four of the architecture (sample-app, api-services, web-frontend, batch-jobs)."),
 });
 
 export type PlatformConfig = z.infer<typeof platformSchema>;
@@ -329,6 +350,14 @@ function platformIssues(
     if (seen.has(name)) issue(at("applicationNamespaces", i, "name"), `"${name}" is listed twice.` + fix("list each application namespace once."));
     seen.add(name);
   });
+  const listed = new Set(env.platform.applicationNamespaces.map(({ name }) => name));
+  env.platform.applicationNamespaces.forEach(({ name, egress }, i) =>
+    egress.forEach(({ to }, j) => {
+      if (to !== "database" && !to.includes("/") && (!listed.has(to) || to === name)) {
+        issue(at("applicationNamespaces", i, "egress", j, "to"), `"${to}" is not another application namespace of this environment.` + fix(`name one of ${[...listed].filter((n) => n !== name).join(", ") || "(none)"}, "database" or a CIDR.`));
+      }
+    }),
+  );
   if (env.tier === "production" || env.tier === "disaster-recovery") {
     const engine = env.platform.policyEngine;
     if (!engine.enabled || engine.mode === "audit") {

@@ -247,7 +247,7 @@ export const CHART_SOURCES = {
     version: "3.9.0",
     appVersion: "v1.19.0",
     reference:
-      "kyverno/kyverno tag kyverno-chart-3.9.0 (= v1.19.0, ee97ce09, 2026-08-20), charts/kyverno/Chart.yaml (kubeVersion \">=1.25.0-0\") and charts/kyverno/README.md (helm repo add). Not confirmed for Kubernetes 1.36: the published compatibility matrix (kyverno/website) stops at Kyverno 1.18 for 1.33-1.35; v1.19.0's CI runs 1.33-1.35 and two jobs on 1.36.1",
+      "kyverno/kyverno tag kyverno-chart-3.9.0 (= v1.19.0, ee97ce09, 2026-08-20), charts/kyverno/Chart.yaml (kubeVersion \">=1.25.0-0\") and charts/kyverno/README.md (helm repo add). Not confirmed for Kubernetes 1.36: the published compatibility matrix (kyverno/website) stops at Kyverno 1.18 for 1.33-1.35; v1.19.0's CI runs 1.33-1.35 and two jobs on 1.36.1. So every cluster audits until a release is published for the catalog's Kubernetes (KYVERNO_COMPATIBILITY below)",
     verifiedOn: "2026-12-02",
   },
   externalDns: {
@@ -261,6 +261,20 @@ export const CHART_SOURCES = {
     verifiedOn: "2026-12-02",
   },
 } as const satisfies Record<string, ChartSource>;
+
+/**
+ * The Kubernetes versions the pinned Kyverno release is published as supporting. Where the
+ * catalog's Kubernetes is outside them, every cluster runs Kyverno's policies in Audit whatever
+ * its tier asks (an untested admission controller that fails closed would refuse pods), until a
+ * release's published compatibility covers it (platform-stack.ts `effectivePolicyMode`).
+ */
+export const KYVERNO_COMPATIBILITY = {
+  minKubernetes: "1.33",
+  maxKubernetes: "1.35",
+  reference:
+    "kyverno/website 7c0814a5 (2026-08-07), src/constants/version.ts compatibilityMatrix (the newest entry: Kyverno 1.18.x, Kubernetes 1.33-1.35) and src/content/docs/docs/installation/releases.md (\"Kubernetes Versions Supported: v1.33 - v1.35\"); kyverno/kyverno's newest tag v1.19.0 (2026-08-20, the chart 3.9.0 pinned above) has no published matrix entry. Read 2026-12-07",
+  verifiedOn: "2026-12-07",
+} as const;
 
 // ---------------------------------------------------------------- Container images the project runs itself
 

@@ -116,7 +116,10 @@ export class CoreStack extends EnvironmentStack {
       kubernetesVersion: KUBERNETES.version,
       supportType: KUBERNETES.supportType,
       vpcId: this.network.vpcId,
-      subnetIds: this.network.privateSubnetIds,
+      // The control plane's ENIs apart from every node and pod: NetworkPolicies admit its webhook
+      // calls by this range without admitting any pod.
+      subnetIds: this.network.controlPlaneSubnetIds,
+      nodeSubnetIds: this.network.privateSubnetIds,
       publicAccessCidrs: env.eks.publicAccessCidrs,
       clusterAdmins: clusterAdminsOf(env),
       logRetentionDays: env.eks.logRetentionDays,

@@ -10,11 +10,13 @@ import { GuardedRemoteState, useStateBackend } from "../../backend/state-backend
 import { stackStateLocation } from "./state-location";
 import { PlatformServices } from "../../modules/platform/platform-services";
 import type { EnvironmentConfig } from "../config/types";
-import { CHART_SOURCES, CONTAINER_IMAGES, imageOf, KUBERNETES } from "../config/versions";
+import { CHART_SOURCES, CONTAINER_IMAGES, imageOf, KUBERNETES, KYVERNO_COMPATIBILITY } from "../config/versions";
 import { PLATFORM_IMAGE_REGISTRIES } from "../../modules/platform/security";
 import { addressOf, terraformData } from "../../modules/terraform/terraform-data";
 import { standardTags } from "../aspects/tags";
-import { autoModeNodePools } from "./node-capacity";
+import { autoModeNodePools, maximumCapacity } from "./node-capacity";
+import { subnetLayout, type AzSubnets } from "../../modules/network/subnet-layout";
+import type { NetworkRanges } from "../../modules/platform/security";
 
 /** The client-go credential plugin API `aws eks get-token` speaks. */
 export const EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1";
@@ -67,7 +69,10 @@ export class PlatformStack extends EnvironmentStack {
     if (coreStack instanceof TerraformStack) this.addDependency(coreStack);
 
     this.services = new PlatformServices(this, "platform", {
-      cluster: { name: clusterName, region: env.region, vpcId: coreOutput(CORE_OUTPUT.vpcId), vpcCidr: env.network.vpcCidr, kubernetesVersion: KUBERNETES.version },
+      cluster: { name: clusterName, region: env.region, vpcId: coreOutput(CORE_OUTPUT.vpcId), kubernetesVersion: KUBERNETES.version },
+      // The core stack's subnets are static ranges of the config: the same plan, computed here.
+      networkRanges: networkRangesOf(subnetLayout(env.network.vpcCidr, env.network.availabilityZones)),
+      clusterCapacity: maximumCapacity(env),
       autoMode:
         env.eks.computeMode === "auto-mode"
           ? {
@@ -99,6 +104,7 @@ function platformServicesOf(env: EnvironmentConfig, coreOutput: (name: string) =
     argocd: argocd.enabled
       ? {
           highAvailability: argocd.highAvailability,
+          repoUrl: argocd.gitopsRepoUrl,
           appOfApps:
             argocd.deployApplications && argocd.gitopsRepoUrl && argocd.appOfAppsPath
               ? { repoUrl: argocd.gitopsRepoUrl, revision: argocd.gitopsRevision ?? DEFAULT_GITOPS_REVISION, path: argocd.appOfAppsPath }
@@ -122,11 +128,14 @@ function platformServicesOf(env: EnvironmentConfig, coreOutput: (name: string) =
       : undefined,
     policyEngine: policyEngine.enabled
       ? {
-          mode: policyEngine.mode ?? "enforce",
+          ...effectivePolicyMode(policyEngine.mode ?? "enforce", KUBERNETES.version),
           allowedImages: [...PLATFORM_IMAGE_REGISTRIES, `${env.accountId}.dkr.ecr.${env.region}.amazonaws.com/*`, ...policyEngine.extraRegistries.map((prefix) => `${prefix}/*`)],
         }
       : undefined,
-    applicationNamespaces: applicationNamespaces.map((namespace) => namespace.name),
+    applicationNamespaces: applicationNamespaces.map(({ name, egress }) => ({
+      name,
+      egress: egress.map(({ to, port }) => (to === "database" ? { database: true as const, port } : to.includes("/") ? { cidr: to, port } : { namespace: to, port })),
+    })),
     // Auto Mode runs its own load balancer controller; the config rules reject enabling both.
     loadBalancerController:
       loadBalancerController.enabled && env.eks.computeMode !== "auto-mode"
@@ -144,6 +153,27 @@ function platformServicesOf(env: EnvironmentConfig, coreOutput: (name: string) =
     // The same hours as the database's schedule in the core stack.
     offHours: offHours?.enabled ? { hours: offHours, kubectlImage: imageOf(CONTAINER_IMAGES.kubectl) } : undefined,
   };
+}
+
+/**
+ * The mode Kyverno's policies run in: the tier's, unless the pinned Kyverno is not published as
+ * supporting the cluster's Kubernetes, then Audit with the reason (the admission controllers stay
+ * as many as the tier's mode asks).
+ */
+export function effectivePolicyMode(mode: "audit" | "enforce", kubernetesVersion: string, compatibility: { readonly minKubernetes: string; readonly maxKubernetes: string } = KYVERNO_COMPATIBILITY) {
+  const minor = (version: string) => Number(version.split(".")[1]);
+  const covered = minor(kubernetesVersion) >= minor(compatibility.minKubernetes) && minor(kubernetesVersion) <= minor(compatibility.maxKubernetes);
+  if (covered || mode === "audit") return { mode, highAvailability: mode === "enforce" };
+  return {
+    mode: "audit" as const,
+    highAvailability: true,
+    auditReason: `Kyverno ${CHART_SOURCES.kyverno.appVersion} is published as supporting Kubernetes ${compatibility.minKubernetes}-${compatibility.maxKubernetes}, not ${kubernetesVersion} (versions catalog KYVERNO_COMPATIBILITY): Audit until a release covers it.`,
+  };
+}
+
+/** Who stands behind each range: the control plane's ENIs, the ALB (public subnets), the database. */
+export function networkRangesOf(layout: readonly AzSubnets[]): NetworkRanges {
+  return { controlPlane: layout.map((az) => az.controlPlane), loadBalancers: layout.map((az) => az.public), database: layout.map((az) => az.database) };
 }
 
 /**

@@ -1,8 +1,10 @@
-# Puts workloads to sleep: records the replicas of each Deployment and StatefulSet that has any,
+# Puts workloads to sleep: records the replicas of each StatefulSet and Deployment that has any,
 # then scales it to zero. Each count is recorded before its workload is scaled, so a failure never
 # loses one; workloads already at zero are skipped, so a rerun keeps the counts it recorded.
-#   TARGETS          space-separated: "namespace" (every Deployment and StatefulSet there) or
-#                    "namespace:name" (that Deployment only)
+# Targets go in the order given, StatefulSets before Deployments: the GitOps namespace comes
+# first, so Argo CD's application controller (a StatefulSet) stops before anything it would heal.
+#   TARGETS          space-separated, in order: "namespace" (every StatefulSet and Deployment
+#                    there) or "namespace:name" (that Deployment only)
 #   STATE            the ConfigMap the counts go to, in STATE_NAMESPACE, keyed namespace.kind.name
 set -euo pipefail
 for target in $TARGETS; do
@@ -11,7 +13,7 @@ for target in $TARGETS; do
     kinds="deployment"
     only=(--field-selector "metadata.name=${target#*:}")
   else
-    kinds="deployment statefulset"
+    kinds="statefulset deployment"
     only=()
   fi
   for kind in $kinds; do
