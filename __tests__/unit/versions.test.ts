@@ -201,8 +201,8 @@ describe("the weekly versions check renders exactly what the platform stacks syn
     const kinds = new Set(text.split("\n---\n").map((doc) => (JSON.parse(doc) as { kind: string }).kind));
     // Every object the platform stacks write (src/kubernetes/objects.ts): manifests and kubernetes_*_v1 resources.
     expect([...kinds].sort()).toEqual([
-      "AppProject", "Application", "ClusterPolicy", "ConfigMap", "CronJob", "ExternalSecret", "IngressClass", "IngressClassParams", "Namespace",
-      "NetworkPolicy", "NodeClass", "NodePool", "Role", "RoleBinding", "SecretStore", "ServiceAccount", "StorageClass",
+      "AppProject", "Application", "ClusterPolicy", "ConfigMap", "CronJob", "ExternalSecret", "IngressClass", "IngressClassParams", "LimitRange", "Namespace",
+      "NetworkPolicy", "NodeClass", "NodePool", "ResourceQuota", "Role", "RoleBinding", "SecretStore", "ServiceAccount", "StorageClass",
     ]);
     expect(text).not.toContain("${");
   });
