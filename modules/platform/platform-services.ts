@@ -37,6 +37,8 @@ import { nodeClass, nodePool, type NodeClassProps, type NodePoolSpec } from "./n
 import { appOfApps, appProjects, grafanaAdminExternalSecret, namespacedSecretStore } from "./manifests";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import type { TerraformAsset } from "cdktf";
+import { ObjectsRelease, objectsChartAsset, type KubernetesObject } from "./objects-release";
 import { IRSA_ROLE_ANNOTATION, NODE_EXPORTER_NAMESPACE, SECRET_READER_SERVICE_ACCOUNT } from "./charts";
 import {
   APPLICATION_INGRESS,
@@ -80,6 +82,12 @@ export interface PlatformServicesProps {
     readonly nodePools: readonly NodePoolSpec[];
   };
   readonly ebsProvisioner: EbsProvisioner;
+  /**
+   * The repository's `platform-objects` chart directory. Custom resources whose CRDs the releases
+   * below install, and NetworkPolicies, are releases of it (modules/platform/objects-release.ts),
+   * so the stack plans on a fresh cluster.
+   */
+  readonly objectsChartDirectory: string;
   /** KMS key (ARN) every persistent volume is encrypted with; the StorageClass names it. */
   readonly ebsKmsKeyArn: string;
   /** Chart, repository and version of each release (the versions catalog). */
@@ -114,6 +122,9 @@ export interface PlatformServicesProps {
   readonly dns?: ExternalDnsSettings & { readonly certificateArn: string };
 }
 
+/** Where releases of cluster-wide objects keep their record. */
+const KUBE_SYSTEM = "kube-system";
+
 /** Name of the gp3 StorageClass every platform volume uses. */
 export const GP3_STORAGE_CLASS = "gp3";
 /** Name of the SecretStore in each namespace that reads Secrets Manager. */
@@ -133,25 +144,32 @@ export class PlatformServices extends Construct {
   /** The pods each release runs, with their resources (modules/platform/workloads.ts). */
   readonly workloads: Partial<Record<PlatformChart, readonly Workload[]>> = {};
   readonly storageClass: StorageClassV1;
-  readonly secretStores: Record<string, Manifest> = {};
-  readonly grafanaAdminSecret?: Manifest;
-  readonly appOfApps?: Manifest;
-  readonly appProjects: Manifest[] = [];
-  readonly policies: Manifest[] = [];
-  /** Auto Mode's NodeClass and NodePools (empty with managed node groups). */
+  /**
+   * Releases of the repository's objects chart, by what they hold: `secrets` (the SecretStores and
+   * Grafana's ExternalSecret), `policies` (Kyverno's), `argocd` (AppProjects, the app-of-apps),
+   * `ingressClass` (the default IngressClass and its parameters), `networkPolicies` (every
+   * namespace's). Only those with objects exist.
+   */
+  readonly objects: Partial<Record<"secrets" | "policies" | "argocd" | "ingressClass" | "networkPolicies", ObjectsRelease>> = {};
+  /**
+   * Auto Mode's NodeClass and NodePools (empty with managed node groups): `kubernetes_manifest`,
+   * since Auto Mode serves their kinds from the cluster's creation (EKS user guide,
+   * automode/create-node-class.adoc, create-node-pool.adoc).
+   */
   readonly capacity: Manifest[] = [];
-  /** Namespace name → the namespace and its NetworkPolicies. */
+  /** Namespace name → the namespace. */
   readonly namespaces: Record<string, NamespaceV1> = {};
-  readonly networkPolicies: Record<string, Manifest[]> = {};
   readonly offHours?: WorkloadsOffHours;
-  /** The default IngressClass and its parameters (with dns). */
-  readonly ingressClass: Manifest[] = [];
+  private readonly objectsChart: TerraformAsset;
+  /** Every namespace's NetworkPolicies, released together once all namespaces exist. */
+  private readonly networkPolicyObjects: KubernetesObject[] = [];
 
   constructor(scope: Construct, id: string, props: PlatformServicesProps) {
     super(scope, id);
     if (props.monitoring && !props.externalSecrets) {
       throw new Error("PlatformServices: monitoring needs externalSecrets, which supplies Grafana's admin credentials from Secrets Manager.");
     }
+    this.objectsChart = objectsChartAsset(this, "objects-chart", props.objectsChartDirectory);
 
     if (props.autoMode) {
       const { nodes, nodePools } = props.autoMode;
@@ -197,24 +215,22 @@ export class PlatformServices extends Construct {
     this.release("metricsServer", CHARTS.metricsServer.namespace, metricsServerValues(), metricsServerWorkloads(), afterLoadBalancerController, props);
 
     let externalSecretsRelease: Release | undefined;
+    let externalSecretsNamespace = "";
     if (props.externalSecrets) {
-      const namespace = platformNamespace("external-secrets-namespace", CHARTS.externalSecrets.namespace);
+      const namespace = (externalSecretsNamespace = platformNamespace("external-secrets-namespace", CHARTS.externalSecrets.namespace));
       externalSecretsRelease = this.release("externalSecrets", namespace, externalSecretsValues(), externalSecretsWorkloads(), afterLoadBalancerController, props);
     }
     /** A SecretStore for Secrets Manager in one namespace, authenticated as its own reader service account. */
-    const secretStore = (namespace: string): Manifest | undefined => {
+    const secretStore = (namespace: string): ObjectsRelease | undefined => {
       const roleArn = props.externalSecrets?.secretStoreRoleArns[namespace];
       if (!externalSecretsRelease || !roleArn) return undefined;
       const reader = new ServiceAccountV1(this, `${namespace}-secrets-reader`, {
         metadata: { name: SECRET_READER_SERVICE_ACCOUNT, namespace, annotations: { [IRSA_ROLE_ANNOTATION]: roleArn } },
         automountServiceAccountToken: false,
       });
-      const store = new Manifest(this, `${namespace}-secret-store`, {
-        manifest: asManifest(namespacedSecretStore(SECRETS_MANAGER_STORE, namespace, props.cluster.region, SECRET_READER_SERVICE_ACCOUNT)),
-        dependsOn: [externalSecretsRelease, reader],
-      });
-      this.secretStores[namespace] = store;
-      return store;
+      this.objects.secrets ??= this.objectsRelease("platform-secrets", externalSecretsNamespace, [externalSecretsRelease]);
+      const store = namespacedSecretStore(SECRETS_MANAGER_STORE, namespace, props.cluster.region, SECRET_READER_SERVICE_ACCOUNT);
+      return this.objects.secrets.add(store).after(reader, ...(this.namespaces[namespace] ? [this.namespaces[namespace]] : []));
     };
 
     if (props.policyEngine) {
@@ -222,9 +238,7 @@ export class PlatformServices extends Construct {
       const admission = { admissionReplicas: kyvernoAdmissionReplicas(props.policyEngine.mode) };
       const release = this.release("kyverno", namespace, kyvernoValues(admission), kyvernoWorkloads(admission), afterLoadBalancerController, props);
       const policies = baselinePolicies({ mode: props.policyEngine.mode, allowedImages: props.policyEngine.allowedImages, requestsRequiredIn: props.applicationNamespaces });
-      for (const policy of [...policies, ...(props.dns ? [httpsRedirectPolicy(INGRESS_CLASS)] : [])]) {
-        this.policies.push(new Manifest(this, `policy-${policy.metadata.name}`, { manifest: asManifest(policy), dependsOn: [release] }));
-      }
+      this.objects.policies = this.objectsRelease("platform-policies", namespace, [release]).add(...policies, ...(props.dns ? [httpsRedirectPolicy(INGRESS_CLASS)] : []));
     }
 
     if (props.monitoring) {
@@ -233,34 +247,33 @@ export class PlatformServices extends Construct {
       platformNamespace("node-exporter-namespace", NODE_EXPORTER_NAMESPACE);
       const store = secretStore(CHARTS.kubePrometheusStack.namespace);
       if (!store) throw new Error("PlatformServices: monitoring needs a SecretStore role for its namespace (externalSecrets.secretStoreRoleArns.monitoring).");
-      const grafanaAdmin = grafanaAdminExternalSecret({
-        namespace,
-        targetSecretName: GRAFANA_ADMIN_SECRET,
-        secretsManagerName: grafanaAdminSecretsManagerName,
-        storeName: SECRETS_MANAGER_STORE,
-      });
-      this.grafanaAdminSecret = new Manifest(this, "grafana-admin-secret", {
-        manifest: asManifest(grafanaAdmin),
-        // Grafana must not start before its Secret exists.
-        wait: { condition: [{ type: "Ready", status: "True" }] },
-        dependsOn: [store],
-      });
+      // Installed before kube-prometheus-stack; Grafana's pod waits for the Secret it fills (its
+      // container cannot start without it, and the kubelet retries until External Secrets wrote it).
+      store.add(
+        grafanaAdminExternalSecret({
+          namespace,
+          targetSecretName: GRAFANA_ADMIN_SECRET,
+          secretsManagerName: grafanaAdminSecretsManagerName,
+          storeName: SECRETS_MANAGER_STORE,
+        }),
+      );
       const values = kubePrometheusStackValues({
         ...sizes,
         storageClassName: this.storageClass.metadata.name,
         grafanaAdminSecretName: GRAFANA_ADMIN_SECRET,
         kubeProxyAndCoreDnsPods: !props.autoMode,
       });
-      this.release("kubePrometheusStack", namespace, values, kubePrometheusStackWorkloads(sizes), [...afterLoadBalancerController, this.grafanaAdminSecret, this.namespaces[NODE_EXPORTER_NAMESPACE]!], props, 900);
+      this.release("kubePrometheusStack", namespace, values, kubePrometheusStackWorkloads(sizes), [...afterLoadBalancerController, store.release, this.namespaces[NODE_EXPORTER_NAMESPACE]!], props, 900);
     }
 
     if (props.dns) {
       const { certificateArn, ...settings } = props.dns;
       const namespace = platformNamespace("external-dns-namespace", CHARTS.externalDns.namespace);
       this.release("externalDns", namespace, externalDnsValues(settings), externalDnsWorkloads(), afterLoadBalancerController, props);
-      const [params, ingressClass] = ingressClassManifests({ controller: props.autoMode ? "auto-mode" : "aws-load-balancer-controller", certificateArn, groupName: settings.ownerId });
-      const paramsObject = new Manifest(this, "ingress-class-params", { manifest: asManifest(params), dependsOn: afterLoadBalancerController.length > 0 ? afterLoadBalancerController : undefined });
-      this.ingressClass.push(paramsObject, new Manifest(this, "ingress-class", { manifest: asManifest(ingressClass), dependsOn: [paramsObject] }));
+      // The load balancer controller's IngressClassParams CRD comes with its release.
+      this.objects.ingressClass = this.objectsRelease("platform-ingress-class", KUBE_SYSTEM, afterLoadBalancerController).add(
+        ...ingressClassManifests({ controller: props.autoMode ? "auto-mode" : "aws-load-balancer-controller", certificateArn, groupName: settings.ownerId }),
+      );
     }
 
     for (const name of props.applicationNamespaces) {
@@ -272,16 +285,16 @@ export class PlatformServices extends Construct {
       const namespace = platformNamespace("argocd-namespace", CHARTS.argoCd.namespace);
       const release = this.release("argoCd", namespace, argoCdValues(props.argocd), argoCdWorkloads(props.argocd), afterLoadBalancerController, props);
       const source = props.argocd.appOfApps;
-      // Projects instead of Argo CD's default one, which may deploy anything anywhere.
-      for (const project of appProjects({ namespace, repoUrl: source?.repoUrl ?? "", applicationNamespaces: props.applicationNamespaces })) {
-        this.appProjects.push(new Manifest(this, `app-project-${project.metadata.name}`, { manifest: asManifest(project), dependsOn: [release] }));
-      }
-      if (source) {
-        this.appOfApps = new Manifest(this, "app-of-apps", {
-          manifest: asManifest(appOfApps({ name: APP_OF_APPS_NAME, project: "platform", namespace, repoUrl: source.repoUrl, revision: source.revision, path: source.path })),
-          dependsOn: [release, ...this.appProjects],
-        });
-      }
+      // Projects instead of Argo CD's default one, which may deploy anything anywhere; the
+      // app-of-apps after them (Helm applies the objects in this order).
+      this.objects.argocd = this.objectsRelease("platform-argocd", namespace, [release]).add(
+        ...appProjects({ namespace, repoUrl: source?.repoUrl ?? "", applicationNamespaces: props.applicationNamespaces }),
+        ...(source ? [appOfApps({ name: APP_OF_APPS_NAME, project: "platform", namespace, repoUrl: source.repoUrl, revision: source.revision, path: source.path })] : []),
+      );
+    }
+
+    if (this.networkPolicyObjects.length > 0) {
+      this.objects.networkPolicies = this.objectsRelease("platform-network-policies", KUBE_SYSTEM, Object.values(this.namespaces)).add(...this.networkPolicyObjects);
     }
 
     if (props.offHours) {
@@ -312,10 +325,13 @@ export class PlatformServices extends Construct {
       },
     });
     this.namespaces[name] = namespace;
-    this.networkPolicies[name] = namespaceNetworkPolicies(name, props.cluster.vpcCidr, ingress).map(
-      (policy) => new Manifest(this, `${id}-${policy.metadata.name}`, { manifest: asManifest(policy), dependsOn: [namespace] }),
-    );
+    this.networkPolicyObjects.push(...namespaceNetworkPolicies(name, props.cluster.vpcCidr, ingress));
     return namespace.metadata.name;
+  }
+
+  /** A release of the repository's objects chart (modules/platform/objects-release.ts). */
+  private objectsRelease(name: string, namespace: string, dependsOn: ITerraformDependable[]): ObjectsRelease {
+    return new ObjectsRelease(this, { chart: this.objectsChart, name, namespace, dependsOn });
   }
 
   /** A Helm release of one platform chart, its containers' resources written into its values. */

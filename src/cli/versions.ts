@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CHART_SOURCES, CHECK_TOOLS, CONTAINER_IMAGES, EKS_ADDON_VERSIONS, imageOf, KUBERNETES, POSTGRES } from "../config/versions";
 import { EKS_ADDONS } from "../../modules/eks/addons";
+import { isObjectsRelease, objectsOfRelease } from "../../modules/platform/objects-release";
 
 /**
  * Checks the versions catalog with the real tools (run by .github/workflows/versions.yml, where
@@ -53,12 +54,16 @@ export function withoutTerraformExpressions(values: string): string {
   return values.replace(/\$\{(?:[^{}]|\{[^{}]*\})*\}/g, "tf-value-known-after-apply");
 }
 
-/** Collects the helm_release resources of every synthesized platform stack and writes them to `dir`. */
+/**
+ * Collects the helm_release resources of catalog charts of every synthesized platform stack and
+ * writes them to `dir`; the repository's objects chart is rendered by no registry, so its objects
+ * go to manifests.yaml instead (platformManifests).
+ */
 export function exportReleases(outdir: string, dir: string): ExportedRelease[] {
   const releases: ExportedRelease[] = [];
   for (const [stack, json] of synthesizedStacks(outdir).filter(([name]) => name.endsWith("-platform"))) {
     const namespaces = json.resource?.kubernetes_namespace_v1 ?? {};
-    for (const body of Object.values(json.resource?.helm_release ?? {})) {
+    for (const body of Object.values(json.resource?.helm_release ?? {}).filter((release) => !isObjectsRelease(release))) {
       const namespaceRef = /^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/.exec(String(body.namespace));
       const namespace = namespaceRef ? String((namespaces[namespaceRef[1]!]?.metadata as Json).name) : String(body.namespace);
       const valuesFile = join(stack, `${String(body.name)}.values.json`);
@@ -73,11 +78,19 @@ export function exportReleases(outdir: string, dir: string): ExportedRelease[] {
   return releases;
 }
 
-/** Every `kubernetes_manifest` object of the platform stacks (NetworkPolicies, Kyverno policies, stores, projects), for kubeconform. */
+/**
+ * Every object the platform stacks write themselves, for kubeconform: `kubernetes_manifest` objects
+ * (Auto Mode's NodeClass and NodePools) and the objects of the objects chart's releases
+ * (NetworkPolicies, Kyverno policies, stores, projects, the IngressClass).
+ */
 export function platformManifests(outdir: string): Json[] {
+  const expressionsReplaced = (object: unknown) => JSON.parse(withoutTerraformExpressions(JSON.stringify(object))) as Json;
   return synthesizedStacks(outdir)
     .filter(([name]) => name.endsWith("-platform"))
-    .flatMap(([, json]) => Object.values(json.resource?.kubernetes_manifest ?? {}).map((body) => JSON.parse(withoutTerraformExpressions(JSON.stringify(body.manifest))) as Json));
+    .flatMap(([, json]) => [
+      ...Object.values(json.resource?.kubernetes_manifest ?? {}).map((body) => expressionsReplaced(body.manifest)),
+      ...Object.values(json.resource?.helm_release ?? {}).filter(isObjectsRelease).flatMap((body) => objectsOfRelease(body).map(expressionsReplaced)),
+    ]);
 }
 
 /** Region and instance class of every database the synthesized stacks create. */
