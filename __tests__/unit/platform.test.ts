@@ -13,10 +13,12 @@ import { App, Testing } from "cdktf";
 import type { EnvironmentConfig, EnvironmentInput } from "../../src/config/types";
 import { ConfigError } from "../../src/config/validate";
 import { dev, prod, staging } from "../../environments";
-import { PlatformStack } from "../../src/stacks/platform-stack";
+import { PLATFORM_OBJECTS_CHART, PlatformStack } from "../../src/stacks/platform-stack";
 import { PLATFORM_SERVICE_ACCOUNTS } from "../../modules/eks/platform-roles";
 import { CHART_SOURCES, PROVIDERS } from "../../src/config/versions";
-import { AWS, buildTestApp, objectsOf, resourcesOf, synthStack, tempDir, type SynthesizedStack, sharedTestApp } from "../support/synth";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AWS, buildTestApp, writtenSharedApp, objectsOf, resourcesOf, synthStack, tempDir, type SynthesizedStack, sharedTestApp } from "../support/synth";
 import { isObjectsRelease } from "../../modules/platform/objects-release";
 
 type Body = Record<string, any>;
@@ -324,6 +326,25 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
 
   it("puts no secret material into the configuration", () => {
     expect(stack.text).not.toMatch(/"(token|password|client_key|set_sensitive)"\s*:/);
+  });
+
+  it("delivers its custom resources and NetworkPolicies as releases of the repository's objects chart, shipped into the stack's folder, so no plan needs a CRD", () => {
+    const objectsReleases = resourcesOf(stack, "helm_release").filter(([, body]) => isObjectsRelease(body));
+    const expected = ["platform-argocd", "platform-network-policies", "platform-policies", "platform-secrets", ...(env.dns ? ["platform-ingress-class"] : [])];
+    expect(objectsReleases.map(([, body]) => body.name).sort()).toEqual(expected.sort());
+    // Only Auto Mode's NodeClass and NodePools stay kubernetes_manifest (served by every Auto Mode cluster).
+    expect([...new Set(resourcesOf(stack, "kubernetes_manifest").map(([, body]) => (body as Body).manifest.kind))].sort()).toEqual(["NodeClass", "NodePool"]);
+    // helm_release renders against the cluster at plan time only with the provider's manifest experiment.
+    expect(stack.json.provider?.helm?.[0]?.experiments).toBeUndefined();
+    const outdir = writtenSharedApp(AWS);
+    for (const [, release] of objectsReleases) {
+      expect(release.repository).toBeUndefined();
+      // Terraform runs in the stack's folder: the relative chart path is the chart, copied there.
+      const chart = join(outdir, "stacks", `${name}-platform`, String(release.chart));
+      expect(readFileSync(join(chart, "templates", "objects.yaml"), "utf8")).toBe(readFileSync(join(PLATFORM_OBJECTS_CHART, "templates", "objects.yaml"), "utf8"));
+      expect(readFileSync(join(chart, "Chart.yaml"), "utf8")).toMatch(/^name: platform-objects$/m);
+      expect(Object.keys(JSON.parse((release.values as string[])[0]!))).toEqual(["objects"]);
+    }
   });
 
   it("cannot be `terraform validate`d offline: hashicorp/kubernetes and hashicorp/helm are not in the provider mirror, so the stack pins them for validation elsewhere", () => {
