@@ -10,9 +10,9 @@ import { defineRule, eachResource, type Finding, type Rule } from "./rule";
 const MANIFEST = ["kubernetes_manifest"];
 
 /**
- * Group/versions every Kubernetes API server serves, CRD or not: the GA groups of Kubernetes
- * (kubernetes/kubernetes `api/openapi-spec/v3/`, one file per served group/version; betas are off
- * by default since 1.24, KEP-3136). Read 2026-12-07.
+ * Group/versions a Kubernetes API server serves without any CRD: the GA (v1, v2) group/versions of
+ * kubernetes/kubernetes `api/openapi-spec/v3/` (one `apis__<group>__<version>_openapi.json` each;
+ * listing read 2026-12-07). Alpha and beta versions are left out: a cluster need not serve them.
  */
 export const BUILT_IN_GROUP_VERSIONS: readonly string[] = [
   "v1",
