@@ -36,8 +36,10 @@ const SAME_CLUSTER = { test: "StringEquals", variable: "aws:RequestTag/eks:eks-c
  * cluster IAM role, "Custom AWS tags for EKS Auto resources": awsdocs/amazon-eks-user-guide
  * latest/ug/automode/auto-learn-iam.adoc, f6004140, 2024-12-18, and docs.aws.amazon.com
  * auto-cluster-iam-role, read 2026-12-07), as terraform-aws-modules/terraform-aws-eks v21.19.0
- * main.tf grants them with `enable_auto_mode_custom_tags` (its default); the load balancer and
- * Shield statements are left out (no IngressClassParams sets tags). The guardrail PIPEOPS-0010
+ * (bef29c4d, 2026-04-27) main.tf grants them with `enable_auto_mode_custom_tags` (default true;
+ * its Networking statement tests the CNI node-name tag with StringEquals "*", the guide with
+ * StringLike, which is what matches any name). The load balancer and Shield statements are left
+ * out (no IngressClassParams sets tags). The guardrail PIPEOPS-0010
  * evaluates them against each NodeClass's tags.
  */
 export const AUTO_MODE_CUSTOM_TAG_STATEMENTS = [
