@@ -217,8 +217,8 @@ export class PlatformServices extends Construct {
     let externalSecretsRelease: Release | undefined;
     let externalSecretsNamespace = "";
     if (props.externalSecrets) {
-      const namespace = (externalSecretsNamespace = platformNamespace("external-secrets-namespace", CHARTS.externalSecrets.namespace));
-      externalSecretsRelease = this.release("externalSecrets", namespace, externalSecretsValues(), externalSecretsWorkloads(), afterLoadBalancerController, props);
+      externalSecretsNamespace = platformNamespace("external-secrets-namespace", CHARTS.externalSecrets.namespace);
+      externalSecretsRelease = this.release("externalSecrets", externalSecretsNamespace, externalSecretsValues(), externalSecretsWorkloads(), afterLoadBalancerController, props);
     }
     /** A SecretStore for Secrets Manager in one namespace, authenticated as its own reader service account. */
     const secretStore = (namespace: string): ObjectsRelease | undefined => {
