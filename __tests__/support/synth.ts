@@ -6,6 +6,7 @@ import { buildApp } from "../../src/app";
 import type { EnvironmentInput } from "../../src/config/types";
 import type { DeploymentTarget } from "../../src/target";
 import { ENVIRONMENTS, PROJECT_ENVIRONMENT_NAMES, REPLICA_WIRING, WAIVERS } from "../../main";
+import { isObjectsRelease, objectsOfRelease } from "../../modules/platform/objects-release";
 
 export const AWS: DeploymentTarget = { kind: "aws" };
 export const LOCAL: DeploymentTarget = { kind: "local", endpoint: "https://127.0.0.1:4566" };
@@ -81,11 +82,29 @@ export function resourcesOf(stack: SynthesizedStack, type: string): [string, Rec
   return Object.entries(stack.json.resource?.[type] ?? {});
 }
 
-/** The Kubernetes objects of one kind a platform stack applies with `kubernetes_manifest`. */
+/** A Kubernetes object a platform stack writes, and the Terraform resource that writes it. */
+export interface WrittenObject {
+  /** `kubernetes_manifest.<id>`, or `helm_release.<id>` of a release of the objects chart. */
+  readonly address: string;
+  readonly resource: Record<string, any>;
+  readonly object: Record<string, any>;
+}
+
+/**
+ * The Kubernetes objects of one kind a platform stack writes as objects: `kubernetes_manifest`
+ * resources and the objects of its objects-chart releases (modules/platform/objects-release.ts).
+ */
+export function objectsOf(stack: SynthesizedStack, kind?: string): WrittenObject[] {
+  const manifests = resourcesOf(stack, "kubernetes_manifest").map(([id, body]) => ({ address: `kubernetes_manifest.${id}`, resource: body, object: body.manifest as Record<string, any> }));
+  const released = resourcesOf(stack, "helm_release")
+    .filter(([, body]) => isObjectsRelease(body))
+    .flatMap(([id, body]) => objectsOfRelease(body).map((object) => ({ address: `helm_release.${id}`, resource: body, object: object as Record<string, any> })));
+  return [...manifests, ...released].filter((written) => kind === undefined || written.object.kind === kind);
+}
+
+/** The Kubernetes objects of one kind a platform stack writes (objectsOf, the objects alone). */
 export function manifestsOf(stack: SynthesizedStack, kind: string): Record<string, any>[] {
-  return resourcesOf(stack, "kubernetes_manifest")
-    .map(([, body]) => body.manifest as Record<string, unknown>)
-    .filter((manifest) => manifest.kind === kind);
+  return objectsOf(stack, kind).map((written) => written.object);
 }
 
 export function onlyResource(stack: SynthesizedStack, type: string): Record<string, unknown> {

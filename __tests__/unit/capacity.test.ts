@@ -16,6 +16,7 @@ import { CHARTS, type PlatformChart } from "../../modules/platform/charts";
 import { nodeClass, nodePool } from "../../modules/platform/node-pools";
 import { nodeCapacity } from "../../src/stacks/node-capacity";
 import type { EnvironmentConfig } from "../../src/config/types";
+import { isObjectsRelease } from "../../modules/platform/objects-release";
 
 /** Requests may take at most this share of the minimum capacity's CPU, memory and pod slots. */
 const MAX_SHARE = 0.8;
@@ -72,7 +73,12 @@ function demandOn(nodes: number, workloads: readonly (Workload & { release: stri
 describe.each(built.environments.map((env) => [env.name, env] as const))("%s: the platform fits the minimum capacity", (name, env) => {
   const platform = platformOf(env);
   const synthesized = synthStack(built, `${name}-platform`);
-  const releases = Object.fromEntries(resourcesOf(synthesized, "helm_release").map(([, body]) => [String(body.name), JSON.parse((body.values as string[])[0]!) as Record<string, unknown>]));
+  // The objects chart's releases run no pods.
+  const releases = Object.fromEntries(
+    resourcesOf(synthesized, "helm_release")
+      .filter(([, body]) => !isObjectsRelease(body))
+      .map(([, body]) => [String(body.name), JSON.parse((body.values as string[])[0]!) as Record<string, unknown>]),
+  );
   const workloads = Object.entries(platform.workloads).flatMap(([chart, list]) => list!.map((w) => ({ ...w, release: CHARTS[chart as PlatformChart].releaseName })));
   const installedAddons = env.eks.computeMode === "auto-mode" ? AUTO_MODE_ADDONS : EKS_ADDONS;
   const addonPods = ADDON_PODS.filter((pod) => installedAddons.includes(pod.addon));
@@ -144,7 +150,9 @@ describe("node pool manifests refuse what Auto Mode would", () => {
   it("refuses a NodeClass named default (Auto Mode's own) and a weight outside 1-100", () => {
     expect(() => nodeClass({ ...nodes, name: "default" })).toThrow(/"default" is Auto Mode's own NodeClass\. Fix: /);
     expect(() => nodePool({ ...pool, weight: 0 })).toThrow(/weight 0 is outside 1-100/);
-    expect(nodePool(pool).spec.template.spec.taints).toEqual([]);
+    // No taint: no taints field and no template labels at all (an empty list would reach the API as null).
+    expect(nodePool(pool).spec.template.spec.taints).toBeUndefined();
+    expect(nodePool(pool).spec.template.metadata).toBeUndefined();
   });
 });
 

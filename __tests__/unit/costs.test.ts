@@ -138,7 +138,7 @@ describe("capacity types: Spot where it is safe", () => {
   it("runs staging's general pool On-Demand and its non-critical pool on Spot, tainted so only tolerating pods land there", () => {
     const staging = pools("staging");
     expect(capacity(staging.general)).toEqual(["on-demand"]);
-    expect(staging.general.taints).toEqual([]);
+    expect(staging.general.taints).toBeUndefined();
     expect(capacity(staging.spot)).toEqual(["spot", "on-demand"]);
     expect(staging.spot.taints).toEqual([{ key: "pipeops.io/non-critical", value: "true", effect: "NoSchedule" }]);
   });

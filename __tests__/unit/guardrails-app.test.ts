@@ -171,3 +171,19 @@ describe("waivers against the real app", () => {
     expect(built.guardrails.summary()).toMatch(/waiver\(s\) name stacks this app does not build: .*staging-bootstrap/);
   });
 });
+
+describe("the Kubernetes-layer rules on every platform stack", () => {
+  const built = sharedTestApp(AWS);
+  const report = built.guardrails.check();
+  const platformStacks = built.environments.map((env) => `${env.name}-platform`);
+
+  it.each(["PIPEOPS-0008", "PIPEOPS-0009", "PIPEOPS-0010"])("%s inspects the NodeClass and NodePools of every platform stack and finds nothing", (id) => {
+    const rule = report.rules.find((r) => r.id === id)!;
+    // One NodeClass and one NodePool per node group of every Auto Mode environment.
+    const manifests = built.environments.reduce((sum, env) => sum + (env.eks.computeMode === "auto-mode" ? 2 * env.eks.nodeGroups.length : 0), 0);
+    expect(rule.resourcesChecked).toBe(manifests);
+    expect(report.violations.filter((v) => v.rule === id)).toEqual([]);
+    expect(report.waived.filter((v) => v.rule === id)).toEqual([]);
+    expect(platformStacks.every((stack) => report.stacks.some((s) => s.stack === stack))).toBe(true);
+  });
+});

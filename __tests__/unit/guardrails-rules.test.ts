@@ -32,10 +32,18 @@ import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
+import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { AUTO_MODE_CUSTOM_TAG_STATEMENTS } from "../../modules/eks/eks-cluster";
+import { AWS_MANAGED_POLICY } from "../../modules/iam/managed-policies";
+import { nodeClass, nodePool } from "../../modules/platform/node-pools";
+import { namespacedSecretStore } from "../../modules/platform/manifests";
+import { ObjectsRelease, objectsChartAsset } from "../../modules/platform/objects-release";
+import { PLATFORM_OBJECTS_CHART } from "../../src/stacks/platform-stack";
 import { CHART_SOURCES, KUBERNETES, POSTGRES } from "../../src/config/versions";
 import { EnvironmentStack } from "../../src/stacks/environment-stack";
 import { validateEnvironments } from "../../src/config/validate";
@@ -170,6 +178,24 @@ const release = (scope: Construct, version: string) =>
   new Release(scope, "release", { name: "argo-cd", chart: CHART_SOURCES.argoCd.chart, repository: CHART_SOURCES.argoCd.repository, version });
 const storageClass = (scope: Construct, parameters: Record<string, string>) =>
   new StorageClassV1(scope, "gp3", { metadata: { name: "gp3" }, storageProvisioner: "ebs.csi.aws.com", parameters });
+
+// --- Kubernetes objects -------------------------------------------------------------------------
+const manifest = (scope: Construct, id: string, object: object) => new Manifest(scope, id, { manifest: object as Record<string, unknown> });
+const autoModeCluster = (scope: Construct, roleArn = "arn:aws:iam::111111111111:role/eks") =>
+  cluster(scope, { endpointPublicAccess: false }, { roleArn, computeConfig: { enabled: true, nodePools: [] } });
+const fixturePool = { name: "general", instanceTypes: ["t3.medium"], capacityTypes: ["on-demand" as const], architectures: ["amd64" as const], zones: ["us-west-2a"], limits: { milliCpu: 4000, memoryMib: 8192 }, weight: 100 };
+const fixtureNodeClass = (tags: Record<string, string>) =>
+  nodeClass({ name: "general", roleName: "fixture-node", subnetSelectorTerms: [{ id: "subnet-1" }], securityGroupSelectorTerms: [{ id: "sg-1" }], diskSizeGib: 40, volumeKmsKeyArn: "arn:aws:kms:us-west-2:111111111111:key/k", tags });
+const COST_TAGS = { Project: "pipeops", Environment: "dev", ManagedBy: "cdktf" };
+/** An Auto Mode cluster whose role has the given inline statements (and the Auto Mode managed policies). */
+const clusterWithRole = (scope: Construct, statements: DataAwsIamPolicyDocumentStatement[] | undefined) => {
+  const role = new IamRole(scope, "cluster-role", { name: "fixture-cluster", assumeRolePolicy: "{}" });
+  for (const policyArn of [AWS_MANAGED_POLICY.eksCluster, AWS_MANAGED_POLICY.eksCompute, AWS_MANAGED_POLICY.eksBlockStorage, AWS_MANAGED_POLICY.eksNetworking]) {
+    new IamRolePolicyAttachment(scope, `cluster-role-${policyArn.split("/").pop()}`, { role: role.name, policyArn });
+  }
+  if (statements) new IamRolePolicy(scope, "cluster-role-policy", { role: role.id, policy: new DataAwsIamPolicyDocument(scope, "cluster-role-inline", { statement: statements }).json });
+  autoModeCluster(scope, role.arn);
+};
 
 const FIXTURES: Record<RuleId, RuleFixture> = {
   "AWS-0178": {
@@ -456,6 +482,67 @@ const FIXTURES: Record<RuleId, RuleFixture> = {
       db(s, { passwordWo: `\${${login.passwordExpression}}`, passwordWoVersion: 1 });
     },
   },
+  "PIPEOPS-0008": {
+    bad: {
+      "SecretStore, whose CRD the External Secrets release installs": (s) => manifest(s, "store", namespacedSecretStore("aws-secrets-manager", "monitoring", "us-west-2", "secrets-reader")),
+      "NodePool on a cluster without Auto Mode": (s) => {
+        cluster(s, { endpointPublicAccess: false });
+        manifest(s, "pool", nodePool({ ...fixturePool, nodeClassName: "general" }));
+      },
+    },
+    good: (s) => {
+      autoModeCluster(s);
+      manifest(s, "class", fixtureNodeClass({}));
+      manifest(s, "pool", nodePool({ ...fixturePool, nodeClassName: "general" }));
+      manifest(s, "limit-range", { apiVersion: "v1", kind: "LimitRange", metadata: { name: "fixture", namespace: "default" }, spec: { limits: [{ type: "Container", max: { cpu: "1" } }] } });
+      // The same custom resource through the objects chart: no CRD needed at plan time.
+      new ObjectsRelease(s, { chart: objectsChartAsset(s, "chart", PLATFORM_OBJECTS_CHART), name: "fixture-objects", namespace: "external-secrets" }).add(
+        namespacedSecretStore("aws-secrets-manager", "monitoring", "us-west-2", "secrets-reader"),
+      );
+    },
+  },
+  "PIPEOPS-0009": {
+    bad: {
+      "NodePool with taints: []": (s) => {
+        const pool = nodePool({ ...fixturePool, nodeClassName: "general" });
+        manifest(s, "pool", { ...pool, spec: { ...pool.spec, template: { ...pool.spec.template, spec: { ...pool.spec.template.spec, taints: [] } } } });
+      },
+      "NetworkPolicy selecting every pod with podSelector: {}": (s) =>
+        manifest(s, "deny", { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "default-deny-ingress", namespace: "apps" }, spec: { podSelector: {}, policyTypes: ["Ingress"] } }),
+      "NodeClass with tags: {}": (s) => {
+        const empty = fixtureNodeClass({});
+        manifest(s, "class", { ...empty, spec: { ...empty.spec, tags: {} } });
+      },
+    },
+    good: (s) => {
+      manifest(s, "class", fixtureNodeClass({}));
+      manifest(s, "pool", nodePool({ ...fixturePool, nodeClassName: "general" }));
+      manifest(s, "tainted", nodePool({ ...fixturePool, name: "spot", nodeClassName: "general", taint: { key: "pipeops.io/non-critical", value: "true" } }));
+    },
+  },
+  "PIPEOPS-0010": {
+    bad: {
+      "NodeClass tags, cluster role with the managed policies only": (s) => {
+        clusterWithRole(s, undefined);
+        manifest(s, "class", fixtureNodeClass(COST_TAGS));
+      },
+      "NodeClass tags, the custom-tag statements for another cluster only": (s) => {
+        clusterWithRole(
+          s,
+          AUTO_MODE_CUSTOM_TAG_STATEMENTS.map((statement) => ({ ...statement, condition: [{ test: "StringEquals", variable: "aws:RequestTag/eks:eks-cluster-name", values: ["another-cluster"] }] })),
+        );
+        manifest(s, "class", fixtureNodeClass(COST_TAGS));
+      },
+      "NodeClass tags, no volumes or network interfaces allowed": (s) => {
+        clusterWithRole(s, AUTO_MODE_CUSTOM_TAG_STATEMENTS.filter((statement) => statement.sid.endsWith("Compute")));
+        manifest(s, "class", fixtureNodeClass(COST_TAGS));
+      },
+    },
+    good: (s) => {
+      clusterWithRole(s, AUTO_MODE_CUSTOM_TAG_STATEMENTS);
+      manifest(s, "class", fixtureNodeClass(COST_TAGS));
+    },
+  },
   "PIPEOPS-0001": {
     bad: {
       "Environment tag overridden with another environment": (s) => new S3Bucket(s, "data", { bucket: "fixture", tags: { Environment: "prod" } }),
@@ -559,5 +646,21 @@ describe("guardrail rule details", () => {
     new S3Bucket(stack, "data", { bucket: "fixture" });
     const report = new Guardrails(app, { waivers: [], contextOf: () => undefined, rules: ALL_RULES.filter((r) => r.id === "PIPEOPS-0001") }).check();
     expect(report.violations).toEqual([]);
+  });
+});
+
+describe("guardrail rules for the Kubernetes layer", () => {
+  it("names what the cluster role may not do, evaluated with the IAM evaluator", () => {
+    const [managedOnly] = violationsOf("PIPEOPS-0010", FIXTURES["PIPEOPS-0010"].bad["NodeClass tags, cluster role with the managed policies only"]!);
+    expect(managedOnly!.message).toMatch(/may not ec2:RunInstances, ec2:CreateFleet, ec2:CreateLaunchTemplate, ec2:CreateVolume, ec2:CreateNetworkInterface with user-defined tags/);
+    const [computeOnly] = violationsOf("PIPEOPS-0010", FIXTURES["PIPEOPS-0010"].bad["NodeClass tags, no volumes or network interfaces allowed"]!);
+    expect(computeOnly!.message).toMatch(/may not ec2:CreateVolume, ec2:CreateNetworkInterface with/);
+  });
+
+  it("names the kind whose CRD is missing at plan time, and every empty list or map", () => {
+    const [store] = violationsOf("PIPEOPS-0008", FIXTURES["PIPEOPS-0008"].bad["SecretStore, whose CRD the External Secrets release installs"]!);
+    expect(store!.message).toMatch(/^SecretStore \(external-secrets\.io\/v1\): its CRD is installed by a release/);
+    const [policy] = violationsOf("PIPEOPS-0009", FIXTURES["PIPEOPS-0009"].bad["NetworkPolicy selecting every pod with podSelector: {}"]!);
+    expect(policy!.message).toMatch(/^empty list or map at manifest\.spec\.podSelector:/);
   });
 });

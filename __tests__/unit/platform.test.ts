@@ -13,10 +13,13 @@ import { App, Testing } from "cdktf";
 import type { EnvironmentConfig, EnvironmentInput } from "../../src/config/types";
 import { ConfigError } from "../../src/config/validate";
 import { dev, prod, staging } from "../../environments";
-import { PlatformStack } from "../../src/stacks/platform-stack";
+import { PLATFORM_OBJECTS_CHART, PlatformStack } from "../../src/stacks/platform-stack";
 import { PLATFORM_SERVICE_ACCOUNTS } from "../../modules/eks/platform-roles";
 import { CHART_SOURCES, PROVIDERS } from "../../src/config/versions";
-import { AWS, buildTestApp, resourcesOf, synthStack, tempDir, type SynthesizedStack, sharedTestApp } from "../support/synth";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AWS, buildTestApp, writtenSharedApp, objectsOf, resourcesOf, synthStack, tempDir, type SynthesizedStack, sharedTestApp } from "../support/synth";
+import { isObjectsRelease } from "../../modules/platform/objects-release";
 
 type Body = Record<string, any>;
 
@@ -43,8 +46,11 @@ const EXPECTED_SIZES = {
   prod: { argocdReplicas: 2, redisHa: true, retention: "30d", prometheusStorage: "200Gi", prometheusReplicas: 2, alertmanagerReplicas: 3 },
 } as const;
 
+/** The releases of catalog charts (the objects chart's releases are read through manifests()). */
 function releases(stack: SynthesizedStack): Body[] {
-  return resourcesOf(stack, "helm_release").map(([, body]) => body);
+  return resourcesOf(stack, "helm_release")
+    .map(([, body]) => body)
+    .filter((body) => !isObjectsRelease(body));
 }
 
 function releaseOf(stack: SynthesizedStack, chart: string): Body {
@@ -72,8 +78,12 @@ function resolveName(stack: SynthesizedStack, value: string): string {
   return (body as Body).metadata.name as string;
 }
 
+/**
+ * The objects of one kind the stack writes, by the address of the resource that writes them: a
+ * kubernetes_manifest, or a release of the objects chart (its arguments, with the object as `manifest`).
+ */
 function manifests(stack: SynthesizedStack, kind: string): [string, Body][] {
-  return resourcesOf(stack, "kubernetes_manifest").filter(([, body]) => (body as Body).manifest.kind === kind) as [string, Body][];
+  return objectsOf(stack, kind).map(({ address, resource, object }) => [address, { ...resource, manifest: object }]);
 }
 
 function onlyManifest(stack: SynthesizedStack, kind: string, namespace?: string): [string, Body] {
@@ -211,7 +221,7 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
       expect(pool.manifest.spec.disruption).toEqual({ consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "1m", budgets: [{ nodes: "10%" }] });
     }
     for (const release of releases(stack)) {
-      for (const [id] of pools) expect(release.depends_on, release.chart).toContain(`kubernetes_manifest.${id}`);
+      for (const [address] of pools) expect(release.depends_on, release.chart).toContain(address);
     }
   });
 
@@ -299,25 +309,45 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-platform"
   });
 
   it("takes Grafana's admin credentials from Secrets Manager through an ExternalSecret, never from a literal", () => {
-    const [secretId, secret] = onlyManifest(stack, "ExternalSecret");
-    const [storeId, store] = onlyManifest(stack, "SecretStore", "monitoring");
+    const [secretAddress, secret] = onlyManifest(stack, "ExternalSecret");
+    const [storeAddress, store] = onlyManifest(stack, "SecretStore", "monitoring");
     expect(secret.manifest.apiVersion).toBe("external-secrets.io/v1");
     expect(resolveName(stack, secret.manifest.metadata.namespace)).toBe("monitoring");
     expect(secret.manifest.spec.secretStoreRef).toEqual({ kind: "SecretStore", name: store.manifest.metadata.name });
-    expect(secret.depends_on).toContain(`kubernetes_manifest.${storeId}`);
+    // One release of the objects chart holds both, so the store exists when the secret is created.
+    expect(secretAddress).toBe(storeAddress);
+    expect(secretAddress).toMatch(/^helm_release\./);
     for (const item of secret.manifest.spec.data) expect(item.remoteRef.key).toBe(coreOutput("grafana_admin_secret_name"));
-    expect(secret.wait).toEqual({ condition: [{ type: "Ready", status: "True" }] });
 
     const release = releaseOf(stack, "kube-prometheus-stack");
     const admin = valuesOf(release).grafana.admin;
     expect(admin.existingSecret).toBe(secret.manifest.spec.target.name);
     expect(secret.manifest.spec.data.map((d: Body) => d.secretKey).sort()).toEqual([admin.passwordKey, admin.userKey].sort());
-    expect(release.depends_on).toContain(`kubernetes_manifest.${secretId}`);
+    expect(release.depends_on).toContain(secretAddress);
     expect(stack.text).not.toMatch(/adminPassword/i);
   });
 
   it("puts no secret material into the configuration", () => {
     expect(stack.text).not.toMatch(/"(token|password|client_key|set_sensitive)"\s*:/);
+  });
+
+  it("delivers its custom resources and NetworkPolicies as releases of the repository's objects chart, shipped into the stack's folder, so no plan needs a CRD", () => {
+    const objectsReleases = resourcesOf(stack, "helm_release").filter(([, body]) => isObjectsRelease(body));
+    const expected = ["platform-argocd", "platform-network-policies", "platform-policies", "platform-secrets", ...(env.dns ? ["platform-ingress-class"] : [])];
+    expect(objectsReleases.map(([, body]) => body.name).sort()).toEqual(expected.sort());
+    // Only Auto Mode's NodeClass and NodePools stay kubernetes_manifest (served by every Auto Mode cluster).
+    expect([...new Set(resourcesOf(stack, "kubernetes_manifest").map(([, body]) => (body as Body).manifest.kind))].sort()).toEqual(["NodeClass", "NodePool"]);
+    // helm_release renders against the cluster at plan time only with the provider's manifest experiment.
+    expect(stack.json.provider?.helm?.[0]?.experiments).toBeUndefined();
+    const outdir = writtenSharedApp(AWS);
+    for (const [, release] of objectsReleases) {
+      expect(release.repository).toBeUndefined();
+      // Terraform runs in the stack's folder: the relative chart path is the chart, copied there.
+      const chart = join(outdir, "stacks", `${name}-platform`, String(release.chart));
+      expect(readFileSync(join(chart, "templates", "objects.yaml"), "utf8")).toBe(readFileSync(join(PLATFORM_OBJECTS_CHART, "templates", "objects.yaml"), "utf8"));
+      expect(readFileSync(join(chart, "Chart.yaml"), "utf8")).toMatch(/^name: platform-objects$/m);
+      expect(Object.keys(JSON.parse((release.values as string[])[0]!))).toEqual(["objects"]);
+    }
   });
 
   it("cannot be `terraform validate`d offline: hashicorp/kubernetes and hashicorp/helm are not in the provider mirror, so the stack pins them for validation elsewhere", () => {

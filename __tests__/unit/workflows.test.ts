@@ -253,6 +253,8 @@ describe("deploy workflow", () => {
     const plan = stackJobs.get("plan")!.lines.join("\n");
     expect(plan).toContain("role-to-assume: ${{ secrets.plan_role_arn }}");
     expect(plan).toContain("name: tfplan-${{ inputs.stack }}\n          path: |\n            cdktf.out/stacks/${{ inputs.stack }}/tfplan");
+    // The apply loads a platform stack's objects chart from the stack's assets again.
+    expect(plan).toContain("            cdktf.out/stacks/${{ inputs.stack }}/assets/\n");
     const apply = stackJobs.get("apply")!;
     expect(keyOf(apply, "environment")).toBe("${{ inputs.environment }}");
     expect(keyOf(apply, "needs")).toBe("plan");

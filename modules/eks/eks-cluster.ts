@@ -17,12 +17,55 @@ import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import { DataAwsEksAddonVersion } from "@cdktf/provider-aws/lib/data-aws-eks-addon-version";
 import { DataAwsIamUser } from "@cdktf/provider-aws/lib/data-aws-iam-user";
 import { CustomerManagedKey } from "../kms/customer-managed-key";
+import { literalTemplate } from "../terraform/terraform-data";
 import { IrsaRole, IRSA_AUDIENCE, stripHttps } from "../iam/irsa-role";
 import { AWS_MANAGED_POLICY, EKS_AUTO_NODE_ACCESS_POLICY, EKS_CLUSTER_ADMIN_ACCESS_POLICY, EKS_ADMIN_VIEW_ACCESS_POLICY } from "../iam/managed-policies";
 import { EksManagedNodeGroup, type EksNodeGroupSpec } from "./managed-node-group";
 import { ADDON_CONFIGURATION, ADDONS_BEFORE_NODES, AUTO_MODE_ADDONS, CONTAINER_INSIGHTS_LOG_GROUPS, EKS_ADDONS, EKS_CONTROL_PLANE_LOG_TYPES, type EksAddonName } from "./addons";
 
 export type EksComputeMode = "managed-node-groups" | "auto-mode";
+
+/** EKS tags the cluster role's session with the cluster's name; Auto Mode's requests carry it as a request tag. */
+const SAME_CLUSTER = { test: "StringEquals", variable: "aws:RequestTag/eks:eks-cluster-name", values: [literalTemplate("${aws:PrincipalTag/eks:eks-cluster-name}")] };
+
+/**
+ * What lets Auto Mode put a NodeClass's own tags (`spec.tags`: the cost-allocation tags) on the
+ * instances, launch templates, volumes and network interfaces it creates: the managed policies do
+ * not allow user-defined tags, and without this Auto Mode cannot launch the nodes. The statements
+ * "Compute", "Storage" and "Networking" of the EKS user guide's custom tag policy (Auto Mode
+ * cluster IAM role, "Custom AWS tags for EKS Auto resources": awsdocs/amazon-eks-user-guide
+ * latest/ug/automode/auto-learn-iam.adoc, f6004140, 2024-12-18, and docs.aws.amazon.com
+ * auto-cluster-iam-role, read 2026-12-07), as terraform-aws-modules/terraform-aws-eks v21.19.0
+ * (bef29c4d, 2026-04-27) main.tf grants them with `enable_auto_mode_custom_tags` (default true;
+ * its Networking statement tests the CNI node-name tag with StringEquals "*", the guide with
+ * StringLike, which is what matches any name). The load balancer and Shield statements are left
+ * out (no IngressClassParams sets tags). The guardrail PIPEOPS-0010
+ * evaluates them against each NodeClass's tags.
+ */
+export const AUTO_MODE_CUSTOM_TAG_STATEMENTS = [
+  {
+    sid: "AutoModeCustomTagsCompute",
+    actions: ["ec2:CreateFleet", "ec2:RunInstances", "ec2:CreateLaunchTemplate"],
+    resources: ["*"],
+    condition: [
+      SAME_CLUSTER,
+      { test: "StringLike", variable: "aws:RequestTag/eks:kubernetes-node-class-name", values: ["*"] },
+      { test: "StringLike", variable: "aws:RequestTag/eks:kubernetes-node-pool-name", values: ["*"] },
+    ],
+  },
+  {
+    sid: "AutoModeCustomTagsStorage",
+    actions: ["ec2:CreateVolume", "ec2:CreateSnapshot"],
+    resources: ["arn:aws:ec2:*:*:volume/*", "arn:aws:ec2:*:*:snapshot/*"],
+    condition: [SAME_CLUSTER],
+  },
+  {
+    sid: "AutoModeCustomTagsNetworking",
+    actions: ["ec2:CreateNetworkInterface"],
+    resources: ["*"],
+    condition: [SAME_CLUSTER, { test: "StringLike", variable: "aws:RequestTag/eks:kubernetes-cni-node-name", values: ["*"] }],
+  },
+];
 
 export interface ClusterAdminsProps {
   /**
@@ -254,6 +297,7 @@ export class EksCluster extends Construct {
           actions: ["logs:CreateLogGroup"],
           resources: ["*"],
         },
+        ...(autoMode ? AUTO_MODE_CUSTOM_TAG_STATEMENTS : []),
       ],
     });
     clusterRoleReady.push(new IamRolePolicy(this, "cluster-role-policy", { name: "encryption-and-logs", role: clusterRole.id, policy: clusterRoleInline.json }));

@@ -31,10 +31,18 @@ export interface IngressClassProps {
   readonly groupName: string;
 }
 
-export function ingressClassManifests(props: IngressClassProps): [Record<string, unknown>, Record<string, unknown>] {
+/** IngressClassParams (either controller's) or the IngressClass. */
+export interface IngressClassObject {
+  readonly apiVersion: string;
+  readonly kind: "IngressClassParams" | "IngressClass";
+  readonly metadata: { readonly name: string; readonly annotations?: Readonly<Record<string, string>> };
+  readonly spec: Readonly<Record<string, unknown>>;
+}
+
+export function ingressClassManifests(props: IngressClassProps): [IngressClassObject, IngressClassObject] {
   const autoMode = props.controller === "auto-mode";
   const apiGroup = autoMode ? "eks.amazonaws.com" : "elbv2.k8s.aws";
-  const params = {
+  const params: IngressClassObject = {
     apiVersion: autoMode ? "eks.amazonaws.com/v1" : "elbv2.k8s.aws/v1beta1",
     kind: "IngressClassParams",
     metadata: { name: INGRESS_CLASS },
@@ -45,7 +53,7 @@ export function ingressClassManifests(props: IngressClassProps): [Record<string,
       ...(autoMode ? { certificateARNs: [props.certificateArn] } : { certificateArn: [props.certificateArn], sslRedirectPort: "443" }),
     },
   };
-  const ingressClass = {
+  const ingressClass: IngressClassObject = {
     apiVersion: "networking.k8s.io/v1",
     kind: "IngressClass",
     metadata: { name: INGRESS_CLASS, annotations: { "ingressclass.kubernetes.io/is-default-class": "true" } },

@@ -24,7 +24,7 @@ export interface NodeClassManifest {
     readonly subnetSelectorTerms: IdSelectorTerms;
     readonly securityGroupSelectorTerms: IdSelectorTerms;
     readonly ephemeralStorage: { readonly size: string; readonly iops: number; readonly throughput: number; readonly kmsKeyID: string };
-    readonly tags: Readonly<Record<string, string>>;
+    readonly tags?: Readonly<Record<string, string>>;
   };
 }
 
@@ -41,9 +41,9 @@ export interface NodePoolManifest {
   readonly spec: {
     readonly weight: number;
     readonly template: {
-      readonly metadata: { readonly labels: Readonly<Record<string, string>> };
+      readonly metadata?: { readonly labels: Readonly<Record<string, string>> };
       readonly spec: {
-        readonly taints: readonly { readonly key: string; readonly value: string; readonly effect: "NoSchedule" }[];
+        readonly taints?: readonly { readonly key: string; readonly value: string; readonly effect: "NoSchedule" }[];
         readonly nodeClassRef: { readonly group: "eks.amazonaws.com"; readonly kind: "NodeClass"; readonly name: string };
         readonly requirements: readonly NodePoolRequirement[];
         readonly expireAfter: string;
@@ -67,6 +67,7 @@ export interface NodeClassProps {
   readonly diskSizeGib: number;
   /** Customer managed key of the node volumes (the cluster role may use it). */
   readonly volumeKmsKeyArn: string;
+  /** AWS tags of the nodes' instances, volumes and interfaces; the cluster role must be allowed to apply them (eks-cluster.ts). */
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -84,7 +85,8 @@ export function nodeClass(props: NodeClassProps): NodeClassManifest {
       subnetSelectorTerms: props.subnetSelectorTerms,
       securityGroupSelectorTerms: props.securityGroupSelectorTerms,
       ephemeralStorage: { size: `${props.diskSizeGib}Gi`, ...GP3_BASELINE, kmsKeyID: props.volumeKmsKeyArn },
-      tags: { ...props.tags },
+      // Left out when empty (no empty map in a kubernetes_manifest).
+      ...(Object.keys(props.tags).length > 0 ? { tags: { ...props.tags } } : {}),
     },
   };
 }
@@ -116,6 +118,12 @@ export type NodePoolSpec = Omit<NodePoolProps, "nodeClassName"> & { readonly dis
 /** Nodes are replaced after two weeks (Auto Mode's own default, written out), so they keep getting patched AMIs. */
 export const NODE_EXPIRY = "336h";
 
+/**
+ * A pool without a taint has no `taints` and no template labels at all, rather than empty ones:
+ * `kubernetes_manifest` (hashicorp/kubernetes 2.38.0, `manifest/payload/from_value.go`) sends an
+ * empty list as null, and the apply then fails with "Provider produced inconsistent result after
+ * apply" (issue #2783).
+ */
 export function nodePool(props: NodePoolProps): NodePoolManifest {
   if (props.weight < 1 || props.weight > 100) throw new Error(`nodePool ${props.name}: weight ${props.weight} is outside 1-100.`);
   return {
@@ -125,10 +133,10 @@ export function nodePool(props: NodePoolProps): NodePoolManifest {
     spec: {
       weight: props.weight,
       template: {
-        metadata: { labels: props.taint ? { [props.taint.key]: props.taint.value } : {} },
+        ...(props.taint ? { metadata: { labels: { [props.taint.key]: props.taint.value } } } : {}),
         spec: {
           nodeClassRef: { group: "eks.amazonaws.com", kind: "NodeClass", name: props.nodeClassName },
-          taints: props.taint ? [{ key: props.taint.key, value: props.taint.value, effect: "NoSchedule" }] : [],
+          ...(props.taint ? { taints: [{ key: props.taint.key, value: props.taint.value, effect: "NoSchedule" as const }] } : {}),
           requirements: [
             { key: "node.kubernetes.io/instance-type", operator: "In", values: [...props.instanceTypes] },
             { key: "karpenter.sh/capacity-type", operator: "In", values: [...props.capacityTypes] },

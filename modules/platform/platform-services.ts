@@ -43,6 +43,8 @@ import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { LimitRangeV1 } from "@cdktf/provider-kubernetes/lib/limit-range-v1";
 import { ResourceQuotaV1 } from "@cdktf/provider-kubernetes/lib/resource-quota-v1";
+import type { TerraformAsset } from "cdktf";
+import { ObjectsRelease, objectsChartAsset, type KubernetesObject } from "./objects-release";
 import { IRSA_ROLE_ANNOTATION, NODE_EXPORTER_NAMESPACE, SECRET_READER_SERVICE_ACCOUNT } from "./charts";
 import {
   APPLICATION_NAMESPACE_SECURITY,
@@ -90,6 +92,12 @@ export interface PlatformServicesProps {
     readonly nodePools: readonly NodePoolSpec[];
   };
   readonly ebsProvisioner: EbsProvisioner;
+  /**
+   * The repository's `platform-objects` chart directory. Custom resources whose CRDs the releases
+   * below install, and NetworkPolicies, are releases of it (modules/platform/objects-release.ts),
+   * so the stack plans on a fresh cluster.
+   */
+  readonly objectsChartDirectory: string;
   /** KMS key (ARN) every persistent volume is encrypted with; the StorageClass names it. */
   readonly ebsKmsKeyArn: string;
   /** Chart, repository and version of each release (the versions catalog). */
@@ -147,6 +155,9 @@ export interface ApplicationNamespace {
   readonly egress: readonly EgressTarget[];
 }
 
+/** Where releases of cluster-wide objects keep their record. */
+const KUBE_SYSTEM = "kube-system";
+
 /** Name of the gp3 StorageClass every platform volume uses. */
 export const GP3_STORAGE_CLASS = "gp3";
 /** Name of the SecretStore in each namespace that reads Secrets Manager. */
@@ -166,27 +177,34 @@ export class PlatformServices extends Construct {
   /** The pods each release runs, with their resources (modules/platform/workloads.ts). */
   readonly workloads: Partial<Record<PlatformChart, readonly Workload[]>> = {};
   readonly storageClass: StorageClassV1;
-  readonly secretStores: Record<string, Manifest> = {};
-  readonly grafanaAdminSecret?: Manifest;
-  readonly appOfApps?: Manifest;
-  readonly appProjects: Manifest[] = [];
-  readonly policies: Manifest[] = [];
-  /** Auto Mode's NodeClass and NodePools (empty with managed node groups). */
+  /**
+   * Releases of the repository's objects chart, by what they hold: `secrets` (the SecretStores and
+   * Grafana's ExternalSecret), `policies` (Kyverno's), `argocd` (AppProjects, the app-of-apps),
+   * `ingressClass` (the default IngressClass and its parameters), `networkPolicies` (every
+   * namespace's). Only those with objects exist.
+   */
+  readonly objects: Partial<Record<"secrets" | "policies" | "argocd" | "ingressClass" | "networkPolicies", ObjectsRelease>> = {};
+  /**
+   * Auto Mode's NodeClass and NodePools (empty with managed node groups): `kubernetes_manifest`,
+   * since Auto Mode serves their kinds from the cluster's creation (EKS user guide,
+   * automode/create-node-class.adoc, create-node-pool.adoc).
+   */
   readonly capacity: Manifest[] = [];
-  /** Namespace name → the namespace and its NetworkPolicies. */
+  /** Namespace name → the namespace. */
   readonly namespaces: Record<string, NamespaceV1> = {};
-  readonly networkPolicies: Record<string, Manifest[]> = {};
   /** Application namespace → its ResourceQuota. */
   readonly resourceQuotas: Record<string, ResourceQuotaV1> = {};
   readonly offHours?: WorkloadsOffHours;
-  /** The default IngressClass and its parameters (with dns). */
-  readonly ingressClass: Manifest[] = [];
+  private readonly objectsChart: TerraformAsset;
+  /** Every namespace's NetworkPolicies, released together once all namespaces exist. */
+  private readonly networkPolicyObjects: KubernetesObject[] = [];
 
   constructor(scope: Construct, id: string, props: PlatformServicesProps) {
     super(scope, id);
     if (props.monitoring && !props.externalSecrets) {
       throw new Error("PlatformServices: monitoring needs externalSecrets, which supplies Grafana's admin credentials from Secrets Manager.");
     }
+    this.objectsChart = objectsChartAsset(this, "objects-chart", props.objectsChartDirectory);
 
     if (props.autoMode) {
       const { nodes, nodePools } = props.autoMode;
@@ -228,31 +246,28 @@ export class PlatformServices extends Construct {
       });
     }
 
-
     // Where kube-prometheus-stack runs, the charts open their metrics Services for its ServiceMonitors.
     const monitored = Boolean(props.monitoring);
     // Resource metrics for `kubectl top` and the Horizontal Pod Autoscaler (EKS installs none).
     this.release("metricsServer", CHARTS.metricsServer.namespace, metricsServerValues({ monitored }), metricsServerWorkloads(), afterLoadBalancerController, props);
 
     let externalSecretsRelease: Release | undefined;
+    let externalSecretsNamespace = "";
     if (props.externalSecrets) {
-      const namespace = platformNamespace("external-secrets-namespace", CHARTS.externalSecrets.namespace);
-      externalSecretsRelease = this.release("externalSecrets", namespace, externalSecretsValues({ monitored }), externalSecretsWorkloads(), afterLoadBalancerController, props);
+      externalSecretsNamespace = platformNamespace("external-secrets-namespace", CHARTS.externalSecrets.namespace);
+      externalSecretsRelease = this.release("externalSecrets", externalSecretsNamespace, externalSecretsValues({ monitored }), externalSecretsWorkloads(), afterLoadBalancerController, props);
     }
     /** A SecretStore for Secrets Manager in one namespace, authenticated as its own reader service account. */
-    const secretStore = (namespace: string): Manifest | undefined => {
+    const secretStore = (namespace: string): ObjectsRelease | undefined => {
       const roleArn = props.externalSecrets?.secretStoreRoleArns[namespace];
       if (!externalSecretsRelease || !roleArn) return undefined;
       const reader = new ServiceAccountV1(this, `${namespace}-secrets-reader`, {
         metadata: { name: SECRET_READER_SERVICE_ACCOUNT, namespace, annotations: { [IRSA_ROLE_ANNOTATION]: roleArn } },
         automountServiceAccountToken: false,
       });
-      const store = new Manifest(this, `${namespace}-secret-store`, {
-        manifest: asManifest(namespacedSecretStore(SECRETS_MANAGER_STORE, namespace, props.cluster.region, SECRET_READER_SERVICE_ACCOUNT)),
-        dependsOn: [externalSecretsRelease, reader],
-      });
-      this.secretStores[namespace] = store;
-      return store;
+      this.objects.secrets ??= this.objectsRelease("platform-secrets", externalSecretsNamespace, [externalSecretsRelease]);
+      const store = namespacedSecretStore(SECRETS_MANAGER_STORE, namespace, props.cluster.region, SECRET_READER_SERVICE_ACCOUNT);
+      return this.objects.secrets.add(store).after(reader, ...(this.namespaces[namespace] ? [this.namespaces[namespace]] : []));
     };
 
     if (props.policyEngine) {
@@ -260,9 +275,7 @@ export class PlatformServices extends Construct {
       const admission = { admissionReplicas: kyvernoAdmissionReplicas(props.policyEngine.highAvailability ? "enforce" : "audit") };
       const release = this.release("kyverno", namespace, kyvernoValues(admission), kyvernoWorkloads(admission), afterLoadBalancerController, props);
       const policies = baselinePolicies({ mode: props.policyEngine.mode, auditReason: props.policyEngine.auditReason, allowedImages: props.policyEngine.allowedImages, requestsRequiredIn: props.applicationNamespaces.map((n) => n.name) });
-      for (const policy of [...policies, ...(props.dns ? [httpsRedirectPolicy(INGRESS_CLASS)] : [])]) {
-        this.policies.push(new Manifest(this, `policy-${policy.metadata.name}`, { manifest: asManifest(policy), dependsOn: [release] }));
-      }
+      this.objects.policies = this.objectsRelease("platform-policies", namespace, [release]).add(...policies, ...(props.dns ? [httpsRedirectPolicy(INGRESS_CLASS)] : []));
     }
 
     if (props.monitoring) {
@@ -271,18 +284,16 @@ export class PlatformServices extends Construct {
       platformNamespace("node-exporter-namespace", NODE_EXPORTER_NAMESPACE);
       const store = secretStore(CHARTS.kubePrometheusStack.namespace);
       if (!store) throw new Error("PlatformServices: monitoring needs a SecretStore role for its namespace (externalSecrets.secretStoreRoleArns.monitoring).");
-      const grafanaAdmin = grafanaAdminExternalSecret({
-        namespace,
-        targetSecretName: GRAFANA_ADMIN_SECRET,
-        secretsManagerName: grafanaAdminSecretsManagerName,
-        storeName: SECRETS_MANAGER_STORE,
-      });
-      this.grafanaAdminSecret = new Manifest(this, "grafana-admin-secret", {
-        manifest: asManifest(grafanaAdmin),
-        // Grafana must not start before its Secret exists.
-        wait: { condition: [{ type: "Ready", status: "True" }] },
-        dependsOn: [store],
-      });
+      // Installed before kube-prometheus-stack; Grafana's pod waits for the Secret it fills (its
+      // container cannot start without it, and the kubelet retries until External Secrets wrote it).
+      store.add(
+        grafanaAdminExternalSecret({
+          namespace,
+          targetSecretName: GRAFANA_ADMIN_SECRET,
+          secretsManagerName: grafanaAdminSecretsManagerName,
+          storeName: SECRETS_MANAGER_STORE,
+        }),
+      );
       const values = kubePrometheusStackValues({
         ...sizes,
         storageClassName: this.storageClass.metadata.name,
@@ -290,35 +301,29 @@ export class PlatformServices extends Construct {
         kubeProxyAndCoreDnsPods: !props.autoMode,
         platformMonitoring: { serviceMonitors: platformServiceMonitors({ externalDns: Boolean(props.dns) }), rules: platformRuleGroups({ externalDns: Boolean(props.dns) }) },
       });
-      this.release("kubePrometheusStack", namespace, values, kubePrometheusStackWorkloads(sizes), [...afterLoadBalancerController, this.grafanaAdminSecret, this.namespaces[NODE_EXPORTER_NAMESPACE]!], props, 900);
+      this.release("kubePrometheusStack", namespace, values, kubePrometheusStackWorkloads(sizes), [...afterLoadBalancerController, store.release, this.namespaces[NODE_EXPORTER_NAMESPACE]!], props, 900);
     }
-
-
-
 
     if (props.dns) {
       const { certificateArn, ...settings } = props.dns;
       const namespace = platformNamespace("external-dns-namespace", CHARTS.externalDns.namespace);
       this.release("externalDns", namespace, externalDnsValues(settings), externalDnsWorkloads(), afterLoadBalancerController, props);
-      const [params, ingressClass] = ingressClassManifests({ controller: props.autoMode ? "auto-mode" : "aws-load-balancer-controller", certificateArn, groupName: settings.ownerId });
-      const paramsObject = new Manifest(this, "ingress-class-params", { manifest: asManifest(params), dependsOn: afterLoadBalancerController.length > 0 ? afterLoadBalancerController : undefined });
-      this.ingressClass.push(paramsObject, new Manifest(this, "ingress-class", { manifest: asManifest(ingressClass), dependsOn: [paramsObject] }));
+      // The load balancer controller's IngressClassParams CRD comes with its release.
+      this.objects.ingressClass = this.objectsRelease("platform-ingress-class", KUBE_SYSTEM, afterLoadBalancerController).add(
+        ...ingressClassManifests({ controller: props.autoMode ? "auto-mode" : "aws-load-balancer-controller", certificateArn, groupName: settings.ownerId }),
+      );
     }
 
     if (props.argocd) {
       const namespace = platformNamespace("argocd-namespace", CHARTS.argoCd.namespace);
       const release = this.release("argoCd", namespace, argoCdValues({ highAvailability: props.argocd.highAvailability, monitored }), argoCdWorkloads(props.argocd), afterLoadBalancerController, props);
       const source = props.argocd.appOfApps;
-      // Projects instead of Argo CD's default one, which may deploy anything anywhere.
-      for (const project of appProjects({ namespace, repoUrl: props.argocd.repoUrl, applicationNamespaces: props.applicationNamespaces.map((n) => n.name) })) {
-        this.appProjects.push(new Manifest(this, `app-project-${project.metadata.name}`, { manifest: asManifest(project), dependsOn: [release] }));
-      }
-      if (source) {
-        this.appOfApps = new Manifest(this, "app-of-apps", {
-          manifest: asManifest(appOfApps({ name: APP_OF_APPS_NAME, project: "platform", namespace, repoUrl: source.repoUrl, revision: source.revision, path: source.path })),
-          dependsOn: [release, ...this.appProjects],
-        });
-      }
+      // Projects instead of Argo CD's default one, which may deploy anything anywhere; the
+      // app-of-apps after them (Helm applies the objects in this order).
+      this.objects.argocd = this.objectsRelease("platform-argocd", namespace, [release]).add(
+        ...appProjects({ namespace, repoUrl: props.argocd.repoUrl, applicationNamespaces: props.applicationNamespaces.map((n) => n.name) }),
+        ...(source ? [appOfApps({ name: APP_OF_APPS_NAME, project: "platform", namespace, repoUrl: source.repoUrl, revision: source.revision, path: source.path })] : []),
+      );
     }
 
     // After every release: the quota is what the platform's pods leave of the cluster.
@@ -334,6 +339,11 @@ export class PlatformServices extends Construct {
       this.namespace(`app-${name}-namespace`, name, APPLICATION_NAMESPACE_SECURITY, applicationIngress(callers), props, egress);
       if (quota) this.quotas(name, quota);
       secretStore(name);
+    }
+
+    // Every namespace's NetworkPolicies, once all namespaces exist.
+    if (this.networkPolicyObjects.length > 0) {
+      this.objects.networkPolicies = this.objectsRelease("platform-network-policies", KUBE_SYSTEM, Object.values(this.namespaces)).add(...this.networkPolicyObjects);
     }
 
     if (props.offHours) {
@@ -365,9 +375,7 @@ export class PlatformServices extends Construct {
       },
     });
     this.namespaces[name] = namespace;
-    this.networkPolicies[name] = namespaceNetworkPolicies(name, props.networkRanges, ingress, egress).map(
-      (policy) => new Manifest(this, `${id}-${policy.metadata.name}`, { manifest: asManifest(policy), dependsOn: [namespace] }),
-    );
+    this.networkPolicyObjects.push(...namespaceNetworkPolicies(name, props.networkRanges, ingress, egress));
     return namespace.metadata.name;
   }
 
@@ -381,6 +389,11 @@ export class PlatformServices extends Construct {
       dependsOn,
       spec: { limit: [{ type: "Container", defaultRequest: { ...quota.container.defaultRequest }, default: { ...quota.container.default }, max: { ...quota.container.max } }] },
     });
+  }
+
+  /** A release of the repository's objects chart (modules/platform/objects-release.ts). */
+  private objectsRelease(name: string, namespace: string, dependsOn: ITerraformDependable[]): ObjectsRelease {
+    return new ObjectsRelease(this, { chart: this.objectsChart, name, namespace, dependsOn });
   }
 
   /** A Helm release of one platform chart, its containers' resources written into its values. */

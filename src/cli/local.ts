@@ -59,8 +59,10 @@ async function deploy(environments: string[]): Promise<void> {
       deployStack(dependency);
     }
     if (initForEndpoint(stackDirOf(stack), emulator.endpoint, env)) print(`${stack}: re-initialised for the emulator at ${emulator.endpoint}`);
-    // Four concurrent operations keep the emulator's threaded bookkeeping consistent.
-    cdktf(["deploy", stack, "--auto-approve", "--skip-synth", "--skip-provider-lock", "--terraform-parallelism", "4", "--outputs-file", outputsFile], env);
+    // Four concurrent operations keep the emulator's threaded bookkeeping consistent. Its
+    // dependencies were deployed just above, so cdktf's check that they are in the same run (it
+    // refuses `deploy prod` without dr-global otherwise) is skipped.
+    cdktf(["deploy", stack, "--ignore-missing-stack-dependencies", "--auto-approve", "--skip-synth", "--skip-provider-lock", "--terraform-parallelism", "4", "--outputs-file", outputsFile], env);
     deployed.add(stack);
   };
   for (const environment of environments) {

@@ -55,7 +55,11 @@ export function withoutTerraformExpressions(values: string): string {
   return values.replace(/\$\{(?:[^{}]|\{[^{}]*\})*\}/g, "tf-value-known-after-apply");
 }
 
-/** Collects the helm_release resources of every synthesized platform stack and writes them to `dir`. */
+/**
+ * Collects the helm_release resources of catalog charts of every synthesized platform stack and
+ * writes them to `dir`; the repository's objects chart is rendered by no registry, so its objects
+ * go to manifests.yaml instead (platformManifests).
+ */
 export function exportReleases(outdir: string, dir: string): ExportedRelease[] {
   const releases: ExportedRelease[] = [];
   for (const [stack, json] of synthesizedStacks(outdir).filter(([name]) => name.endsWith("-platform"))) {

@@ -368,6 +368,25 @@ export const RULE_CATALOG = {
     scope: "all-stacks",
     remediation: "generate the value with an ephemeral resource (ephemeral.aws_secretsmanager_random_password) and write it with write-only arguments (secret_string_wo, password_wo) — modules/secrets/generated-login.ts does both — or let the service manage it (manage_master_user_password).",
   },
+  // --- What a platform stack's first real deploy needs and no emulator shows ---------------------
+  "PIPEOPS-0008": {
+    title: "Every kubernetes_manifest is of a kind the cluster serves before the stack's plan",
+    severity: "HIGH",
+    scope: "all-stacks",
+    remediation: "deliver custom resources whose CRDs a release of the stack installs through a release of the platform-objects chart (modules/platform/objects-release.ts) that depends on that release: kubernetes_manifest reads the kind's schema from the cluster at plan time (hashicorp/kubernetes 2.38.0 manifest/provider/plan.go). Built-in kinds, and on Auto Mode clusters NodePool, NodeClass and IngressClassParams, may stay.",
+  },
+  "PIPEOPS-0009": {
+    title: "No kubernetes_manifest holds an empty list or map",
+    severity: "HIGH",
+    scope: "all-stacks",
+    remediation: "leave the field out instead of writing [] or {} (or deliver the object through the platform-objects chart): hashicorp/kubernetes 2.38.0 sends an empty list as null (manifest/payload/from_value.go) and the apply fails with \"Provider produced inconsistent result after apply\" (issue #2783).",
+  },
+  "PIPEOPS-0010": {
+    title: "An Auto Mode NodeClass sets tags only when the cluster role may apply them",
+    severity: "HIGH",
+    scope: "all-stacks",
+    remediation: "give the cluster role the EKS user guide's custom-tag permissions (Auto Mode cluster IAM role, \"Custom AWS tags for EKS Auto resources\": ec2:RunInstances, CreateFleet, CreateLaunchTemplate, CreateVolume, CreateNetworkInterface with the eks:eks-cluster-name request tag; modules/eks/eks-cluster.ts), or leave spec.tags out: the managed policies do not allow user-defined tags, so Auto Mode cannot launch the nodes.",
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULE_CATALOG;

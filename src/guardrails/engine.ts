@@ -77,6 +77,7 @@ export class Guardrails {
     const views = resolveStacks(this.app).map(
       ({ stack, json }) => new StackView(stack.node.id, this.options.contextOf(stack), json, taggableAddresses(stack)),
     );
+    views.forEach((view) => view.withProject(views));
     const violations: FindingRecord[] = [];
     const waived: WaivedFindingRecord[] = [];
     const matched = new Map<Waiver, Set<string>>(this.waivers.map((w) => [w, new Set()]));

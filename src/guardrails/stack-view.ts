@@ -134,6 +134,20 @@ export class StackView {
     }
   }
 
+  private others: readonly StackView[] = [];
+
+  /** Set once by the engine: every stack of the app, so that a rule may read a stack's neighbours. */
+  withProject(views: readonly StackView[]): this {
+    this.others = views.filter((view) => view !== this);
+    return this;
+  }
+
+  /** The other stacks built from the same environment (a platform stack's core stack, for one). */
+  sameEnvironment(): StackView[] {
+    const environment = this.context?.environment;
+    return environment === undefined ? [] : this.others.filter((view) => view.context?.environment === environment);
+  }
+
   get isProductionTier(): boolean {
     return this.context !== undefined && PRODUCTION_TIERS.includes(this.context.tier);
   }

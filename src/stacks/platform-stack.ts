@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { Aspects, TerraformResource, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { Construct } from "constructs";
@@ -17,6 +18,9 @@ import { standardTags } from "../aspects/tags";
 import { autoModeNodePools, maximumCapacity } from "./node-capacity";
 import { subnetLayout, type AzSubnets } from "../../modules/network/subnet-layout";
 import type { NetworkRanges } from "../../modules/platform/security";
+
+/** The repository's chart that delivers the platform's own objects (modules/platform/objects-release.ts). */
+export const PLATFORM_OBJECTS_CHART = join(__dirname, "..", "..", "charts", "platform-objects");
 
 /** The client-go credential plugin API `aws eks get-token` speaks. */
 export const EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1";
@@ -90,6 +94,7 @@ export class PlatformStack extends EnvironmentStack {
           : undefined,
       ebsProvisioner: env.eks.computeMode === "auto-mode" ? "ebs.csi.eks.amazonaws.com" : "ebs.csi.aws.com",
       ebsKmsKeyArn: coreOutput(CORE_OUTPUT.ebsKmsKeyArn),
+      objectsChartDirectory: PLATFORM_OBJECTS_CHART,
       charts: CHART_SOURCES,
       ...platformServicesOf(env, coreOutput, (namespace) => core.outputKey(CORE_OUTPUT.secretStoreRoleArns, namespace)),
     });

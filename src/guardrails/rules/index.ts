@@ -1,6 +1,7 @@
 import { RULE_IDS } from "../catalog";
 import { encryptionRules } from "./encryption";
 import { eksRules } from "./eks";
+import { kubernetesRules } from "./kubernetes";
 import { networkRules } from "./network";
 import { rdsRules } from "./rds";
 import { realAwsRules } from "./real-aws";
@@ -12,7 +13,7 @@ export type { Finding, Rule } from "./rule";
 
 /** Every rule, once each, in catalog order. */
 export const ALL_RULES: readonly Rule[] = (() => {
-  const rules = [...networkRules, ...eksRules, ...rdsRules, ...encryptionRules, ...s3Rules, ...tagRules, ...realAwsRules];
+  const rules = [...networkRules, ...eksRules, ...rdsRules, ...encryptionRules, ...s3Rules, ...tagRules, ...realAwsRules, ...kubernetesRules];
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
   const missing = RULE_IDS.filter((id) => !byId.has(id));
   if (missing.length > 0 || byId.size !== rules.length) {

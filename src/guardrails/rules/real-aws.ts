@@ -1,4 +1,5 @@
 import { CHART_SOURCES, KUBERNETES, POSTGRES } from "../../config/versions";
+import { isObjectsRelease } from "../../../modules/platform/objects-release";
 import { asStrings, block, blocks, isExpression, isObject, parseReference, type JsonObject, type StackView, type TerraformResourceJson } from "../stack-view";
 import { defineRule, eachResource, type Finding, type Rule } from "./rule";
 
@@ -118,6 +119,8 @@ function versionProblems(view: StackView): Finding[] {
   }
   const charts = Object.values(CHART_SOURCES);
   for (const release of view.resources("helm_release")) {
+    // The repository's own chart (charts/platform-objects), shipped into the stack as an asset: versioned with the repository.
+    if (isObjectsRelease(release.body)) continue;
     const source = charts.find((chart) => chart.chart === release.body.chart && chart.repository === release.body.repository);
     if (!source) findings.push({ resource: release, message: `chart ${JSON.stringify(release.body.chart)} from ${JSON.stringify(release.body.repository)} is not in the versions catalog.` });
     else if (release.body.version !== source.version) {
