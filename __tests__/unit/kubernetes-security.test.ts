@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildTestApp, manifestsOf as manifests, resourcesOf, sharedTestApp, synthStack, AWS, type SynthesizedStack } from "../support/synth";
+import { isObjectsRelease, objectsOfRelease } from "../../modules/platform/objects-release";
 import { decide, policyDocument } from "../support/iam-policies";
 import { ConfigError } from "../../src/config/validate";
 import type { EnvironmentInput } from "../../src/config/types";
@@ -130,6 +131,13 @@ describe.each([
     expect(projects.applications!.spec.namespaceResourceBlacklist).toContainEqual({ group: "networking.k8s.io", kind: "NetworkPolicy" });
     for (const app of manifests(stack, "Application")) expect(admits(projects, app), app.metadata.name).toBe(true);
     expect(stack.text).not.toContain('"project": "default"');
+  });
+
+  it("adopts the default project Argo CD's server creates at start (take_ownership), and only in the release that holds it", () => {
+    const objectReleases = resourcesOf(stack, "helm_release").map(([, r]) => r as Body).filter((r) => isObjectsRelease(r));
+    const holdsDefault = (r: Body) => objectsOfRelease(r).some((o) => o.kind === "AppProject" && (o.metadata as Body).name === "default");
+    expect(objectReleases.filter(holdsDefault).map((r) => [r.name, r.take_ownership])).toEqual([["platform-argocd", true]]);
+    for (const release of objectReleases.filter((r) => !holdsDefault(r))) expect(release.take_ownership, release.name).toBeUndefined();
   });
 
   it("accepts an Application into each seed namespace in the applications project, and refuses one into kube-system or through the default project", () => {

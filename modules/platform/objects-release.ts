@@ -41,6 +41,13 @@ export interface ObjectsReleaseProps {
   readonly namespace: string;
   /** What must exist first: the releases that install the CRDs (and serve their webhooks), the namespaces. */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Adopt objects that already exist without Helm's ownership labels (helm provider v3.1.1
+   * `take_ownership`: "allows Helm to adopt existing resources not marked as managed by the
+   * release"). Only for an object something else creates first, such as Argo CD's `default` project.
+   * @default false
+   */
+  readonly takeOwnership?: boolean;
 }
 
 /** The chart directory as a Terraform asset of the stack: copied into its output folder, referenced relatively. */
@@ -70,6 +77,7 @@ export class ObjectsRelease extends Construct {
       cleanupOnFail: true,
       maxHistory: 10,
       timeout: 300,
+      takeOwnership: props.takeOwnership,
       dependsOn: props.dependsOn && props.dependsOn.length > 0 ? props.dependsOn : undefined,
     });
   }

@@ -320,7 +320,9 @@ export class PlatformServices extends Construct {
       const source = props.argocd.appOfApps;
       // Projects instead of Argo CD's default one, which may deploy anything anywhere; the
       // app-of-apps after them (Helm applies the objects in this order).
-      this.objects.argocd = this.objectsRelease("platform-argocd", namespace, [release]).add(
+      // Argo CD's server creates the `default` project when it starts (argo-cd docs/user-guide/projects.md),
+      // so the release that empties it must adopt it rather than fail on an object it does not own.
+      this.objects.argocd = this.objectsRelease("platform-argocd", namespace, [release], { takeOwnership: true }).add(
         ...appProjects({ namespace, repoUrl: props.argocd.repoUrl, applicationNamespaces: props.applicationNamespaces.map((n) => n.name) }),
         ...(source ? [appOfApps({ name: APP_OF_APPS_NAME, project: "platform", namespace, repoUrl: source.repoUrl, revision: source.revision, path: source.path })] : []),
       );
@@ -392,8 +394,8 @@ export class PlatformServices extends Construct {
   }
 
   /** A release of the repository's objects chart (modules/platform/objects-release.ts). */
-  private objectsRelease(name: string, namespace: string, dependsOn: ITerraformDependable[]): ObjectsRelease {
-    return new ObjectsRelease(this, { chart: this.objectsChart, name, namespace, dependsOn });
+  private objectsRelease(name: string, namespace: string, dependsOn: ITerraformDependable[], options: { takeOwnership?: boolean } = {}): ObjectsRelease {
+    return new ObjectsRelease(this, { chart: this.objectsChart, name, namespace, dependsOn, ...options });
   }
 
   /** A Helm release of one platform chart, its containers' resources written into its values. */
