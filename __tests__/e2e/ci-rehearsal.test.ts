@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { stateBackendNames } from "../../backend/state-backend";
 import { rehearsalProps } from "../support/ci-rehearsal-app";
 import { startTestEmulator } from "../support/emulator";
 import { tempDir } from "../support/synth";
-import { terraformTestEnv } from "../support/terraform";
+import { terraform, terraformTestEnv } from "../support/terraform";
 
 /**
  * The CI workflows rehearsed as GitHub runs them: each job on a fresh runner folder, running the
@@ -56,6 +56,12 @@ const scriptStep = (steps: Step[], script: string) => {
 /** Whether GitHub runs a step after the steps before it failed (its `if:`; no `if:` means success()). */
 const runsAfterFailure = (step: Step) => /!cancelled\(\)|always\(\)|failure\(\)/.test(step.if ?? "");
 
+interface ScriptResult {
+  readonly status: number | null;
+  readonly outputs: Record<string, string>;
+  readonly log: string;
+}
+
 /** A fresh runner folder with a checkout of the repository. */
 function runner(name: string) {
   const dir = tempDir(`ci-${name}`);
@@ -69,17 +75,27 @@ function runner(name: string) {
   return {
     dir,
     temp,
-    /** Runs a CI script as a `run:` block does (bash, from the checkout's root); returns its exit code, output and step outputs. */
-    run(script: string, env: Record<string, string> = {}, args: string[] = []) {
+    /**
+     * Runs a CI script as a `run:` block does (bash, from the checkout's root); resolves to its exit
+     * code, output and step outputs. Jobs of one matrix run side by side, as on GitHub.
+     */
+    run(script: string, env: Record<string, string> = {}, args: string[] = []): Promise<ScriptResult> {
       writeFileSync(output, "");
-      const result = spawnSync("bash", [join(SCRIPTS, script), ...args], {
+      const child = spawn("bash", [join(SCRIPTS, script), ...args], {
         cwd: dir,
-        encoding: "utf8",
-        env: terraformTestEnv({ TF_PLUGIN_CACHE_DIR: pluginCache, ...env, RUNNER_TEMP: temp, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567", GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "pipeops/infrastructure", GITHUB_RUN_ID: "42", PATH: `${join(temp, "bin")}:${process.env.PATH}` }),
-        maxBuffer: 64 * 1024 * 1024,
+        env: terraformTestEnv({ ...CACHE_ENV, ...env, RUNNER_TEMP: temp, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567", GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "pipeops/infrastructure", GITHUB_RUN_ID: "42", PATH: `${join(temp, "bin")}:${process.env.PATH}` }),
       });
-      const outputs = Object.fromEntries(readFileSync(output, "utf8").split("\n").filter(Boolean).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
-      return { status: result.status, stdout: result.stdout, stderr: result.stderr, outputs, log: `${result.stdout}\n${result.stderr}` };
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      return new Promise((resolve, reject) => {
+        child.on("error", reject);
+        child.on("close", (status) => {
+          const outputs = Object.fromEntries(readFileSync(output, "utf8").split("\n").filter(Boolean).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+          resolve({ status, outputs, log: `${stdout}\n${stderr}` });
+        });
+      });
     },
     /**
      * The files an upload step takes from this runner, when GitHub runs it (`failed`: a step before
@@ -112,9 +128,13 @@ let synthEnv: Record<string, string>;
 let synthesized: string;
 /**
  * One provider cache for every runner folder: `terraform init` links the 700 MB AWS provider
- * instead of copying it into each stack (GitHub's runners install it once per job).
+ * instead of copying it into each stack (GitHub's runners install it once per job). Terraform uses
+ * a cached provider for a folder without a lock file only when allowed to
+ * (TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE); otherwise it installs it again, and the plan
+ * jobs of a matrix, initialising side by side, collide in the cache.
  */
 const pluginCache = tempDir("ci-plugin-cache");
+const CACHE_ENV = { TF_PLUGIN_CACHE_DIR: pluginCache, TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: "true" };
 const started = Date.now();
 
 beforeAll(async () => {
@@ -125,9 +145,14 @@ beforeAll(async () => {
   awsApi(emulator.endpoint, "s3", names.region, "create_bucket", { Bucket: names.bucket, CreateBucketConfiguration: { LocationConstraint: names.region } });
   synthEnv = { CI_REHEARSAL_ENDPOINT: emulator.endpoint, SYNTH_COMMAND: "npx tsx __tests__/support/ci-rehearsal-app.ts" };
   const job = runner("synth");
-  const synth = job.run("synth.sh", synthEnv);
+  const synth = await job.run("synth.sh", synthEnv);
   if (synth.status !== 0) throw new Error(`synth.sh failed:\n${synth.log}`);
   synthesized = join(job.dir, "cdktf.out");
+  // Fill the provider cache once, before the plan jobs of a matrix initialise side by side.
+  const warm = tempDir("ci-warm-cache");
+  cpSync(join(synthesized, "stacks", "dev", "cdk.tf.json"), join(warm, "cdk.tf.json"));
+  const init = terraform(warm, ["init", "-backend=false", "-input=false"], CACHE_ENV);
+  if (init.code !== 0) throw new Error(`warming the provider cache failed:\n${init.stderr}`);
 });
 
 afterAll(() => {
@@ -136,19 +161,19 @@ afterAll(() => {
 });
 
 /** The rest of the synth job: list-stacks.sh on the synthesized stacks; and the cdktf-out artifact. */
-function synthJob(branch?: string) {
+async function synthJob(branch?: string) {
   const job = runner("list");
   cpSync(synthesized, join(job.dir, "cdktf.out"), { recursive: true });
-  const list = job.run("list-stacks.sh", {}, branch ? [branch] : []);
+  const list = await job.run("list-stacks.sh", {}, branch ? [branch] : []);
   expect(list.status, list.log).toBe(0);
   return { job, outputs: list.outputs, cdktfOut: join(job.dir, "cdktf.out") };
 }
 
 /** One plan job on a fresh runner with the synthesized stacks: plan-stack.sh with the step's env. */
-function planJob(cdktfOut: string, stack: string, env: Record<string, string>) {
+async function planJob(cdktfOut: string, stack: string, env: Record<string, string>) {
   const job = runner(`plan-${stack}`);
   cpSync(cdktfOut, join(job.dir, "cdktf.out"), { recursive: true });
-  const result = job.run("plan-stack.sh", { ...env, STACK: stack });
+  const result = await job.run("plan-stack.sh", { ...env, STACK: stack });
   return { job, result };
 }
 
@@ -157,16 +182,16 @@ describe("a pull request, rehearsed", () => {
   const planEnv = (stack: string) => Object.fromEntries(Object.entries(scriptStep(action, "plan-stack.sh").env ?? {}).map(([k, v]) => [k, String(v).replace("${{ inputs.stack }}", stack)]));
   let artifacts: (string | undefined)[] = [];
   let names = "";
-  const results = new Map<string, ReturnType<typeof planJob>["result"]>();
+  const results = new Map<string, ScriptResult>();
 
-  it("synth lists the stacks merging into develop would deploy, each after the stacks it reads", () => {
-    const { outputs, cdktfOut } = synthJob("develop");
+  it("synth lists the stacks merging into develop would deploy, each after the stacks it reads", async () => {
+    const { outputs, cdktfOut } = await synthJob("develop");
     names = outputs.names!;
     expect(names.split(",")).toEqual(["dev-global", "dev", "dev-platform"]);
     expect(JSON.parse(outputs.approved!)).toEqual([]);
     // Each plan job of the matrix, with the composite action's own step env, then its upload.
-    for (const { stack } of JSON.parse(outputs.open!) as { stack: string }[]) {
-      const { job, result } = planJob(cdktfOut, stack, planEnv(stack));
+    const jobs = await Promise.all((JSON.parse(outputs.open!) as { stack: string }[]).map(async ({ stack }) => ({ stack, ...(await planJob(cdktfOut, stack, planEnv(stack))) })));
+    for (const { stack, job, result } of jobs) {
       results.set(stack, result);
       for (const upload of uploadsOf(action)) artifacts.push(job.upload(upload, result.status !== 0, { "inputs.stack": stack }));
     }
@@ -182,12 +207,12 @@ describe("a pull request, rehearsed", () => {
     expect(results.get("dev-global")!.status).not.toBe(0);
   });
 
-  it("comments from exactly the uploaded files: the plan, the waiting stack and the failed stack's error", () => {
+  it("comments from exactly the uploaded files: the plan, the waiting stack and the failed stack's error", async () => {
     const job = runner("comment");
     job.download(artifacts, "plans");
     // What the plan jobs uploaded: a plan and diagnostics beside it; only diagnostics where the plan failed or waits.
     expect(readdirSync(join(job.dir, "plans")).sort()).toEqual(["dev-global.diagnostics.json", "dev-platform.diagnostics.json", "dev.diagnostics.json", "dev.json"]);
-    const result = job.run("plan-comment.sh", { SYNTH_RESULT: "success", STACKS: names, BASE_REF: "develop", HEAD_SHA: "0123456789abcdef", RUN_URL: "https://github.com/pipeops/infrastructure/actions/runs/42" });
+    const result = await job.run("plan-comment.sh", { SYNTH_RESULT: "success", STACKS: names, BASE_REF: "develop", HEAD_SHA: "0123456789abcdef", RUN_URL: "https://github.com/pipeops/infrastructure/actions/runs/42" });
     expect(result.status, result.log).toBe(0);
     const comment = job.read("comment.md");
     expect(comment.split("\n", 1)[0]).toBe("<!-- pipeops:terraform-plan -->");
@@ -200,35 +225,35 @@ describe("a pull request, rehearsed", () => {
     expect(job.summary()).toContain(comment);
   });
 
-  it("comments when no plan job left anything (every plan job failed or was cancelled)", () => {
+  it("comments when no plan job left anything (every plan job failed or was cancelled)", async () => {
     const job = runner("comment-empty");
     mkdirSync(join(job.dir, "plans"));
-    const result = job.run("plan-comment.sh", { SYNTH_RESULT: "success", STACKS: names, BASE_REF: "develop", HEAD_SHA: "0123456789abcdef", RUN_URL: "https://github.com/x" });
+    const result = await job.run("plan-comment.sh", { SYNTH_RESULT: "success", STACKS: names, BASE_REF: "develop", HEAD_SHA: "0123456789abcdef", RUN_URL: "https://github.com/x" });
     expect(result.status, result.log).toBe(0);
     expect(job.read("comment.md")).toContain("3 stacks have no plan: `dev`, `dev-platform`, `dev-global`.");
   });
 
-  it("comments with the synth error, secrets removed, when synth failed", () => {
+  it("comments with the synth error, secrets removed, when synth failed", async () => {
     const synth = runner("synth-failed");
-    const failed = synth.run("synth.sh", { SYNTH_COMMAND: "node -e console.error('Cannot_find_module_x;password=hunter2');process.exit(3)" });
+    const failed = await synth.run("synth.sh", { SYNTH_COMMAND: "node -e console.error('Cannot_find_module_x;password=hunter2');process.exit(3)" });
     expect(failed.status).toBe(3);
     const comment = runner("comment-synth-failed");
     comment.download([synth.upload(stepsOf(".github/workflows/pull-request.yml", "synth").find((s) => s.with?.name === "synth-error")!, true, {})], "synth-error");
-    const result = comment.run("plan-comment.sh", { SYNTH_RESULT: "failure", STACKS: "", BASE_REF: "develop", HEAD_SHA: "0123456789abcdef", RUN_URL: "https://github.com/x" });
+    const result = await comment.run("plan-comment.sh", { SYNTH_RESULT: "failure", STACKS: "", BASE_REF: "develop", HEAD_SHA: "0123456789abcdef", RUN_URL: "https://github.com/x" });
     expect(result.status, result.log).toBe(0);
     const text = comment.read("comment.md");
     expect(text).toContain("Cannot_find_module_x");
     expect(text).not.toContain("hunter2");
   });
 
-  it("gives Infracost only the plans, never their diagnostics", () => {
+  it("gives Infracost only the plans, never their diagnostics", async () => {
     const job = runner("infracost");
     job.download(artifacts, "plans");
     mkdirSync(join(job.temp, "bin"));
     // A stand-in for the Infracost CLI: records its arguments, refuses a --path that is not a plan.
     writeFileSync(join(job.temp, "bin", "infracost"), `#!/usr/bin/env bash\necho "$*" >> "${job.temp}/infracost-calls"\nif [ "$1" = diff ]; then jq -e '.format_version and (.resource_changes | type == "array")' "$3" > /dev/null || { echo "not a plan: $3" >&2; exit 1; }; fi\n`);
     chmodSync(join(job.temp, "bin", "infracost"), 0o755);
-    const result = job.run("infracost.sh", { GITHUB_TOKEN: "t", PULL_REQUEST: "7" });
+    const result = await job.run("infracost.sh", { GITHUB_TOKEN: "t", PULL_REQUEST: "7" });
     expect(result.status, result.log).toBe(0);
     const calls = readFileSync(join(job.temp, "infracost-calls"), "utf8").trim().split("\n");
     expect(calls).toEqual(["diff --path plans/dev.json --format json --out-file infracost/dev.json", 'comment github --path infracost/*.json --repo pipeops/infrastructure --github-token t --pull-request 7 --behavior update']);
@@ -236,18 +261,18 @@ describe("a pull request, rehearsed", () => {
 });
 
 describe("drift detection, rehearsed", () => {
-  it("reports the drifted stack and why the others could not be checked, from what the detect jobs uploaded", () => {
-    const { outputs, cdktfOut } = synthJob();
+  it("reports the drifted stack and why the others could not be checked, from what the detect jobs uploaded", async () => {
+    const { outputs, cdktfOut } = await synthJob();
     const detect = parse(readFileSync(join(WORKFLOWS, "drift.yml"), "utf8")).jobs.detect as { env: Record<string, string>; steps: Step[] };
     const artifacts: (string | undefined)[] = [];
-    for (const { stack } of JSON.parse(outputs.matrix!) as { stack: string }[]) {
-      const env = Object.fromEntries(Object.entries(detect.env).map(([k, v]) => [k, String(v).replace("${{ matrix.stack }}", stack)]));
-      const { job, result } = planJob(cdktfOut, stack, env);
+    const envOf = (stack: string) => Object.fromEntries(Object.entries(detect.env).map(([k, v]) => [k, String(v).replace("${{ matrix.stack }}", stack)]));
+    const jobs = await Promise.all((JSON.parse(outputs.matrix!) as { stack: string }[]).map(async ({ stack }) => ({ stack, ...(await planJob(cdktfOut, stack, envOf(stack))) })));
+    for (const { stack, job, result } of jobs) {
       for (const upload of uploadsOf(detect.steps)) artifacts.push(job.upload(upload, result.status !== 0, { "matrix.stack": stack }));
     }
     const report = runner("drift-report");
     report.download(artifacts, "plans");
-    const result = report.run("drift-report.sh", { STACKS: outputs.names!, RUN_URL: "https://github.com/x" });
+    const result = await report.run("drift-report.sh", { STACKS: outputs.names!, RUN_URL: "https://github.com/x" });
     expect(result.status, result.log).toBe(0);
     expect(result.outputs.open).toBe("true");
     const issue = report.read("issue.md");
@@ -261,8 +286,8 @@ describe("drift detection, rehearsed", () => {
 });
 
 describe("a deploy, rehearsed", () => {
-  it("plans and applies dev, then dev-platform, in the order of their synthesized dependencies, from the saved plans, and saves their outputs", () => {
-    const { outputs, cdktfOut } = synthJob("develop");
+  it("plans and applies dev, then dev-platform, in the order of their synthesized dependencies, from the saved plans, and saves their outputs", async () => {
+    const { outputs, cdktfOut } = await synthJob("develop");
     const order = (JSON.parse(outputs.matrix!) as { stack: string }[]).map((s) => s.stack);
     expect(order.indexOf("dev")).toBeLessThan(order.indexOf("dev-platform"));
     const plan = stepsOf(".github/workflows/deploy-stack.yml", "plan");
@@ -270,13 +295,13 @@ describe("a deploy, rehearsed", () => {
     const saved: Record<string, Record<string, unknown>> = {};
     for (const stack of ["dev", "dev-platform"]) {
       // The plan job (a fresh synth of the same commit), its tfplan artifact, the apply job.
-      const { job, result } = planJob(cdktfOut, stack, {});
+      const { job, result } = await planJob(cdktfOut, stack, {});
       expect(result.status, result.log).toBe(0);
       expect(result.outputs.changes, stack).toBe("true");
       const artifact = job.upload(uploadsOf(plan).find((s) => String(s.with?.name).startsWith("tfplan-"))!, false, { "inputs.stack": stack });
       const applier = runner(`apply-${stack}`);
       applier.download([artifact], "stack");
-      const applied = applier.run("apply-plan.sh", { STACK: stack }, ["stack"]);
+      const applied = await applier.run("apply-plan.sh", { STACK: stack }, ["stack"]);
       expect(applied.status, applied.log).toBe(0);
       expect(apply.some((s) => s.run?.includes(`${SCRIPTS}/apply-plan.sh stack`))).toBe(true);
       saved[stack] = JSON.parse(applier.read(`outputs-${stack}.json`)) as Record<string, unknown>;
