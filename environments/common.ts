@@ -40,8 +40,8 @@ export const PRIMARY_REGION_NETWORK = {
 
 /**
  * Ranges that may reach the clusters' public API endpoints. Empty: every cluster's API is private,
- * reached from inside (or peered with) its VPC — the platform stacks' CI jobs run on the runner the
- * PRIVATE_API_RUNNER repository variable names (docs/ci.md). List your VPN's or runners' public
+ * reached from inside (or peered with) its VPC — the platform stacks' CI jobs run on the runners the
+ * PLAN_RUNNER and DEPLOY_RUNNER repository variables name (docs/ci.md). List your VPN's or runners' public
  * egress ranges here to open a public endpoint to them; on AWS, validation refuses documentation,
  * private-use and other ranges that cannot be a public source address.
  */

@@ -158,6 +158,17 @@ describe("drift", () => {
     expect(markdownProblems(comment)).toEqual([]);
   });
 
+  it("makes an applyable plan that changes no resource or output a refresh-only plan, flag or not (a no-op plan stays 'no changes')", () => {
+    const unflagged = planOf("refresh-only");
+    expect(unflagged.refreshOnly).toBe(true);
+    expect(unflagged.planLine).toMatch(/^Refresh-only plan: \d+ objects? changed outside Terraform/);
+    expect(unflagged.drift.map((d) => d.resource.address)).toEqual(planOf("refresh-only", { refreshOnly: true }).drift.map((d) => d.resource.address));
+    expect(renderComment([unflagged])).not.toContain("no changes");
+    const noOp = planOf("no-op");
+    expect(noOp.refreshOnly).toBe(false);
+    expect(noOp.planLine).toBe("No changes. Your infrastructure matches the configuration.");
+  });
+
   it("in a normal plan keeps only the drifted attributes relevant to a planned change", () => {
     const drifted = { address: "aws_cloudwatch_log_group.a", type: "aws_cloudwatch_log_group", name: "a", mode: "managed" as const };
     const plan = analysePlan("dev", {

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -364,9 +365,45 @@ describe("npm run plan:comment", () => {
     expect(() => runCommand([file])).toThrow(/not `terraform show -json <planfile>` output/);
   });
 
+  /**
+   * A plan job's upload, as plan-stack.sh writes it: `<stack>.json` and `<stack>.diagnostics.json`
+   * (an empty list when Terraform said nothing); a failed plan leaves only the diagnostics. Here
+   * the real plan of the project's dev core stack and DR's real failure (prod not applied yet).
+   */
+  const artifacts = () => {
+    const dir = mkdtempSync(join(work, "plans-"));
+    writeFileSync(join(dir, "dev.json"), gunzipSync(readFileSync(join(FIXTURES, "all-stacks", "dev.json.gz"))));
+    writeFileSync(join(dir, "dev.diagnostics.json"), "[]\n");
+    writeFileSync(join(dir, "dr.diagnostics.json"), gunzipSync(readFileSync(join(FIXTURES, "all-stacks", "dr.diagnostics.json.gz"))));
+    writeFileSync(join(dir, "staging.diagnostics.json"), JSON.stringify([{ severity: "error", summary: "Error acquiring the state lock", detail: "ConditionalCheckFailedException" }]));
+    return dir;
+  };
+
+  it("reads the plans of a plan-artifact folder, never its diagnostics files as plans (the workflow's old `plans/*.json` did: exit 1)", () => {
+    const dir = artifacts();
+    expect(() => runCommand([join(dir, "dev.json"), join(dir, "dev.diagnostics.json"), "--plans-dir", dir])).toThrow(/dev\.diagnostics\.json holds Terraform's diagnostics, not a plan\. Fix: pass the plans' folder \(--plans-dir <dir>\)/);
+    const comment = runCommand(["--plans-dir", dir, "--expect", "dev,staging,dr"]);
+    expect(summaryRow(comment, "dev")).not.toContain("no plan");
+    expect(summaryRow(comment, "staging")).toContain("❌ no plan: Error acquiring the state lock");
+    // DR's plan waits for prod: a note, not a failure.
+    expect(summaryRow(comment, "dr")).toContain("⏳ waiting for prod: apply `prod` first");
+    expect(comment).toContain("### `dr`: waiting for prod");
+    expect(comment).toMatch(/> \[!WARNING\]\n> 1 stack has no plan: `staging`\./);
+    expect(comment).toMatch(/> \[!NOTE\]\n> `dr` waits for prod \(`prod` has not been applied\)/);
+    // Missing folder (no plan job uploaded anything): every expected stack has no plan.
+    expect(runCommand(["--plans-dir", join(dir, "none"), "--expect", "dev"])).toContain("1 stack has no plan: `dev`");
+  });
+
+  it("prints the environment a failed plan waits for with --waiting-for, nothing for any other failure", () => {
+    const dir = artifacts();
+    expect(runCommand(["--waiting-for", join(dir, "dr.diagnostics.json")])).toBe("prod\n");
+    expect(runCommand(["--waiting-for", join(dir, "staging.diagnostics.json")])).toBe("");
+    expect(runCommand(["--waiting-for", join(dir, "dev.diagnostics.json")])).toBe("");
+  });
+
   it("refuses unknown options, no plans and duplicate stacks", () => {
     expect(() => parseArguments(["--colour"])).toThrow(UsageError);
-    expect(() => parseArguments([])).toThrow(/at least one plan file/);
+    expect(() => parseArguments([])).toThrow(/at least one plan file \(terraform show -json output\) or --plans-dir/);
     expect(() => parseArguments(["dev=a.json", "dev=b.json"])).toThrow(/two plans for stack dev/);
     expect(parseArguments(["plans/dev-platform.json", "--max-length=20000"])).toMatchObject({ plans: [{ stack: "dev-platform", file: "plans/dev-platform.json" }], maxLength: 20000 });
   });

@@ -145,7 +145,7 @@ function realAwsIssues(env: EnvironmentConfig): ConfigIssue[] {
     if (!block) return [];
     const message =
       `${text} overlaps the ${block} range: no VPN, office or CI runner reaches the public API endpoint from there, so no plan of the platform stack could. ` +
-      "Fix: list your VPN's or runners' public egress ranges, or leave eks.publicAccessCidrs empty for a private-only endpoint (platform jobs then run on the PRIVATE_API_RUNNER runner, docs/ci.md).";
+      "Fix: list your VPN's or runners' public egress ranges, or leave eks.publicAccessCidrs empty for a private-only endpoint (platform jobs then run on the PLAN_RUNNER and DEPLOY_RUNNER runners, docs/ci.md).";
     return [{ environment: env.name, path: `eks.publicAccessCidrs[${i}]`, message }];
   });
 }

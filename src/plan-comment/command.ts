@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { analysePlan, type TerraformPlan } from "./plan";
@@ -7,15 +7,19 @@ import { renderComment, renderSynthFailure, markStale, type StackEntry } from ".
 import { parseDiagnostics, redactDiagnosticsFile, redactText } from "./diagnostics";
 import { environmentOf, reviewRank } from "./ci-stacks";
 import { budgetOf, environmentCosts, readStackCost, type EnvironmentCost } from "./costs";
+import { waitingFor } from "./waiting";
 
 /**
- * npm run plan:comment -- <plan.json | stack=plan.json>... [options]
+ * npm run plan:comment -- [<plan.json | stack=plan.json>...] [--plans-dir <dir>] [options]
  *
  * Reads `terraform show -json` plans (one per stack; the stack is named by `stack=` or else by the
  * file name without `.json`) and writes the Markdown plan comment, the most important stacks first
  * (prod, DR, staging, dev). Next to each plan, `<stack>.diagnostics.json` holds the warnings and
  * errors Terraform reported (the plan workflow saves it; a stack whose plan failed has only that
- * file).
+ * file). Given only --plans-dir, the plans are that folder's `<stack>.json` files, exactly what the
+ * plan jobs upload (the diagnostics files beside them are read as diagnostics, never as plans).
+ * A stack without a plan whose every error says to apply another stack first is shown as waiting
+ * for that stack's environment, not as failed (waiting.ts).
  *
  *   --out <file>          write the comment to a file (default: standard output)
  *   --title <text>        heading (default "Terraform plan")
@@ -24,13 +28,16 @@ import { budgetOf, environmentCosts, readStackCost, type EnvironmentCost } from 
  *   --run-url <url>       link to the workflow run
  *   --expect <a,b,…>      stacks that should have a plan; those without one are reported as failed,
  *                         with the errors of their diagnostics file when there is one
- *   --plans-dir <dir>     where to find diagnostics of stacks without a plan (default: the plans' folder)
+ *   --plans-dir <dir>     the plans' folder: without plan files, every <stack>.json in it is a plan;
+ *                         diagnostics of stacks without a plan are read there (default: the plans' folder)
  *   --refresh-only        the plans are `terraform plan -refresh-only` plans (drift detection)
  *   --infracost <dir>     Infracost's JSON per stack (`<dir>/<stack>.json`): the comment then shows
  *                         each environment's monthly total and change next to its budget
  *   --synth-failed <log>  instead: the comment for a commit whose synth failed, from its log
  *   --mark-stale <file>   instead: the existing comment in <file>, marked as not matching --commit
  *   --max-length <n>      largest comment in bytes (default: under GitHub's 65,536 limit)
+ *   --waiting-for <file>  instead: of a failed plan's diagnostics file, print the environment whose
+ *                         apply it waits for, or nothing when it failed for another reason
  *   --redact              instead: rewrite each plan file with its sensitive values replaced (and
  *                         each saved diagnostics file, *.diagnostics.json or *.txt, with its
  *                         secrets removed)
@@ -50,6 +57,7 @@ export interface CommandOptions {
   readonly plansDir?: string;
   readonly synthFailed?: string;
   readonly markStale?: string;
+  readonly waitingFor?: string;
   readonly infracostDir?: string;
 }
 
@@ -64,12 +72,19 @@ export function parseArguments(argv: readonly string[]): CommandOptions {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
-  const plans = positionals.map((arg) => {
+  const listed = positionals.map((arg) => {
     const named = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(arg);
     return named ? { stack: named[1]!, file: named[2]! } : { stack: basename(arg).replace(/\.json$/i, ""), file: arg };
   });
-  const special = values["synth-failed"] !== undefined || values["mark-stale"] !== undefined;
-  if (plans.length === 0 && values.expect === undefined && !special) throw new UsageError("give at least one plan file (terraform show -json output)");
+  const redact = values.redact ?? false;
+  const diagnosticsFile = !redact && listed.find((p) => DIAGNOSTICS_FILE.test(p.file));
+  if (diagnosticsFile) {
+    throw new UsageError(`${diagnosticsFile.file} holds Terraform's diagnostics, not a plan. Fix: pass the plans' folder (--plans-dir <dir>) instead of a glob such as <dir>/*.json.`);
+  }
+  const plansDir = values["plans-dir"];
+  const plans = listed.length === 0 && plansDir !== undefined && !redact ? plansIn(plansDir) : listed;
+  const special = values["synth-failed"] !== undefined || values["mark-stale"] !== undefined || values["waiting-for"] !== undefined;
+  if (plans.length === 0 && values.expect === undefined && plansDir === undefined && !special) throw new UsageError("give at least one plan file (terraform show -json output) or --plans-dir");
   const maxLength = values["max-length"] !== undefined ? Number(values["max-length"]) : undefined;
   if (maxLength !== undefined && (!Number.isInteger(maxLength) || maxLength < 1000)) throw new UsageError("--max-length must be a whole number of at least 1000");
   const duplicate = plans.find((p, i) => plans.findIndex((q) => q.stack === p.stack) !== i);
@@ -83,11 +98,12 @@ export function parseArguments(argv: readonly string[]): CommandOptions {
     runUrl: values["run-url"],
     expect: (values.expect ?? "").split(/[\s,]+/).filter(Boolean),
     maxLength,
-    redact: values.redact ?? false,
+    redact,
     refreshOnly: values["refresh-only"] ?? false,
     plansDir: values["plans-dir"],
     synthFailed: values["synth-failed"],
     markStale: values["mark-stale"],
+    waitingFor: values["waiting-for"],
     infracostDir: values.infracost,
   };
 }
@@ -110,9 +126,22 @@ function parseCommandLine(argv: readonly string[]) {
       "plans-dir": { type: "string" },
       "synth-failed": { type: "string" },
       "mark-stale": { type: "string" },
+      "waiting-for": { type: "string" },
       infracost: { type: "string" },
     },
   });
+}
+
+/** A diagnostics file the plan jobs save beside each plan (`<stack>.diagnostics.json`). */
+const DIAGNOSTICS_FILE = /\.diagnostics\.json$/i;
+
+/** The plans in a folder of plan artifacts: every `<stack>.json` but the diagnostics files; none when the folder does not exist. */
+export function plansIn(dir: string): { stack: string; file: string }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".json") && !DIAGNOSTICS_FILE.test(name))
+    .sort()
+    .map((name) => ({ stack: name.slice(0, -".json".length), file: join(dir, name) }));
 }
 
 function readPlan(file: string): TerraformPlan {
@@ -152,7 +181,12 @@ export function stackEntries(options: Pick<CommandOptions, "expect" | "refreshOn
   );
   const byName = new Map(planned.map((entry) => [entry.stack, entry]));
   const dir = options.plansDir ?? (options.plans[0] ? dirname(options.plans[0].file) : ".");
-  const expected: StackEntry[] = options.expect.map((stack) => byName.get(stack) ?? { stack, missing: true as const, diagnostics: diagnosticsNear(dir, stack) });
+  const expected: StackEntry[] = options.expect.map((stack) => {
+    const found = byName.get(stack);
+    if (found) return found;
+    const diagnostics = diagnosticsNear(dir, stack);
+    return { stack, missing: true as const, diagnostics, waiting: waitingFor(diagnostics) };
+  });
   const unexpected = planned.filter((entry) => !options.expect.includes(entry.stack));
   const entries = [...expected, ...unexpected];
   return entries.map((entry, i) => ({ entry, i })).sort((a, b) => reviewRank(a.entry.stack) - reviewRank(b.entry.stack) || a.i - b.i).map(({ entry }) => entry);
@@ -186,6 +220,10 @@ export function runCommand(argv: readonly string[]): string {
     const comment = renderSynthFailure(parseDiagnostics(readFileSync(options.synthFailed, "utf8")), { title: options.title, marker: options.marker, commit: options.commit, runUrl: options.runUrl });
     if (options.out) writeFileSync(options.out, comment);
     return comment;
+  }
+  if (options.waitingFor !== undefined) {
+    const waiting = waitingFor(parseDiagnostics(readFileSync(options.waitingFor, "utf8")));
+    return waiting ? `${waiting.environment}\n` : "";
   }
   if (options.markStale !== undefined) {
     if (!options.commit) throw new UsageError("--mark-stale needs --commit, the head commit the comment no longer matches");

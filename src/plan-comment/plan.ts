@@ -48,6 +48,8 @@ export interface TerraformPlan {
   readonly output_changes?: Readonly<Record<string, PlanChange>>;
   readonly relevant_attributes?: readonly RelevantAttribute[];
   readonly errored?: boolean;
+  /** Whether applying the plan would do anything: with no resource or output change, only a refresh-only plan's drift does. */
+  readonly applyable?: boolean;
 }
 
 /** What one resource change amounts to, in the words of the comment. */
@@ -210,7 +212,9 @@ export function analysePlan(stack: string, plan: TerraformPlan, options: Analyse
     .map(([name, change]) => ({ name, action: outputAction(change) }))
     .filter((o): o is { name: string; action: "create" | "update" | "delete" } => o.action !== undefined)
     .sort((a, b) => byCodePoint(a.name, b.name));
-  const refreshOnly = options.refreshOnly === true;
+  // A plan that Terraform calls applyable while it changes no resource and no output records drift
+  // and nothing else: a refresh-only plan, whether or not the caller said so.
+  const refreshOnly = options.refreshOnly === true || (plan.applyable === true && changes.length === 0 && outputs.length === 0 && (plan.resource_drift ?? []).some((d) => d.mode !== "data"));
   const drift = driftOf(plan, changes, refreshOnly);
   const counts = countKinds(changes);
   return {

@@ -2,6 +2,7 @@ import { attributeLines, DEFAULT_ATTRIBUTE_OPTIONS, type AttributeDiffOptions } 
 import { isDestructive, totalChanges, type ChangeCounts, type ChangeKind, type ClassifiedChange, type DriftEntry, type StackPlan } from "./plan";
 import type { Diagnostic } from "./diagnostics";
 import type { EnvironmentCost } from "./costs";
+import type { Waiting } from "./waiting";
 
 /**
  * Renders the pull-request comment (also the drift issue and the job summaries) from the plans of
@@ -26,6 +27,8 @@ export interface MissingPlan {
   readonly stack: string;
   readonly missing: true;
   readonly diagnostics?: readonly Diagnostic[];
+  /** Set when the plan failed only because another stack has not been applied yet (waiting.ts). */
+  readonly waiting?: Waiting;
 }
 
 export type StackEntry = StackPlan | MissingPlan;
@@ -55,6 +58,10 @@ const STACK_NOTE_RESERVE = 300;
 function isMissing(entry: StackEntry): entry is MissingPlan {
   return (entry as MissingPlan).missing === true;
 }
+
+/** A stack whose plan failed, not one that waits for another stack's apply. */
+const isFailed = (entry: StackEntry): entry is MissingPlan => isMissing(entry) && entry.waiting === undefined;
+const isWaiting = (entry: StackEntry): entry is MissingPlan & { waiting: Waiting } => isMissing(entry) && entry.waiting !== undefined;
 
 const size = (text: string) => Buffer.byteLength(text, "utf8");
 
@@ -143,6 +150,7 @@ function countsText(counts: ChangeCounts): string {
 }
 
 function notesOf(entry: StackEntry): string {
+  if (isWaiting(entry)) return `⏳ waiting for ${entry.waiting.environment}: apply ${code(entry.waiting.stack)} first`;
   if (isMissing(entry)) {
     const error = entry.diagnostics?.find((d) => d.severity === "error");
     return `❌ no plan: ${error ? escapeHtml(error.summary).replace(/\|/g, "\\|") : "the plan job failed"}`;
@@ -190,9 +198,14 @@ function header(entries: readonly StackEntry[], options: RenderOptions): string 
   const lines = titleLines(options);
   const planned = entries.filter((e): e is StackPlan => !isMissing(e));
   const destructive = planned.reduce((n, e) => n + e.counts.replace + e.counts.destroy, 0);
-  const missing = entries.length - planned.length;
+  const failed = entries.filter(isFailed);
+  const waiting = entries.filter(isWaiting);
   if (destructive > 0) lines.push(`> [!CAUTION]\n> **${destructive} resource${destructive === 1 ? "" : "s"} will be destroyed or replaced.** Read the destructive changes below before approving.`, "");
-  if (missing > 0) lines.push(`> [!WARNING]\n> ${missing} stack${missing === 1 ? " has" : "s have"} no plan: ${entries.filter(isMissing).map((e) => code(e.stack)).join(", ")}. Their errors are below; the logs are in the workflow run.`, "");
+  if (failed.length > 0) lines.push(`> [!WARNING]\n> ${failed.length} stack${failed.length === 1 ? " has" : "s have"} no plan: ${failed.map((e) => code(e.stack)).join(", ")}. Their errors are below; the logs are in the workflow run.`, "");
+  if (waiting.length > 0) {
+    const waits = waiting.map((e) => `${code(e.stack)} waits for ${e.waiting.environment} (${code(e.waiting.stack)} has not been applied)`);
+    lines.push(`> [!NOTE]\n> ${waits.join("; ")}. ${waiting.length === 1 ? "It plans" : "They plan"} once the deploy workflow has applied what ${waiting.length === 1 ? "it reads" : "they read"}; this is not a failure.`, "");
+  }
   if (entries.length === 0) lines.push("No stack is deployed from this branch, so there is nothing to plan.", "", "");
   else lines.push(summaryTable(entries), "", "");
   if (options.costs && options.costs.length > 0) lines.push(costTable(options.costs), "", "");
@@ -251,6 +264,10 @@ function diagnosticsBlock(diagnostics: readonly Diagnostic[]): string {
 }
 
 function stackHeading(entry: StackEntry): string {
+  if (isWaiting(entry)) {
+    const lines = [`### ${code(entry.stack)}: waiting for ${entry.waiting.environment}`, "", `This stack reads the state of ${code(entry.waiting.stack)}, which has not been applied yet, so it cannot be planned before that apply:`, ""];
+    return `${lines.join("\n")}\n${diagnosticsBlock(entry.diagnostics ?? [])}`;
+  }
   if (isMissing(entry)) {
     const lines = [`### ${code(entry.stack)}: no plan`, ""];
     lines.push(entry.diagnostics && entry.diagnostics.length > 0 ? "Terraform could not plan this stack:" : "The plan job of this stack failed; its log is in the workflow run.", "");

@@ -29,6 +29,22 @@ export const EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1";
 export const DEFAULT_GITOPS_REVISION = "HEAD";
 
 /**
+ * The check a platform stack plans first: the core stack's state exists and has the cluster's
+ * outputs. Until the core stack is applied its plan fails with "Apply the core stack first", which
+ * CI reads as waiting for the environment, not as a failure (src/plan-comment/waiting.ts).
+ */
+export function requireCoreCluster(scope: Construct, environment: string, core: GuardedRemoteState, coreName: string): TerraformResource {
+  return terraformData(scope, "core-state-ready", {
+    precondition: [
+      {
+        condition: core.present(CORE_OUTPUT.clusterName, CORE_OUTPUT.clusterEndpoint, CORE_OUTPUT.clusterCertificateAuthorityData),
+        errorMessage: `${environment}'s core state has no cluster outputs yet. Apply the core stack first: cdktf deploy ${coreName}`,
+      },
+    ],
+  });
+}
+
+/**
  * `<env>-platform`: only Kubernetes and Helm resources, on the cluster of the `<env>` core stack.
  * Cluster facts come from the core stack's remote state (never from resources of this apply), and
  * the providers authenticate with short-lived `aws eks get-token` tokens, so no credential is
@@ -46,15 +62,7 @@ export class PlatformStack extends EnvironmentStack {
     const core = new GuardedRemoteState(this, "core", stackStateLocation(env, target, coreName));
     const coreOutput = (name: string) => core.output(name);
     // Before anything touches the cluster: the core stack's state must exist, with its outputs.
-    const coreReady = terraformData(this, "core-state-ready", {
-      precondition: [
-        {
-          condition: core.present(CORE_OUTPUT.clusterName, CORE_OUTPUT.clusterEndpoint, CORE_OUTPUT.clusterCertificateAuthorityData),
-          errorMessage: `${env.name}'s core state has no cluster outputs yet. Apply the core stack first: cdktf deploy ${coreName}`,
-        },
-      ],
-    });
-    Aspects.of(this).add(new DependOn(coreReady));
+    Aspects.of(this).add(new DependOn(requireCoreCluster(this, env.name, core, coreName)));
     const clusterName = coreOutput(CORE_OUTPUT.clusterName);
     const cluster = {
       host: coreOutput(CORE_OUTPUT.clusterEndpoint),

@@ -2,15 +2,20 @@
 # Plans one synthesized stack for the workflows in this folder (run from the repository root,
 # after `cdktf synth`, `npm ci` and AWS credentials):
 #
-#   STACK=<stack> [PLAN_LOCK=false] bash .github/workflows/scripts/plan-stack.sh
+#   STACK=<stack> [PLAN_LOCK=false] [PLAN_WAITING_PASSES=true] bash .github/workflows/scripts/plan-stack.sh
 #
 # terraform init; plan -detailed-exitcode -out=tfplan (in the stack's folder); the JSON plan, with
 # its sensitive values replaced, at $RUNNER_TEMP/plans/<stack>.json, and the warnings and errors
 # Terraform reported (its -json diagnostics, secrets removed) at
 # $RUNNER_TEMP/plans/<stack>.diagnostics.json — written when the plan fails too, so the comment can
 # quote the error; the rendered plan in the job summary and the log.
+# $RUNNER_TEMP/plans/<stack>.changes holds true or false once the plan ran (drift detection reads it).
 # Step outputs: changes=true|false and exitcode=0|2 (a failed plan fails the step).
 # PLAN_LOCK=false plans without taking the state lock (drift detection never blocks a deploy).
+# PLAN_WAITING_PASSES=true (pull requests): a plan that failed only because a stack it reads has not
+# been applied yet (the platform stack before its core stack, DR before prod; see
+# src/plan-comment/waiting.ts) passes, with the step output waiting=<environment> and a notice; the
+# comment shows it as waiting. On a deploy it fails: there the stack before it has just been applied.
 set -euo pipefail
 
 stack="${STACK:?STACK names the stack to plan}"
@@ -51,10 +56,20 @@ npm run -s plan:comment -- --redact "$diagnostics" > /dev/null
 case "$code" in
   0) changes=false ;;
   2) changes=true ;;
-  *) exit "$code" ;;
+  *)
+    waiting="$(npm run -s plan:comment -- --waiting-for "$diagnostics")"
+    if [ -n "$waiting" ] && [ "${PLAN_WAITING_PASSES:-false}" = "true" ]; then
+      echo "::notice title=$stack waits for $waiting::$stack reads the state of a stack of $waiting that has not been applied yet; it plans once that apply has run."
+      echo "waiting=$waiting" >> "$GITHUB_OUTPUT"
+      echo "changes=false" >> "$GITHUB_OUTPUT"
+      exit 0
+    fi
+    exit "$code"
+    ;;
 esac
 echo "changes=$changes" >> "$GITHUB_OUTPUT"
 echo "exitcode=$code" >> "$GITHUB_OUTPUT"
+echo "$changes" > "$plans/$stack.changes"
 
 terraform -chdir="$dir" show -no-color tfplan
 terraform -chdir="$dir" show -json tfplan > "$plans/$stack.json"
