@@ -4,7 +4,7 @@ import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { awsApi } from "../../src/cli/aws-api";
-import { stateBackendNames } from "../../backend/state-backend";
+import { stateBackendNames } from "../../src/stacks/state-location";
 import { rehearsalProps } from "../support/ci-rehearsal-app";
 import { startTestEmulator } from "../support/emulator";
 import { tempDir } from "../support/synth";

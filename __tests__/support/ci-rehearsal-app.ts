@@ -2,7 +2,8 @@ import { App, S3Backend, TerraformOutput, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsS3Bucket } from "@cdktf/provider-aws/lib/data-aws-s3-bucket";
-import { GuardedRemoteState, stateBackendNames, stateKeyOf } from "../../backend/state-backend";
+import { GuardedRemoteState } from "../../backend/state-backend";
+import { stackStateLocation, stateBackendNames, stateKeyOf } from "../../src/stacks/state-location";
 import { EnvironmentStack, type EnvironmentStackProps } from "../../src/stacks/environment-stack";
 import { CORE_OUTPUT } from "../../src/stacks/core-outputs";
 import { globalStackName, stackNames } from "../../src/stacks/names";
@@ -44,7 +45,7 @@ class PlatformStandIn extends EnvironmentStack {
     super(scope, name, props);
     stateInBucket(this, props, name);
     const coreName = stackNames(props.env.name).core;
-    const core = new GuardedRemoteState(this, "core", props.env, props.target, coreName);
+    const core = new GuardedRemoteState(this, "core", stackStateLocation(props.env, props.target, coreName));
     requireCoreCluster(this, props.env.name, core, coreName);
     new TerraformOutput(this, "cluster_name", { value: core.output(CORE_OUTPUT.clusterName) });
   }
