@@ -88,6 +88,8 @@ export class CoreStack extends EnvironmentStack {
       vpcId: this.network.vpcId,
       subnetIds: this.network.privateSubnetIds,
       publicAccessCidrs: env.eks.publicAccessCidrs,
+      // The runner that plans and applies the platform stack reaches the private endpoint from here (docs/ci.md).
+      privateAccessCidrs: env.eks.privateAccessCidrs,
       clusterAdmins: clusterAdminsOf(env),
       logRetentionDays: env.eks.logRetentionDays,
       computeMode: env.eks.computeMode,
