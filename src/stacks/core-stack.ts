@@ -23,8 +23,7 @@ import { AlertTopic } from "../../modules/monitoring/alert-topic";
 import { EnvironmentAlarms } from "../../modules/monitoring/environment-alarms";
 import { RECOVERY_OBJECTIVES } from "../config/recovery-objectives";
 import { DatabaseOffHours } from "../../modules/cost/database-off-hours";
-import { ENVIRONMENT_TAG, standardTags } from "../aspects/tags";
-import { CeCostAllocationTag } from "@cdktf/provider-aws/lib/ce-cost-allocation-tag";
+import { ENVIRONMENT_TAG } from "../aspects/tags";
 import { DataAwsAcmCertificate } from "@cdktf/provider-aws/lib/data-aws-acm-certificate";
 import { CustomerManagedKey } from "../../modules/kms/customer-managed-key";
 import { GeneratedLogin } from "../../modules/secrets/generated-login";
@@ -181,13 +180,8 @@ export class CoreStack extends EnvironmentStack {
     }).secret;
   }
 
-  /** The environment's monthly budget and cost allocation tags, and in development the database's off-hours schedule. */
+  /** The environment's monthly budget, and in development the database's off-hours schedule (cost allocation tags: CostTagsStack). */
   private costControls(env: EnvironmentConfig, name: string): void {
-    if (env.costs.activateCostAllocationTags) {
-      for (const tagKey of Object.keys(standardTags(env.project, env.name, env.tags))) {
-        new CeCostAllocationTag(this, `cost-allocation-tag-${tagKey}`, { tagKey, status: "Active" });
-      }
-    }
     new MonthlyBudget(this, "budget", {
       name: `${name}-monthly`,
       accountId: this.accountId,

@@ -4,6 +4,7 @@ import { eksRules } from "./eks";
 import { networkRules } from "./network";
 import { rdsRules } from "./rds";
 import { realAwsRules } from "./real-aws";
+import { firstDeployRules } from "./first-deploy";
 import { s3Rules } from "./s3";
 import { tagRules } from "./tags";
 import type { Rule } from "./rule";
@@ -12,7 +13,7 @@ export type { Finding, Rule } from "./rule";
 
 /** Every rule, once each, in catalog order. */
 export const ALL_RULES: readonly Rule[] = (() => {
-  const rules = [...networkRules, ...eksRules, ...rdsRules, ...encryptionRules, ...s3Rules, ...tagRules, ...realAwsRules];
+  const rules = [...networkRules, ...eksRules, ...rdsRules, ...encryptionRules, ...s3Rules, ...tagRules, ...realAwsRules, ...firstDeployRules];
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
   const missing = RULE_IDS.filter((id) => !byId.has(id));
   if (missing.length > 0 || byId.size !== rules.length) {
