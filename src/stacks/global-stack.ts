@@ -1,17 +1,10 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { EnvironmentConfig } from "../config/types";
 import { awsProviderConfig } from "../target";
-import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
-import { useEnvironmentStateBackend } from "../../backend/state-backend";
+import { FailoverPairStack, type FailoverPairStackProps } from "./failover-pair-stack";
 import { PublicZone } from "../../modules/dns/public-zone";
 import { RegionalCertificates } from "../../modules/dns/regional-certificates";
-
-export interface GlobalStackProps extends EnvironmentStackProps {
-  /** The primary of the failover pair (prod); `env` is its standby (DR), whose account and region this stack uses. */
-  readonly primary: EnvironmentConfig;
-}
 
 /** The names of the global stack's outputs. */
 export const GLOBAL_OUTPUT = {
@@ -29,15 +22,13 @@ export const GLOBAL_OUTPUT = {
  * a failover needs no apply of it (the standby's certificate is issued and renews by itself while
  * its validation record stays in the zone).
  */
-export class GlobalStack extends EnvironmentStack {
+export class GlobalStack extends FailoverPairStack {
   readonly certificates: RegionalCertificates;
 
-  constructor(scope: Construct, stackName: string, props: GlobalStackProps) {
+  constructor(scope: Construct, stackName: string, props: FailoverPairStackProps) {
     super(scope, stackName, props);
     const { env: standby, primary, target } = props;
-    const dns = standby.dns;
-    if (!dns) throw new Error(`${stackName}: ${standby.name} has no dns; the global stack exists only for a failover pair with one zone.`);
-    useEnvironmentStateBackend(this, standby, target, stackName);
+    const dns = this.dns;
 
     // Made by the zone stack (or existing before it): looked up, so a missing zone stops the plan.
     const zone = new PublicZone(this, "zone", { name: dns.zoneName, mode: "existing" });

@@ -1,17 +1,10 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import type { EnvironmentConfig } from "../config/types";
-import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+import { FailoverPairStack, type FailoverPairStackProps } from "./failover-pair-stack";
 import { corePrefix, dnsAlertTopicName, regionalHostname } from "./names";
-import { useEnvironmentStateBackend } from "../../backend/state-backend";
 import { PublicZone } from "../../modules/dns/public-zone";
 import { PrimaryHealthCheck } from "../../modules/dns/primary-health-check";
 import { AlertTopic } from "../../modules/monitoring/alert-topic";
-
-export interface ZoneStackProps extends EnvironmentStackProps {
-  /** The primary of the failover pair (prod); `env` is its standby (DR), whose account and region this stack uses. */
-  readonly primary: EnvironmentConfig;
-}
 
 /** The names of the zone stack's outputs. */
 export const ZONE_OUTPUT = {
@@ -33,17 +26,15 @@ export const ZONE_OUTPUT = {
  * plane and keep working when its control plane (in us-east-1) does not (AWS Fault Isolation
  * Boundaries, appendix B), so a failover needs no apply of it.
  */
-export class ZoneStack extends EnvironmentStack {
+export class ZoneStack extends FailoverPairStack {
   readonly zone: PublicZone;
   readonly healthCheck: PrimaryHealthCheck;
   readonly alerts: AlertTopic;
 
-  constructor(scope: Construct, stackName: string, props: ZoneStackProps) {
+  constructor(scope: Construct, stackName: string, props: FailoverPairStackProps) {
     super(scope, stackName, props);
-    const { env: standby, primary, target } = props;
-    const dns = standby.dns;
-    if (!dns) throw new Error(`${stackName}: ${standby.name} has no dns; the zone stack exists only for a failover pair with one zone.`);
-    useEnvironmentStateBackend(this, standby, target, stackName);
+    const { env: standby, primary } = props;
+    const dns = this.dns;
 
     this.zone = new PublicZone(this, "zone", { name: dns.zoneName, mode: dns.zone });
     // Route 53 publishes health-check metrics in us-east-1, the standby's region (a config rule),
