@@ -10,9 +10,10 @@ import { defineRule, eachResource, type Finding, type Rule } from "./rule";
  *   is once the parent domain delegates to the zone. A zone created in the same apply is delegated
  *   by nobody yet, and aws_acm_certificate_validation then waits out its create timeout, 75 minutes
  *   by default (hashicorp/terraform-provider-aws internal/service/acm/certificate_validation.go,
- *   `schema.DefaultTimeout(75 * time.Minute)`, 45 minutes before provider 4.12.0; an interrupt does
- *   not stop the wait, issue #13031; read 2026-12-07). moto issues every certificate after
- *   MOTO_ACM_VALIDATION_WAIT seconds, validation record or not.
+ *   `schema.DefaultTimeout(75 * time.Minute)` at commits af55dfb (a 4.x release) and 004eea7
+ *   (2026), so in 5.100.0 between them; 45 minutes before 4.12.0, provider issue #20073; an
+ *   interrupt does not stop the wait, issue #13031; read 2026-12-07). moto issues every
+ *   certificate after MOTO_ACM_VALIDATION_WAIT seconds, validation record or not.
  * - A cost allocation tag key can be activated only once it appears in the account's billing data,
  *   up to 24 hours after a resource first carries it (AWS Billing user guide, "Activating
  *   user-defined cost allocation tags"); before that the provider's read after
