@@ -18,7 +18,8 @@ import { startDnsStandIn, type DnsStandIn } from "../support/dns-server";
  * the zone stack (zone, health check, its alarm and topic), the delegation check against a DNS
  * stand-in (refused, then passed once the parent delegates), the global stack (a certificate per
  * region), prod's core, the DR stack as a cross-region replica of prod's primary (its ARN read from
- * prod's state), prod's cost allocation tags last, then the failover: the primary's health check made to fail, DR promoted with prod's
+ * prod's state), prod's cost allocation tags last (the platform stacks, which the workflow runs
+ * after each core stack, are left out: there is no Kubernetes API here), then the failover: the primary's health check made to fail, DR promoted with prod's
  * state unreachable, and what a failover depends on read back through the AWS APIs. Each step's
  * time and the total are printed at the end (README "DNS and failover" compares them with the RTO).
  *
