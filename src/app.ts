@@ -2,11 +2,13 @@ import { App } from "cdktf";
 import type { EnvironmentConfig, EnvironmentInput } from "./config/types";
 import { validateEnvironments } from "./config/validate";
 import type { DeploymentTarget } from "./target";
-import { globalStackName, stackNames } from "./stacks/names";
+import { costTagsStackName, globalStackName, stackNames, zoneStackName } from "./stacks/names";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { CoreStack, type ReplicaWiring } from "./stacks/core-stack";
 import { PlatformStack } from "./stacks/platform-stack";
 import { GlobalStack } from "./stacks/global-stack";
+import { ZoneStack } from "./stacks/zone-stack";
+import { CostTagsStack } from "./stacks/cost-tags-stack";
 import { enableGuardrails, environmentContext, type Guardrails, type Waiver } from "./guardrails";
 
 export interface BuildAppOptions {
@@ -44,7 +46,11 @@ export function buildApp(options: BuildAppOptions): BuiltApp {
   const projectEnvironments = options.projectEnvironmentNames ?? environments.map((env) => env.name);
   // The standbys of DNS failover pairs (DR) each have a global stack as well.
   const failoverStandbys = environments.filter((env) => env.replication && env.dns);
-  const knownStacks = [...projectEnvironments.flatMap((name) => Object.values(stackNames(name))), ...failoverStandbys.map((env) => globalStackName(env.name))];
+  const knownStacks = [
+    ...projectEnvironments.flatMap((name) => Object.values(stackNames(name))),
+    ...failoverStandbys.flatMap((env) => [zoneStackName(env.name), globalStackName(env.name)]),
+    ...environments.filter((env) => env.costs.activateCostAllocationTags).map((env) => costTagsStackName(env.name)),
+  ];
   const guardrails = enableGuardrails(app, { waivers: options.waivers ?? [], contextOf: environmentContext, knownStacks });
   const cores = new Map<string, CoreStack>();
   for (const env of environments) {
@@ -54,12 +60,17 @@ export function buildApp(options: BuildAppOptions): BuiltApp {
     const replicationSource = environments.find((other) => other.name === env.replication?.sourceEnvironment);
     cores.set(env.name, new CoreStack(app, names.core, { ...props, replicationSource, replicaWiring: options.replicaWiring }));
     new PlatformStack(app, names.platform, props);
+    // Applied a day after the first deploy, when the keys are in billing data; nothing waits on it.
+    if (env.costs.activateCostAllocationTags) new CostTagsStack(app, costTagsStackName(env.name), props).addDependency(cores.get(env.name)!);
   }
-  // A failover pair in one zone (prod and DR): what both regions share, in the standby's state.
-  // Both core stacks look up its certificates, so they deploy after it.
+  // A failover pair in one zone (prod and DR): what both regions share, in the standby's state —
+  // the zone (delegated before anything waits on it), then the certificates validated through it,
+  // which both core stacks look up, so they deploy after it.
   for (const standby of failoverStandbys) {
     const primary = environments.find((env) => env.name === standby.replication!.sourceEnvironment)!;
+    const zone = new ZoneStack(app, zoneStackName(standby.name), { env: standby, target: options.target, primary });
     const global = new GlobalStack(app, globalStackName(standby.name), { env: standby, target: options.target, primary });
+    global.addDependency(zone);
     for (const env of [primary, standby]) cores.get(env.name)!.addDependency(global);
   }
   return { app, environments, guardrails };

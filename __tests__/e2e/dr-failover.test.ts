@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prod } from "../../environments";
@@ -9,12 +10,16 @@ import { validateEnvironments } from "../../src/config/validate";
 import { awsApi } from "../../src/cli/aws-api";
 import { RECOVERY_OBJECTIVES } from "../../src/config/recovery-objectives";
 import { startE2eWorkspace, type E2eWorkspace } from "../support/e2e-workspace";
+import { startDnsStandIn, type DnsStandIn } from "../support/dns-server";
 
 /**
- * Disaster recovery on the local emulator, and the failover drill (`npm run dr:drill` runs this
- * file): prod's and DR's backends, the global stack (zone, health check, a certificate per region),
- * prod's core, the DR stack as a cross-region replica of prod's primary (its ARN read from prod's
- * state), then the failover: the primary's health check made to fail, DR promoted with prod's
+ * A fresh account's first deploy of prod and DR, in the deploy workflow's order, on the local
+ * emulator, and the failover drill (`npm run dr:drill` runs this file): prod's and DR's backends,
+ * the zone stack (zone, health check, its alarm and topic), the delegation check against a DNS
+ * stand-in (refused, then passed once the parent delegates), the global stack (a certificate per
+ * region), prod's core, the DR stack as a cross-region replica of prod's primary (its ARN read from
+ * prod's state), prod's cost allocation tags last (the platform stacks, which the workflow runs
+ * after each core stack, are left out: there is no Kubernetes API here), then the failover: the primary's health check made to fail, DR promoted with prod's
  * state unreachable, and what a failover depends on read back through the AWS APIs. Each step's
  * time and the total are printed at the end (README "DNS and failover" compares them with the RTO).
  *
@@ -30,6 +35,19 @@ const [prodConfig] = validateEnvironments([prodWithoutSameRegionReplicas], () =>
 type DbInstance = Record<string, unknown> & { DBInstanceArn: string; ReadReplicaSourceDBInstanceIdentifier?: string };
 let workspace: E2eWorkspace;
 let stacks: string;
+let publicDns: DnsStandIn;
+/** The zone's name servers, from the zone stack's output (what the operator hands the parent domain). */
+let nameServers: string[] = [];
+
+/** The README's delegation check, as written, against the emulator's Route 53 and the DNS stand-in. */
+function delegationCheck(zoneStackFile: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, AWS_ENDPOINT_URL: workspace.endpoint, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: "us-east-1" };
+  return new Promise((resolve) => {
+    execFile("npm", ["run", "-s", "dns:delegation", "--", zoneStackFile, "--resolver", publicDns.server], { env, cwd: process.cwd() }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 /** The drill's steps and their elapsed seconds, printed after the last test. */
 const drill: { step: string; seconds: number; failover: boolean }[] = [];
@@ -60,11 +78,13 @@ const describeDb = (region: string, identifier: string) =>
 
 beforeAll(async () => {
   workspace = await startE2eWorkspace("e2e-dr");
+  publicDns = await startDnsStandIn();
   stacks = workspace.synth([prodWithoutSameRegionReplicas, dr]);
 });
 
-afterAll(() => {
+afterAll(async () => {
   printDrill();
+  await publicDns?.close();
   workspace?.stop();
 });
 
@@ -77,12 +97,36 @@ describe("DR replica of prod on the local emulator", () => {
     });
   });
 
-  it("applies the global stack into DR's backend: the zone, the primary's health check, a certificate in each region", async () => {
-    await timed("apply dr-global (zone, health check, two certificates)", false, () => workspace.apply(join(stacks, "dr-global")));
+  it("applies the zone stack into DR's backend: the zone, the primary's health check, its alarm and the alarm's topic, ending with the name servers", async () => {
+    await timed("apply dr-zone (zone, health check, its alarm and topic)", false, () => workspace.apply(join(stacks, "dr-zone")));
     const zones = awsApi<{ HostedZones: { Id: string; Name: string }[] }>(workspace.endpoint, "route53", "us-east-1", "list_hosted_zones_by_name", { DNSName: "pipeops.example.com" }).HostedZones;
     expect(zones.map((z) => z.Name)).toEqual(["pipeops.example.com."]);
     const checks = awsApi<{ HealthChecks: { HealthCheckConfig: Record<string, unknown> }[] }>(workspace.endpoint, "route53", "us-east-1", "list_health_checks", {}).HealthChecks;
     expect(checks.map((c) => c.HealthCheckConfig)).toEqual([expect.objectContaining({ Type: "HTTPS", FullyQualifiedDomainName: "prod.pipeops.example.com", ResourcePath: "/healthz", Port: 443, RequestInterval: 10, FailureThreshold: 3 })]);
+    // The alarm's topic exists once the alarm does: made in the same apply.
+    const [alarm] = awsApi<{ MetricAlarms: { AlarmActions: string[] }[] }>(workspace.endpoint, "cloudwatch", "us-east-1", "describe_alarms", { AlarmNamePrefix: "pipeops-prod-primary" }).MetricAlarms;
+    expect(alarm!.AlarmActions).toEqual(["arn:aws:sns:us-east-1:123456789012:pipeops-dr-dns-alerts"]);
+    expect(awsApi<{ Attributes: Record<string, string> }>(workspace.endpoint, "sns", "us-east-1", "get_topic_attributes", { TopicArn: alarm!.AlarmActions[0] }).Attributes.KmsMasterKeyId).toMatch(/^arn:aws:kms:us-east-1:/);
+    nameServers = JSON.parse((await workspace.terraform(join(stacks, "dr-zone"), ["output", "-json", "name_servers"])).stdout) as string[];
+    expect(nameServers.length).toBeGreaterThan(1);
+  });
+
+  it("refuses to go on while the parent domain does not delegate to the zone, then passes once it does (npm run dns:delegation, a real NS lookup)", async () => {
+    // Public DNS is a stand-in on loopback here (no network); Route 53 is the emulator's.
+    const check = () => delegationCheck(join(stacks, "dr-zone", "cdk.tf.json"));
+    const refused = await check();
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toMatch(/pipeops\.example\.com is not delegated: public DNS has no NS records for it/);
+    for (const ns of nameServers) expect(refused.stderr).toContain(`pipeops.example.com. NS ${ns.replace(/\.$/, "")}.`);
+    // The operator creates those records at the parent domain.
+    publicDns.delegations.set("pipeops.example.com", nameServers);
+    const passed = await timed("check the delegation (npm run dns:delegation)", false, check);
+    expect(passed.code, passed.stderr).toBe(0);
+    expect(passed.stdout).toMatch(/pipeops\.example\.com is delegated to its Route 53 name servers/);
+  });
+
+  it("applies the global stack after the delegation: a certificate in each region, validated through the zone it looks up", async () => {
+    await timed("apply dr-global (two certificates)", false, () => workspace.apply(join(stacks, "dr-global")));
     // Emulator: moto issues a certificate a few seconds after the request (MOTO_ACM_VALIDATION_WAIT), whether or not its validation record exists.
     for (const region of ["us-west-2", "us-east-1"]) {
       const certificates = awsApi<{ CertificateSummaryList: { DomainName: string; Status: string }[] }>(workspace.endpoint, "acm", region, "list_certificates", {}).CertificateSummaryList;
@@ -145,6 +189,15 @@ describe("DR replica of prod on the local emulator", () => {
     expect(replica.ReadReplicaSourceDBInstanceIdentifier).toBe(primary.DBInstanceArn);
     expect(replica).toMatchObject({ DBInstanceClass: "db.r6g.xlarge", MultiAZ: true, StorageEncrypted: true, PubliclyAccessible: false });
     expect(String(replica.KmsKeyId)).toMatch(/^arn:aws:kms:us-east-1:/);
+  });
+
+  it("activates prod's cost allocation tags in their own stack, last, as an operator does a day after the first deploy", async () => {
+    // Emulator limitation "no cost allocation tags": moto has no UpdateCostAllocationTagsStatus, so
+    // the local target creates the activations zero times; what runs here is the stack's own apply,
+    // after every other stack and with nothing waiting on it (README "First deploy of an account").
+    await timed("apply prod-cost-tags (zero activations on the emulator)", false, () => workspace.apply(join(stacks, "prod-cost-tags")));
+    const state = JSON.parse((await workspace.terraform(join(stacks, "prod-cost-tags"), ["show", "-json"])).stdout) as { values?: { root_module?: { resources?: unknown[] } } };
+    expect(state.values?.root_module?.resources ?? []).toEqual([]);
   });
 
   it("fails the primary's health check, as a drill does (the emulator keeps reporting it healthy)", async () => {

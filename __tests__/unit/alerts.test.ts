@@ -53,15 +53,20 @@ describe.each(["dev", "staging", "prod", "dr"])("%s alert topic", (name) => {
     expect(await publish("cloudwatch.amazonaws.com", alarm, "false")).toBe("ExplicitlyDenied");
   });
 
-  it("lets those two services, for this account, use the topic's key (KMS refuses an encrypted publish otherwise)", async () => {
+  it("lets those two services use the topic's key with the request AWS documents, no condition key in it (KMS refuses an encrypted publish otherwise)", async () => {
+    // AWS's statement for services publishing to an encrypted topic names the service principal and
+    // no condition (SNS Developer Guide, "Enable compatibility between event sources from AWS
+    // services and encrypted topics", read 2026-12-07); nothing documents that SNS's KMS request on
+    // their behalf carries aws:SourceAccount, so the request here carries none. Other accounts'
+    // alarms and budgets are kept off the topic by its policy (the test above).
     const keyArn = `arn:aws:kms:${env.region}:${env.accountId}:key/alerts`;
-    const use = (principal: string, action: string, account = env.accountId) => decide({ principal, action, resource: keyArn, identityPolicies: [], resourcePolicy: keyPolicy, context: { "aws:SourceAccount": account } }, env.accountId);
+    const use = (principal: string, action: string) => decide({ principal, action, resource: keyArn, identityPolicies: [], resourcePolicy: keyPolicy, context: {} }, env.accountId);
     for (const service of ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]) {
       expect(await use(service, "kms:GenerateDataKey")).toBe("Allowed");
       expect(await use(service, "kms:Decrypt")).toBe("Allowed");
-      expect(await use(service, "kms:Decrypt", "999999999999")).not.toBe("Allowed");
       expect(await use(service, "kms:ScheduleKeyDeletion")).not.toBe("Allowed");
     }
+    expect(await use("events.amazonaws.com", "kms:Decrypt")).not.toBe("Allowed");
   });
 
   it("is where every alarm (and its recovery) and both budget alerts go", () => {

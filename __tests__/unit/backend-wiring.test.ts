@@ -13,7 +13,7 @@ describe("S3 backend of every non-bootstrap stack", () => {
   });
 
   it.each(wiredStacks)("%s: its environment's bucket and table, one key per stack, encrypted, S3-native locking", (stackName) => {
-    const envName = stackName.replace(/-(platform|global)$/, "");
+    const envName = stackName.replace(/-(platform|global|zone|cost-tags)$/, "");
     const env = built.environments.find((e) => e.name === envName)!;
     const backend = synthStack(built, stackName).json.terraform.backend;
     expect(backend).toEqual({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AWS, manifestsOf, resourcesOf, synthStack, type SynthesizedStack, sharedTestApp } from "../support/synth";
+import { AWS, buildTestApp, manifestsOf, resourcesOf, synthStack, type SynthesizedStack, sharedTestApp } from "../support/synth";
 import { CORE_OUTPUT } from "../../src/stacks/core-outputs";
 import { ENVIRONMENTS } from "../../main";
 
@@ -170,5 +170,24 @@ describe("what a mistaken destroy of a core stack must not take", () => {
         if (type === "aws_cloudwatch_log_group") expect(body.skip_destroy === true, `${type}.${id} skip_destroy`).toBe(productionLike);
       }
     }
+  });
+});
+
+describe("the platform stack's runner reaches the private API endpoint", () => {
+  it("opens 443 on the cluster's extra security group to each eks.privateAccessCidrs range (the PRIVATE_API_RUNNER runner's), and to nothing without one", () => {
+    const runnerRange = "10.50.0.0/24";
+    const prod = ENVIRONMENTS.find((env) => env.name === "prod")!;
+    const withRunner = buildTestApp(AWS, [{ ...structuredClone(prod), eks: { ...structuredClone(prod.eks), privateAccessCidrs: [runnerRange] } }]);
+    const stack = synthStack(withRunner, "prod");
+    const [[sgId]] = resourcesOf(stack, "aws_security_group").filter(([, sg]) => sg.name === "pipeops-prod-cluster");
+    const rules = resourcesOf(stack, "aws_vpc_security_group_ingress_rule").map(([, rule]) => rule).filter((rule) => rule.security_group_id === `\${aws_security_group.${sgId}.id}`);
+    expect(rules).toEqual([expect.objectContaining({ ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: runnerRange })]);
+    const cluster = Object.values(stack.json.resource!.aws_eks_cluster!)[0] as { vpc_config: { security_group_ids: string[]; endpoint_private_access: boolean } };
+    expect(cluster.vpc_config.security_group_ids).toEqual([`\${aws_security_group.${sgId}.id}`]);
+    expect(cluster.vpc_config.endpoint_private_access).toBe(true);
+
+    const shipped = synthStack(sharedTestApp(AWS), "prod");
+    const [[shippedSg]] = resourcesOf(shipped, "aws_security_group").filter(([, sg]) => sg.name === "pipeops-prod-cluster");
+    expect(resourcesOf(shipped, "aws_vpc_security_group_ingress_rule").filter(([, rule]) => rule.security_group_id === `\${aws_security_group.${shippedSg}.id}`)).toEqual([]);
   });
 });

@@ -4,7 +4,9 @@
  * environment (Spot where it is safe).
  */
 import { describe, expect, it } from "vitest";
-import { AWS, LOCAL, buildTestApp, manifestsOf, resourcesOf, sharedTestApp, synthStack } from "../support/synth";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AWS, LOCAL, buildTestApp, manifestsOf, resourcesOf, sharedTestApp, synthStack, writtenSharedApp } from "../support/synth";
 import { decide, policyDocument } from "../support/iam-policies";
 import { checkEnvironment } from "../../src/config/validate";
 import { dev, prod, staging } from "../../environments";
@@ -56,11 +58,22 @@ describe("budget config", () => {
 });
 
 describe("cost allocation tags", () => {
-  it("activates every tag key the environments carry, once per account (prod's stack for prod and DR)", () => {
-    const keys = (name: string) => resourcesOf(synthStack(built, name), "aws_ce_cost_allocation_tag").map(([, b]) => `${(b as Body).tag_key}=${(b as Body).status}`).sort();
+  it("activates every tag key the environments carry, once per account (prod's for prod and DR), in a stack of their own after the core", () => {
+    const keys = (stack: string) => resourcesOf(synthStack(built, stack), "aws_ce_cost_allocation_tag").map(([, b]) => `${(b as Body).tag_key}=${(b as Body).status}`).sort();
     const expected = ["CostCenter=Active", "Environment=Active", "ManagedBy=Active", "Owner=Active", "Project=Active"];
-    for (const name of ["dev", "staging", "prod"]) expect(keys(name), name).toEqual(expected);
-    expect(keys("dr")).toEqual([]);
+    for (const name of ["dev", "staging", "prod"]) {
+      expect(keys(`${name}-cost-tags`), name).toEqual(expected);
+      // A fresh account's keys reach billing data up to a day later: the core apply must not wait on them (PIPEOPS-0013).
+      expect(keys(name), name).toEqual([]);
+      const stack = synthStack(built, `${name}-cost-tags`);
+      expect(Object.keys(stack.json.resource ?? {}), name).toEqual(["aws_ce_cost_allocation_tag"]);
+    }
+    const stacks = built.app.node.children.map((c) => c.node.id);
+    expect(stacks.filter((id) => id.endsWith("-cost-tags"))).toEqual(["dev-cost-tags", "staging-cost-tags", "prod-cost-tags"]);
+    const manifest = JSON.parse(readFileSync(join(writtenSharedApp(AWS), "manifest.json"), "utf8")) as { stacks: Record<string, { dependencies?: string[] }> };
+    expect(manifest.stacks["prod-cost-tags"]!.dependencies).toEqual(["prod"]);
+    // Nothing waits on it: a failed activation on a fresh account holds nothing up.
+    for (const [name, entry] of Object.entries(manifest.stacks)) expect(entry.dependencies ?? [], name).not.toContain("prod-cost-tags");
   });
 
   it("refuses two environments of one account that both activate them", () => {
@@ -69,7 +82,7 @@ describe("cost allocation tags", () => {
   });
 
   it("are created zero times on the emulator, which has no cost allocation tags API", () => {
-    expect(resourcesOf(synthStack(sharedTestApp(LOCAL), "dev"), "aws_ce_cost_allocation_tag").map(([, b]) => (b as Body).count)).toEqual(Array(5).fill(0));
+    expect(resourcesOf(synthStack(sharedTestApp(LOCAL), "dev-cost-tags"), "aws_ce_cost_allocation_tag").map(([, b]) => (b as Body).count)).toEqual(Array(5).fill(0));
   });
 });
 

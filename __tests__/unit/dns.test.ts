@@ -1,6 +1,7 @@
 /**
- * DNS and failover: the global stack (zone, health check on the primary's regional hostname, a
- * certificate per region) in the standby's state, the core stacks that look their region's
+ * DNS and failover: the zone stack (zone, health check on the primary's regional hostname and its
+ * alarm) and the global stack (a certificate per region, validated after the delegation) in the
+ * standby's state, the core stacks that look their region's
  * certificate up and give external-dns a role that writes names of the zone only, and the
  * platform's external-dns and default HTTPS IngressClass.
  */
@@ -19,21 +20,30 @@ import type { EnvironmentInput } from "../../src/config/types";
 
 type Body = Record<string, any>;
 const built = sharedTestApp(AWS);
+const zone = synthStack(built, "dr-zone");
 const global = synthStack(built, "dr-global");
-const only = (type: string) => {
-  const found = resourcesOf(global, type);
+const only = (stack: typeof global, type: string) => {
+  const found = resourcesOf(stack, type);
   expect(found, type).toHaveLength(1);
   return found[0]![1] as Body;
 };
+const manifest = () => JSON.parse(readFileSync(join(writtenSharedApp(AWS), "manifest.json"), "utf8")) as { stacks: Record<string, { dependencies?: string[] }> };
 
-describe("the global stack (dr-global)", () => {
-  it("creates the zone production and DR share", () => {
-    expect(only("aws_route53_zone")).toMatchObject({ name: "pipeops.example.com" });
-    expect(global.json.output!.name_servers!.value).toMatch(/aws_route53_zone\..*\.name_servers/);
+describe("the zone stack (dr-zone), the first DNS step of a fresh account", () => {
+  it("creates the zone production and DR share, and ends with its name servers for the parent's delegation", () => {
+    expect(only(zone, "aws_route53_zone")).toMatchObject({ name: "pipeops.example.com" });
+    expect(zone.json.output!.name_servers!.value).toMatch(/aws_route53_zone\..*\.name_servers/);
+    expect(Object.keys(zone.json.output!).sort()).toEqual(["name_servers", "primary_health_check_id", "zone_id", "zone_name"]);
+  });
+
+  it("waits on nothing: no certificate, no validation, and no stack before it", () => {
+    expect(resourcesOf(zone, "aws_acm_certificate_validation")).toEqual([]);
+    expect(resourcesOf(zone, "aws_acm_certificate")).toEqual([]);
+    expect(manifest().stacks["dr-zone"]!.dependencies ?? []).toEqual([]);
   });
 
   it("health-checks the primary's own regional hostname over HTTPS with SNI, never the failover name", () => {
-    expect(only("aws_route53_health_check")).toMatchObject({
+    expect(only(zone, "aws_route53_health_check")).toMatchObject({
       type: "HTTPS",
       fqdn: "prod.pipeops.example.com",
       port: 443,
@@ -44,48 +54,66 @@ describe("the global stack (dr-global)", () => {
     });
   });
 
-  it("alarms to DR's alert topic when the health check fails, and when no data arrives", () => {
-    expect(only("aws_cloudwatch_metric_alarm")).toMatchObject({
+  it("alarms, when the health check fails and when no data arrives, to a topic the same apply creates, with DR's receivers", () => {
+    const [[topicId, topic]] = resourcesOf(zone, "aws_sns_topic") as [[string, Body]];
+    expect(topic.name).toBe("pipeops-dr-dns-alerts");
+    expect(only(zone, "aws_cloudwatch_metric_alarm")).toMatchObject({
       namespace: "AWS/Route53",
       metric_name: "HealthCheckStatus",
       statistic: "Minimum",
       comparison_operator: "LessThanThreshold",
       threshold: 1,
       treat_missing_data: "breaching",
-      alarm_actions: [`arn:aws:sns:us-east-1:${dr.accountId}:pipeops-dr-alerts`],
+      alarm_actions: [`\${aws_sns_topic.${topicId}.arn}`],
+      ok_actions: [`\${aws_sns_topic.${topicId}.arn}`],
     });
-    // Route 53 publishes health-check metrics in us-east-1: the stack's own provider.
-    expect(global.json.provider!.aws!.find((p) => p.alias === undefined)!.region).toBe("us-east-1");
+    const receivers = resourcesOf(zone, "aws_sns_topic_subscription").map(([, s]) => (s as Body).endpoint);
+    expect(receivers).toEqual(built.environments.find((e) => e.name === "dr")!.alerts.emails);
+    // Route 53 publishes health-check metrics in us-east-1: the stack's own provider, and its only one.
+    expect(zone.json.provider!.aws!.map((p) => p.region)).toEqual(["us-east-1"]);
   });
+});
 
+describe("the global stack (dr-global): the certificates, after the delegation", () => {
   it("issues a certificate of the zone and its wildcard in each region, validated through one record per region, keyed by what is known when planning", () => {
     const certificates = resourcesOf(global, "aws_acm_certificate").map(([, c]) => c as Body);
     expect(certificates.map((c) => c.provider).sort()).toEqual(["aws", "aws.primary_region"]);
     expect(global.json.provider!.aws!.find((p) => p.alias === "primary_region")!.region).toBe("us-west-2");
     for (const c of certificates) expect(c).toMatchObject({ domain_name: "pipeops.example.com", subject_alternative_names: ["*.pipeops.example.com"], validation_method: "DNS", lifecycle: { create_before_destroy: true } });
-    const records = only("aws_route53_record");
+    const records = only(global, "aws_route53_record");
     // Keys known at plan time (the regions); the record names are not (Terraform refuses unknown for_each keys).
     expect(records.for_each).toMatch(/^\$\{\{ "us-west-2" = \[for option in aws_acm_certificate\.[^ ]+\.domain_validation_options : option if option\.domain_name == "pipeops\.example\.com"\]\[0\], "us-east-1" = \[for option in aws_acm_certificate\.[^ ]+\.domain_validation_options : option if option\.domain_name == "pipeops\.example\.com"\]\[0\] \}\}$/);
     expect(records).toMatchObject({ name: "${each.value.resource_record_name}", records: ["${each.value.resource_record_value}"], ttl: 60, allow_overwrite: true });
     const validations = resourcesOf(global, "aws_acm_certificate_validation").map(([, v]) => v as Body);
     expect(validations).toHaveLength(2);
     for (const v of validations) expect(v.validation_record_fqdns).toMatch(/^\$\{\[for record in aws_route53_record\.[^ ]+ : record\.fqdn\]\}$/);
-    expect(Object.keys(global.json.output!).sort()).toEqual(["certificate_arns", "name_servers", "primary_health_check_id", "zone_id", "zone_name"]);
+    expect(Object.keys(global.json.output!).sort()).toEqual(["certificate_arns"]);
   });
 
-  it("deploys before the prod and DR core stacks, which look its certificates up", () => {
-    const manifest = JSON.parse(readFileSync(join(writtenSharedApp(AWS), "manifest.json"), "utf8")) as { stacks: Record<string, { dependencies: string[] }> };
-    expect(manifest.stacks.prod!.dependencies).toContain("dr-global");
-    expect(manifest.stacks.dr!.dependencies).toContain("dr-global");
-    expect(Object.keys(manifest.stacks)).not.toContain("prod-global");
+  it("validates through the zone it looks up by name (the zone stack made it), never one it creates", () => {
+    expect(resourcesOf(global, "aws_route53_zone")).toEqual([]);
+    const [[lookupId, lookup]] = Object.entries(global.json.data!.aws_route53_zone!) as [[string, Body]];
+    expect(lookup).toMatchObject({ name: "pipeops.example.com", private_zone: false });
+    expect(only(global, "aws_route53_record").zone_id).toBe(`\${data.aws_route53_zone.${lookupId}.zone_id}`);
   });
 
-  it("looks an existing zone up by name instead of creating one", () => {
+  it("deploys after the zone stack, and before the prod and DR core stacks, which look its certificates up", () => {
+    const stacks = manifest().stacks;
+    expect(stacks["dr-global"]!.dependencies).toEqual(["dr-zone"]);
+    expect(stacks.prod!.dependencies).toContain("dr-global");
+    expect(stacks.dr!.dependencies).toContain("dr-global");
+    expect(Object.keys(stacks)).not.toContain("prod-global");
+    expect(Object.keys(stacks)).not.toContain("prod-zone");
+  });
+
+  it("looks an existing zone up by name in the zone stack too, instead of creating one", () => {
     const existing = (env: EnvironmentInput): EnvironmentInput => ({ ...structuredClone(env), dns: { zoneName: "pipeops.example.com", zone: "existing" } });
     const custom = buildTestApp(AWS, [existing(prod), existing(dr)]);
-    const stack = synthStack(custom, "dr-global");
-    expect(resourcesOf(stack, "aws_route53_zone")).toEqual([]);
-    expect(Object.values(stack.json.data!.aws_route53_zone!)).toEqual([expect.objectContaining({ name: "pipeops.example.com", private_zone: false })]);
+    for (const name of ["dr-zone", "dr-global"]) {
+      const stack = synthStack(custom, name);
+      expect(resourcesOf(stack, "aws_route53_zone"), name).toEqual([]);
+      expect(Object.values(stack.json.data!.aws_route53_zone!), name).toEqual([expect.objectContaining({ name: "pipeops.example.com", private_zone: false })]);
+    }
   });
 });
 
@@ -150,7 +178,7 @@ describe("without a zone (dev, staging)", () => {
       expect(resourcesOf(synthStack(built, `${name}-platform`), "helm_release").map(([, r]) => (r as Body).chart), name).not.toContain("external-dns");
       expect(manifestsOf(synthStack(built, `${name}-platform`), "IngressClass"), name).toEqual([]);
     }
-    expect(built.app.node.children.map((c) => c.node.id).filter((id) => id.endsWith("-global"))).toEqual(["dr-global"]);
+    expect(built.app.node.children.map((c) => c.node.id).filter((id) => id.endsWith("-global") || id.endsWith("-zone"))).toEqual(["dr-zone", "dr-global"]);
   });
 });
 

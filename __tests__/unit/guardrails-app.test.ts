@@ -61,7 +61,7 @@ describe("recorded waivers of the bootstrap access-log bucket", () => {
 
 describe("synth with guardrails", () => {
   it("writes every stack and the JSON report when all stacks pass, and prints a short table", () => {
-    // dev's three stacks: every environment passing every rule is checked above without writing.
+    // dev's four stacks: every environment passing every rule is checked above without writing.
     const outdir = join(tempDir("guarded-synth"), "cdktf.out");
     const built = buildApp({ environments: [dev], waivers, projectEnvironmentNames: PROJECT_ENVIRONMENT_NAMES, target: AWS, localStateDir: "/project/state", outdir });
     built.app.synth();
@@ -70,7 +70,7 @@ describe("synth with guardrails", () => {
     expect(report.outcome).toBe("passed");
     expect(report.totals).toMatchObject({ violations: 0, staleWaivers: 0, rules: RULE_IDS.length });
     expect(report.rules.map((r) => r.id)).toEqual(RULE_IDS);
-    expect(report.stacks.map((s) => s.stack).sort()).toEqual(["dev", "dev-bootstrap", "dev-platform"]);
+    expect(report.stacks.map((s) => s.stack).sort()).toEqual(["dev", "dev-bootstrap", "dev-cost-tags", "dev-platform"]);
     const devWaivers = report.waivers.filter((w) => w.stack.startsWith("dev"));
     expect(devWaivers.length).toBeGreaterThan(0);
     expect(devWaivers.every((w) => w.status === "applied" && w.reason.length > 0)).toBe(true);

@@ -20,6 +20,14 @@ import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DynamodbTable, type DynamodbTableConfig } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { DataAwsSnsTopic } from "@cdktf/provider-aws/lib/data-aws-sns-topic";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
+import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
+import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
+import { CeCostAllocationTag } from "@cdktf/provider-aws/lib/ce-cost-allocation-tag";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { GeneratedLogin } from "../../modules/secrets/generated-login";
@@ -72,6 +80,13 @@ function violationsOf(rule: RuleId, build: Build, env: EnvironmentConfig = devEn
 }
 
 // --- small building blocks ---------------------------------------------------------------------
+const validatedCertificate = (scope: Construct, zoneId: string) => {
+  const certificate = new AcmCertificate(scope, "certificate", { domainName: "apps.example.org", validationMethod: "DNS" });
+  const record = new Route53Record(scope, "validation-record", { zoneId, name: "_x.apps.example.org", type: "CNAME", records: ["_y.acm-validations.aws."], ttl: 60 });
+  new AcmCertificateValidation(scope, "validation", { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] });
+};
+const alarmTo = (scope: Construct, actions: { alarmActions: string[]; okActions?: string[] }) =>
+  new CloudwatchMetricAlarm(scope, "alarm", { alarmName: "fixture", comparisonOperator: "LessThanThreshold", evaluationPeriods: 1, metricName: "HealthCheckStatus", namespace: "AWS/Route53", period: 60, statistic: "Minimum", threshold: 1, ...actions });
 const cmk = (scope: Construct, id = "cmk") => new KmsKey(scope, id, { enableKeyRotation: true });
 const vpc = (scope: Construct) => new Vpc(scope, "vpc", { cidrBlock: "10.0.0.0/16" });
 const sg = (scope: Construct, props: Partial<ConstructorParameters<typeof SecurityGroup>[2]> = {}) =>
@@ -542,6 +557,24 @@ const FIXTURES: Record<RuleId, RuleFixture> = {
       clusterWithRole(s, AUTO_MODE_CUSTOM_TAG_STATEMENTS);
       manifest(s, "class", fixtureNodeClass(COST_TAGS));
     },
+  },
+  "PIPEOPS-0011": {
+    bad: { "certificate validated through a zone the same stack creates": (s) => validatedCertificate(s, new Route53Zone(s, "zone", { name: "apps.example.org" }).zoneId) },
+    good: (s) => validatedCertificate(s, new DataAwsRoute53Zone(s, "zone", { name: "apps.example.org", privateZone: false }).zoneId),
+  },
+  "PIPEOPS-0012": {
+    bad: {
+      "alarm action a typed topic ARN": (s) => alarmTo(s, { alarmActions: ["arn:aws:sns:us-east-1:111111111111:pipeops-dr-alerts"] }),
+      "recovery action a typed topic ARN": (s) => alarmTo(s, { alarmActions: [new SnsTopic(s, "topic", { name: "fixture" }).arn], okActions: ["arn:aws:sns:us-east-1:111111111111:pipeops-dr-alerts"] }),
+    },
+    good: (s) => {
+      const topic = new SnsTopic(s, "topic", { name: "fixture" });
+      alarmTo(s, { alarmActions: [topic.arn], okActions: [new DataAwsSnsTopic(s, "existing", { name: "fixture-existing" }).arn] });
+    },
+  },
+  "PIPEOPS-0013": {
+    bad: { "tag activation in the apply of other resources": (s) => { new CeCostAllocationTag(s, "tag", { tagKey: "Environment", status: "Active" }); new SnsTopic(s, "topic", { name: "fixture" }); } },
+    good: (s) => { new CeCostAllocationTag(s, "environment", { tagKey: "Environment", status: "Active" }); new CeCostAllocationTag(s, "project", { tagKey: "Project", status: "Active" }); },
   },
   "PIPEOPS-0001": {
     bad: {

@@ -10,11 +10,14 @@ describe("stacks CI plans", () => {
   const built = sharedTestApp(AWS);
   const outdir = writtenSharedApp(AWS);
 
-  it("are every stack of the app except the bootstrap stacks, core before platform, in promotion order, each after what it depends on", () => {
+  it("are every stack of the app except the bootstrap and cost-tag stacks (an operator's), core before platform, in promotion order, each after what it depends on", () => {
     const stacks = ciStacks(outdir);
     const expected = built.environments.flatMap((env) => [env.name, `${env.name}-platform`]);
-    // DR's global stack (zone, health check, certificates) before the two core stacks that look its certificates up.
-    expected.splice(expected.indexOf("prod"), 0, "dr-global");
+    // DR's zone stack (zone, health check), then its global stack (certificates validated through the
+    // delegated zone), before the two core stacks that look its certificates up.
+    expected.splice(expected.indexOf("prod"), 0, "dr-zone", "dr-global");
+    expect(stacks.find((s) => s.stack === "dr-zone")).toMatchObject({ environment: "dr", layer: "zone", region: "us-east-1", plan_role_secret: "AWS_PLAN_ROLE_ARN_DR" });
+    expect(stacks.some((s) => s.stack.endsWith("-cost-tags"))).toBe(false);
     expect(stacks.map((s) => s.stack)).toEqual(expected);
     expect(stacks.find((s) => s.stack === "dr-global")).toMatchObject({ environment: "dr", layer: "global", region: "us-east-1", plan_role_secret: "AWS_PLAN_ROLE_ARN_DR" });
     expect(stacks.some((s) => s.stack.endsWith("-bootstrap"))).toBe(false);
@@ -28,6 +31,7 @@ describe("stacks CI plans", () => {
   it("name the approval environment of prod's and DR's pull-request plans", () => {
     const gated = ciStacks(outdir).filter((s) => s.plan_environment !== "");
     expect(gated.map((s) => [s.stack, s.plan_environment])).toEqual([
+      ["dr-zone", "dr-plan"],
       ["dr-global", "dr-plan"],
       ["prod", "prod-plan"],
       ["prod-platform", "prod-plan"],
@@ -62,6 +66,8 @@ describe("stacks CI plans", () => {
     expect(environmentOf("prod-platform")).toEqual({ environment: "prod", layer: "platform" });
     expect(environmentOf("dev-bootstrap")).toEqual({ environment: "dev", layer: "bootstrap" });
     expect(environmentOf("dr-global")).toEqual({ environment: "dr", layer: "global" });
+    expect(environmentOf("dr-zone")).toEqual({ environment: "dr", layer: "zone" });
+    expect(environmentOf("prod-cost-tags")).toEqual({ environment: "prod", layer: "cost-tags" });
     expect(planRoleSecretOf("dr")).toBe("AWS_PLAN_ROLE_ARN_DR");
   });
 });

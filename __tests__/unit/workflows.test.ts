@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ciStacks, planRoleSecretOf } from "../../src/plan-comment/ci-stacks";
+import { ciStacks, environmentOf, planRoleSecretOf } from "../../src/plan-comment/ci-stacks";
 import { writtenSharedApp } from "../support/synth";
 
 /**
@@ -235,8 +235,11 @@ describe("deploy workflow", () => {
   const stacks = ciStacks(writtenSharedApp()).map(({ stack, environment: env, branch }) => ({ stack, env, branch }));
   const withOf = (job: Job) => Object.fromEntries(blockOf(job, "with").map((line) => line.split(/:\s*/, 2) as [string, string]));
 
+  // After each zone stack, the check that the parent domain delegates to the zone (README "First deploy of an account").
+  const delegationAfter = (stack: string) => (environmentOf(stack)?.layer === "zone" ? `delegation-${environmentOf(stack)!.environment}` : undefined);
+
   it("deploys every non-bootstrap stack through the one-stack workflow, in promotion order, never a bootstrap stack", () => {
-    expect([...jobs.keys()]).toEqual(["checks", ...stacks.map(({ stack }) => `deploy-${stack}`)]);
+    expect([...jobs.keys()]).toEqual(["checks", ...stacks.flatMap(({ stack }) => [`deploy-${stack}`, ...(delegationAfter(stack) ? [delegationAfter(stack)!] : [])])]);
     for (const { stack } of stacks) expect(keyOf(jobs.get(`deploy-${stack}`)!, "uses"), stack).toBe("./.github/workflows/deploy-stack.yml");
     expect(text + reusable).not.toMatch(/bootstrap/);
     expect(reusable).toMatch(/^on:\n {2}workflow_call:/m);
@@ -248,9 +251,19 @@ describe("deploy workflow", () => {
       const job = jobs.get(`deploy-${stack}`)!;
       expect(keyOf(job, "if"), stack).toBe(`github.ref == 'refs/heads/${branch}'`);
       const before = previous[branch];
-      expect(keyOf(job, "needs"), stack).toBe(before ? `deploy-${before}` : "checks");
+      expect(keyOf(job, "needs"), stack).toBe(before ? (delegationAfter(before) ?? `deploy-${before}`) : "checks");
       previous = { ...previous, [branch]: stack };
     }
+  });
+
+  it("checks, after the zone stack and before the certificates wait on it, that the parent domain delegates to the zone", () => {
+    const job = jobs.get("delegation-dr")!;
+    expect(keyOf(job, "needs")).toBe("deploy-dr-zone");
+    expect(keyOf(job, "if")).toBe("github.ref == 'refs/heads/main'");
+    const steps = job.lines.join("\n");
+    expect(steps).toContain("role-to-assume: ${{ secrets.AWS_PLAN_ROLE_ARN_DR }}");
+    expect(steps).toContain("run: npm run dns:delegation -- cdktf.out/stacks/dr-zone/cdk.tf.json");
+    expect(keyOf(jobs.get("deploy-dr-global")!, "needs")).toBe("delegation-dr");
   });
 
   it("plans each stack with its environment's plan role and applies in the stack's GitHub environment exactly the plan file it saved", () => {

@@ -25,7 +25,7 @@ export const ALERT_PUBLISHERS = {
 /**
  * One SNS topic per environment that every alert goes to: CloudWatch alarms, AWS Budgets and
  * Alertmanager (through an IAM role of its own). Encrypted with a customer managed key whose policy
- * lets only the publishing services use it; the topic policy lets the account manage the topic,
+ * lets the publishing services use it; the topic policy lets the account manage the topic,
  * CloudWatch publish for this account's alarms and Budgets for this account's budgets, and refuses
  * publishing without TLS.
  */
@@ -48,7 +48,12 @@ export class AlertTopic extends Construct {
           actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
           resources: ["*"],
           principals: [{ type: "Service", identifiers: Object.values(ALERT_PUBLISHERS) }],
-          condition: [fromThisAccount],
+          // No aws:SourceAccount here: the KMS call is SNS's, on the publishing service's behalf, and
+          // AWS documents this statement without a condition (SNS Developer Guide, "Key management",
+          // "Enable compatibility between event sources from AWS services and encrypted topics",
+          // docs.aws.amazon.com/sns/latest/dg/sns-key-management.html, read 2026-12-07). A condition
+          // key the request may not carry would drop every alarm and budget message silently. Who may
+          // publish — this account's alarms and budgets only — is the topic policy's to decide (below).
         },
       ],
     });

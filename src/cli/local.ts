@@ -18,8 +18,9 @@ import { recoverStack } from "../recovery/recover";
  * down     stop it
  * deploy   start it if needed, then `cdktf deploy` each environment's bootstrap stack and its core
  *          stack against it (default: dev), each after the stacks it depends on (prod and dr: DR's
- *          bootstrap and global stacks), and print the outputs; a stack folder initialised for an
- *          earlier endpoint is re-initialised first
+ *          bootstrap, zone and global stacks; no delegation check, the emulator has no public DNS),
+ *          and print the outputs; a stack folder initialised for an earlier endpoint is
+ *          re-initialised first
  * recover  after a killed deploy of <stack>: release its stale lock, push errored.tfstate, import
  *          what the killed apply created outside the state (src/recovery/recover.ts)
  */

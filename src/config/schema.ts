@@ -481,6 +481,8 @@ export const environmentSchema = z
       computeMode: z.enum(["managed-node-groups", "auto-mode"]).default("auto-mode").describe("auto-mode (default: EKS Auto Mode scales nodes to what pods request, within the node pools' limits), or managed-node-groups (fixed-size groups; no autoscaler is installed)."),
       nodeGroups: z.array(nodeGroupSchema).describe("The cluster's capacity. auto-mode: each entry is an Auto Mode NodePool whose maxSize bounds it (CPU and memory limits of maxSize of its largest type), listed in order of preference; managed-node-groups: each is a managed node group."),
       publicAccessCidrs: z.array(cidr("eks.publicAccessCidrs entries")).describe("Ranges that may reach the public API endpoint; empty: private only. Never the whole internet."),
+      /** @default [] (only the nodes reach the private endpoint) */
+      privateAccessCidrs: z.array(cidr("eks.privateAccessCidrs entries")).default([]).describe("Ranges inside the network or peered with it (the PRIVATE_API_RUNNER runner's subnet, a VPN) that may reach the private API endpoint on 443."),
       /**
        * Existing IAM roles or users of this environment's account made cluster admins, besides the
        * cluster-admin role the stack creates and the CI deploy role. Looked up at plan time.

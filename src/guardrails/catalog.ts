@@ -387,6 +387,25 @@ export const RULE_CATALOG = {
     scope: "all-stacks",
     remediation: "give the cluster role the EKS user guide's custom-tag permissions (Auto Mode cluster IAM role, \"Custom AWS tags for EKS Auto resources\": ec2:RunInstances, CreateFleet, CreateLaunchTemplate, CreateVolume, CreateNetworkInterface with the eks:eks-cluster-name request tag; modules/eks/eks-cluster.ts), or leave spec.tags out: the managed policies do not allow user-defined tags, so Auto Mode cannot launch the nodes.",
   },
+  // --- What a first deploy of a fresh account waits on (src/guardrails/rules/first-deploy.ts) ------
+  "PIPEOPS-0011": {
+    title: "No certificate validation waits on a zone created in the same apply",
+    severity: "HIGH",
+    scope: "all-stacks",
+    remediation: "create the zone in a stack of its own (the <env>-zone stack), delegate it from the parent domain and check the delegation (npm run dns:delegation), then validate the certificates in a later stack that looks the zone up (data.aws_route53_zone); aws_acm_certificate_validation otherwise waits 75 minutes and fails.",
+  },
+  "PIPEOPS-0012": {
+    title: "Every alarm action names a topic the stack creates or looks up",
+    severity: "MEDIUM",
+    scope: "all-stacks",
+    remediation: "reference an aws_sns_topic of the same stack (or a data.aws_sns_topic lookup, which stops the plan while the topic is missing) instead of typing its ARN.",
+  },
+  "PIPEOPS-0013": {
+    title: "Cost allocation tags are activated in a stack of their own",
+    severity: "HIGH",
+    scope: "all-stacks",
+    remediation: "activate them in the <env>-cost-tags stack, applied once the keys appear in billing data (up to 24 hours after the first tagged resource), so a fresh account's core apply cannot fail on them.",
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULE_CATALOG;

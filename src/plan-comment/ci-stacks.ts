@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES, GITHUB_PULL_REQUEST_PLAN_ENVIRONMENTS } from "../config/github";
-import { globalStackName, stackNames, type StackLayer } from "../stacks/names";
+import { costTagsStackName, globalStackName, stackNames, zoneStackName, type StackLayer } from "../stacks/names";
 
 /**
  * Which synthesized stacks CI plans, as a GitHub Actions matrix:
@@ -18,7 +18,7 @@ import { globalStackName, stackNames, type StackLayer } from "../stacks/names";
 export interface CiStack {
   readonly stack: string;
   readonly environment: string;
-  readonly layer: Exclude<StackLayer, "bootstrap">;
+  readonly layer: Exclude<StackLayer, "bootstrap" | "cost-tags">;
   readonly region: string;
   /** The branch whose pushes deploy this stack. */
   readonly branch: string;
@@ -40,12 +40,13 @@ interface SynthesizedStack {
   readonly terraform?: { readonly backend?: { readonly s3?: { readonly region?: string } } };
 }
 
-const LAYER_ORDER: readonly CiStack["layer"][] = ["global", "core", "platform"];
+const LAYER_ORDER: readonly CiStack["layer"][] = ["zone", "global", "core", "platform"];
 
 /** The environment and layer a stack name belongs to, by the naming convention of src/stacks/names.ts. */
 export function environmentOf(stack: string): { environment: string; layer: StackLayer } | undefined {
-  const global = globalStackName("");
-  if (stack.endsWith(global) && stack.length > global.length) return { environment: stack.slice(0, -global.length), layer: "global" };
+  for (const [layer, suffix] of [["global", globalStackName("")], ["zone", zoneStackName("")], ["cost-tags", costTagsStackName("")]] as const) {
+    if (stack.endsWith(suffix) && stack.length > suffix.length) return { environment: stack.slice(0, -suffix.length), layer };
+  }
   for (const layer of ["bootstrap", "platform", "core"] as const) {
     const suffix = stackNames("")[layer];
     const environment = suffix === "" ? stack : stack.endsWith(suffix) ? stack.slice(0, -suffix.length) : undefined;
@@ -74,7 +75,8 @@ export function ciStacks(outdir: string, branch?: string): CiStack[] {
   for (const { name, synthesizedStackPath } of Object.values(manifest.stacks)) {
     const owner = environmentOf(name);
     if (!owner) throw new Error(`stack ${name} does not follow the <env>, <env>-platform, <env>-bootstrap naming; CI cannot tell its environment`);
-    if (owner.layer === "bootstrap") continue;
+    // Bootstrap stacks, and cost-tag activation a day after the first deploy: an operator's (docs/ci.md).
+    if (owner.layer === "bootstrap" || owner.layer === "cost-tags") continue;
     const synthesized = JSON.parse(readFileSync(join(outdir, synthesizedStackPath), "utf8")) as SynthesizedStack;
     const region = regionOf(synthesized);
     if (!region) throw new Error(`stack ${name} has no AWS provider region`);
@@ -131,7 +133,7 @@ export function reviewRank(stack: string): number {
   const place = production.includes(owner.environment)
     ? production.indexOf(owner.environment)
     : production.length + (promotion.includes(owner.environment) ? promotion.indexOf(owner.environment) : promotion.length);
-  return place * 10 + (owner.layer === "core" ? 0 : owner.layer === "platform" ? 1 : owner.layer === "global" ? 2 : 3);
+  return place * 10 + (owner.layer === "core" ? 0 : owner.layer === "platform" ? 1 : owner.layer === "global" ? 2 : owner.layer === "zone" ? 3 : 4);
 }
 
 function main(argv: readonly string[]): void {

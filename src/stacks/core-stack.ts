@@ -23,8 +23,7 @@ import { AlertTopic } from "../../modules/monitoring/alert-topic";
 import { EnvironmentAlarms } from "../../modules/monitoring/environment-alarms";
 import { RECOVERY_OBJECTIVES } from "../config/recovery-objectives";
 import { DatabaseOffHours } from "../../modules/cost/database-off-hours";
-import { ENVIRONMENT_TAG, standardTags } from "../aspects/tags";
-import { CeCostAllocationTag } from "@cdktf/provider-aws/lib/ce-cost-allocation-tag";
+import { ENVIRONMENT_TAG } from "../aspects/tags";
 import { DataAwsAcmCertificate } from "@cdktf/provider-aws/lib/data-aws-acm-certificate";
 import { CustomerManagedKey } from "../../modules/kms/customer-managed-key";
 import { GeneratedLogin } from "../../modules/secrets/generated-login";
@@ -121,6 +120,8 @@ export class CoreStack extends EnvironmentStack {
       subnetIds: this.network.controlPlaneSubnetIds,
       nodeSubnetIds: this.network.privateSubnetIds,
       publicAccessCidrs: env.eks.publicAccessCidrs,
+      // The runner that plans and applies the platform stack reaches the private endpoint from here (docs/ci.md).
+      privateAccessCidrs: env.eks.privateAccessCidrs,
       clusterAdmins: clusterAdminsOf(env),
       logRetentionDays: env.eks.logRetentionDays,
       computeMode: env.eks.computeMode,
@@ -219,13 +220,8 @@ export class CoreStack extends EnvironmentStack {
     }).secret;
   }
 
-  /** The environment's monthly budget and cost allocation tags, and in development the database's off-hours schedule. */
+  /** The environment's monthly budget, and in development the database's off-hours schedule (cost allocation tags: CostTagsStack). */
   private costControls(env: EnvironmentConfig, name: string): void {
-    if (env.costs.activateCostAllocationTags) {
-      for (const tagKey of Object.keys(standardTags(env.project, env.name, env.tags))) {
-        new CeCostAllocationTag(this, `cost-allocation-tag-${tagKey}`, { tagKey, status: "Active" });
-      }
-    }
     new MonthlyBudget(this, "budget", {
       name: `${name}-monthly`,
       accountId: this.accountId,

@@ -10,10 +10,21 @@ export const stackNames = (environment: string) => ({
   platform: `${environment}-platform`,
 });
 
-/** The standby of a DNS failover pair (DR) has one more: the zone, health check and certificates both regions share. */
+/**
+ * The standby of a DNS failover pair (DR) has two more, deployed in this order: the zone with the
+ * primary's health check (delegated from the parent domain before anything waits on it), then the
+ * certificates both regions share, validated through the delegated zone.
+ */
+export const zoneStackName = (environment: string) => `${environment}-zone`;
 export const globalStackName = (environment: string) => `${environment}-global`;
 
-export type StackLayer = keyof ReturnType<typeof stackNames> | "global";
+/**
+ * An environment that activates cost allocation tags does it in a stack of its own, applied once
+ * the keys appear in billing data (up to a day after the first deploy), so it never fails the core.
+ */
+export const costTagsStackName = (environment: string) => `${environment}-cost-tags`;
+
+export type StackLayer = keyof ReturnType<typeof stackNames> | "zone" | "global" | "cost-tags";
 
 
 /** Name of the Secrets Manager secret with Grafana's admin login (core stack). */
@@ -41,6 +52,9 @@ export const corePrefix = (env: Pick<EnvironmentConfig, "project" | "name">) => 
 
 /** The environment's alert topic (every alarm, budget alert and Alertmanager alert). */
 export const alertTopicName = (env: Pick<EnvironmentConfig, "project" | "name">) => `${corePrefix(env)}-alerts`;
+
+/** The zone stack's alert topic: the primary's health-check alarm, with the standby's receivers. */
+export const dnsAlertTopicName = (env: Pick<EnvironmentConfig, "project" | "name">) => `${corePrefix(env)}-dns-alerts`;
 
 /**
  * The environment's own hostname in its zone, `<env>.<zone>`: what the applications' regional
