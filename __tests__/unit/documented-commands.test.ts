@@ -216,7 +216,7 @@ describe("the command check itself", () => {
   });
 
   it("fails a destroy that leaves a dependant stack behind, an unknown stack and an unknown script", () => {
-    expect(commandProblem("npx cdktf destroy dev")).toMatch(/dependant stacks are not included in the stacks to run: dev-platform/);
+    expect(commandProblem("npx cdktf destroy dev")).toMatch(/dependant stacks are not included in the stacks to run: dev-cost-tags, dev-platform/);
     expect(commandProblem("npx cdktf diff nowhere")).toMatch(/Could not find stack: nowhere/);
     expect(commandProblem("npm run nothing:here")).toMatch(/no script "nothing:here"/);
   });
