@@ -9,6 +9,7 @@ import { ensureTerraformCliConfig, terraformEnv } from "./terraform-cli-config";
 import { stackNames } from "../stacks/names";
 import { environmentOf } from "../plan-comment/ci-stacks";
 import { recoverStack } from "../recovery/recover";
+import { assertEmulatorHoldsState } from "./emulator-duplicates";
 
 /**
  * npm run local:up | local:down | local:deploy [env…] | local:recover <stack>
@@ -18,8 +19,9 @@ import { recoverStack } from "../recovery/recover";
  * down     stop it
  * deploy   start it if needed, then `cdktf deploy` each environment's bootstrap stack and its core
  *          stack against it (default: dev), each after the stacks it depends on (prod and dr: DR's
- *          bootstrap and global stacks), and print the outputs; a stack folder initialised for an
- *          earlier endpoint is re-initialised first
+ *          bootstrap and global stacks), check that the emulator holds exactly what their states
+ *          list (src/cli/emulator-duplicates.ts), and print the outputs; a stack folder initialised
+ *          for an earlier endpoint is re-initialised first
  * recover  after a killed deploy of <stack>: release its stale lock, push errored.tfstate, import
  *          what the killed apply created outside the state (src/recovery/recover.ts)
  */
@@ -43,6 +45,12 @@ function localEnv(endpoint: string): NodeJS.ProcessEnv {
 
 const stackDirOf = (stack: string) => join(root, "cdktf.out", "stacks", stack);
 
+function terraformOutput(stackDir: string, args: string[], env: NodeJS.ProcessEnv): string {
+  const result = spawnSync("terraform", [...args, "-no-color"], { cwd: stackDir, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`terraform ${args.join(" ")} failed in ${stackDir}:\n${result.stderr}`);
+  return result.stdout;
+}
+
 async function deploy(environments: string[]): Promise<void> {
   const emulator = await checkout.up(print);
   const env = localEnv(emulator.endpoint);
@@ -59,8 +67,7 @@ async function deploy(environments: string[]): Promise<void> {
       deployStack(dependency);
     }
     if (initForEndpoint(stackDirOf(stack), emulator.endpoint, env)) print(`${stack}: re-initialised for the emulator at ${emulator.endpoint}`);
-    // Four concurrent operations keep the emulator's threaded bookkeeping consistent.
-    cdktf(["deploy", stack, "--auto-approve", "--skip-synth", "--skip-provider-lock", "--terraform-parallelism", "4", "--outputs-file", outputsFile], env);
+    cdktf(["deploy", stack, "--auto-approve", "--skip-synth", "--skip-provider-lock", "--outputs-file", outputsFile], env);
     deployed.add(stack);
   };
   for (const environment of environments) {
@@ -68,6 +75,9 @@ async function deploy(environments: string[]): Promise<void> {
     // The bootstrap must exist before the core stack's `terraform init` can reach its bucket.
     for (const stack of [names.bootstrap, names.core]) deployStack(stack);
   }
+  const states = [...deployed].map((stack) => terraformOutput(stackDirOf(stack), ["show", "-json"], env));
+  assertEmulatorHoldsState(emulator.endpoint, states, [...deployed].join(", "), checkout.logFile);
+  print(`\nChecked: the emulator holds exactly what the states of ${[...deployed].join(", ")} list (no duplicates).`);
   console.log(`\nOutputs (${outputsFile}):`);
   console.log(readFileSync(outputsFile, "utf8"));
 }
