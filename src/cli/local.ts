@@ -51,11 +51,20 @@ function terraformOutput(stackDir: string, args: string[], env: NodeJS.ProcessEn
   return result.stdout;
 }
 
+/** Runs a step and prints how long it took (the README gives these figures). */
+function timed<T>(what: string, step: () => T): T {
+  const started = Date.now();
+  const result = step();
+  print(`${what}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return result;
+}
+
 async function deploy(environments: string[]): Promise<void> {
+  const started = Date.now();
   const emulator = await checkout.up(print);
   const env = localEnv(emulator.endpoint);
   const outputsFile = join(localDir, "outputs.json");
-  cdktf(["synth"], env);
+  timed("synth", () => cdktf(["synth"], env));
   const manifest = JSON.parse(readFileSync(join(root, "cdktf.out", "manifest.json"), "utf8")) as { stacks: Record<string, { dependencies?: string[] }> };
   const deployed = new Set<string>();
   const deployStack = (stack: string) => {
@@ -67,7 +76,7 @@ async function deploy(environments: string[]): Promise<void> {
       deployStack(dependency);
     }
     if (initForEndpoint(stackDirOf(stack), emulator.endpoint, env)) print(`${stack}: re-initialised for the emulator at ${emulator.endpoint}`);
-    cdktf(["deploy", stack, "--auto-approve", "--skip-synth", "--skip-provider-lock", "--outputs-file", outputsFile], env);
+    timed(`deploy ${stack}`, () => cdktf(["deploy", stack, "--auto-approve", "--skip-synth", "--skip-provider-lock", "--outputs-file", outputsFile], env));
     deployed.add(stack);
   };
   for (const environment of environments) {
@@ -75,11 +84,13 @@ async function deploy(environments: string[]): Promise<void> {
     // The bootstrap must exist before the core stack's `terraform init` can reach its bucket.
     for (const stack of [names.bootstrap, names.core]) deployStack(stack);
   }
-  const states = [...deployed].map((stack) => terraformOutput(stackDirOf(stack), ["show", "-json"], env));
-  assertEmulatorHoldsState(emulator.endpoint, states, [...deployed].join(", "), checkout.logFile);
-  print(`\nChecked: the emulator holds exactly what the states of ${[...deployed].join(", ")} list (no duplicates).`);
-  console.log(`\nOutputs (${outputsFile}):`);
-  console.log(readFileSync(outputsFile, "utf8"));
+  timed("check: the emulator holds exactly what the states list (no duplicates)", () => {
+    const states = [...deployed].map((stack) => terraformOutput(stackDirOf(stack), ["show", "-json"], env));
+    assertEmulatorHoldsState(emulator.endpoint, states, [...deployed].join(", "), checkout.logFile);
+  });
+  print(`\nOutputs (${outputsFile}):`);
+  print(readFileSync(outputsFile, "utf8"));
+  print(`local:deploy of ${[...deployed].join(", ")}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 async function recover(stack: string | undefined): Promise<void> {
