@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import { request } from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { awsApi } from "../../src/cli/aws-api";
+import { awsApi, awsApiBatch } from "../../src/cli/aws-api";
 import { assertEmulatorHoldsState } from "../../src/cli/emulator-duplicates";
 import { startTestEmulator } from "../support/emulator";
 
 /**
  * The emulator's answer to SDK retries (src/cli/emulator-server.py) and the duplicate check that
  * deploys and end-to-end applies run (src/cli/emulator-duplicates.ts), against a real emulator.
- * About 10 s: one emulator, a dozen API calls, no Terraform.
+ * About 15 s on a quiet machine: one emulator, a few API calls, no Terraform.
  */
 
 let emulator: Awaited<ReturnType<typeof startTestEmulator>>;
@@ -83,30 +83,36 @@ describe("the check that the emulator holds exactly what the state lists, on the
   const tags = (name: string) => [{ ResourceType: "vpc", Tags: [{ Key: "Name", Value: name }] }];
   const stateOf = (vpcId: string, keyId: string, keyArn: string, aclId: string) =>
     JSON.stringify({
-      values: {
-        root_module: {
-          resources: [
-            { address: "aws_vpc.vpc", mode: "managed", type: "aws_vpc", values: { id: vpcId, arn: `arn:aws:ec2:${region}:123456789012:vpc/${vpcId}`, tags: { Name: "check-vpc" } } },
-            { address: "aws_kms_key.key", mode: "managed", type: "aws_kms_key", values: { id: keyId, arn: keyArn, description: "check key" } },
-            { address: "aws_network_acl.acl", mode: "managed", type: "aws_network_acl", values: { id: aclId, arn: `arn:aws:ec2:${region}:123456789012:network-acl/${aclId}`, tags: { Name: "check-acl" }, ingress: [{ rule_no: 100 }], egress: [] } },
-          ],
+      version: 4,
+      resources: [
+        { mode: "managed", type: "aws_vpc", name: "vpc", instances: [{ attributes: { id: vpcId, arn: `arn:aws:ec2:${region}:123456789012:vpc/${vpcId}`, tags: { Name: "check-vpc" } } }] },
+        { mode: "managed", type: "aws_kms_key", name: "key", instances: [{ attributes: { id: keyId, arn: keyArn, description: "check key" } }] },
+        {
+          mode: "managed",
+          type: "aws_network_acl",
+          name: "acl",
+          instances: [{ attributes: { id: aclId, arn: `arn:aws:ec2:${region}:123456789012:network-acl/${aclId}`, tags: { Name: "check-acl" }, ingress: [{ rule_no: 100 }], egress: [] } }],
         },
-      },
+      ],
     });
 
   it("passes on exactly the state's objects and names a VPC, key or network ACL rule created twice", () => {
-    const aws = <T>(service: string, operation: string, params: Record<string, unknown>) => awsApi<T>(emulator.endpoint, service, region, operation, params);
-    const vpcId = aws<{ Vpc: { VpcId: string } }>("ec2", "create_vpc", { CidrBlock: "10.94.0.0/16", TagSpecifications: tags("check-vpc") }).Vpc.VpcId;
-    const key = aws<{ KeyMetadata: { KeyId: string; Arn: string } }>("kms", "create_key", { Description: "check key" }).KeyMetadata;
-    const aclId = aws<{ NetworkAcl: { NetworkAclId: string } }>("ec2", "create_network_acl", { VpcId: vpcId, TagSpecifications: [{ ResourceType: "network-acl", Tags: [{ Key: "Name", Value: "check-acl" }] }] }).NetworkAcl.NetworkAclId;
-    const rule = (RuleNumber: number) => aws("ec2", "create_network_acl_entry", { NetworkAclId: aclId, RuleNumber, Protocol: "6", RuleAction: "allow", Egress: false, CidrBlock: "10.94.1.0/24", PortRange: { From: 5432, To: 5432 } });
-    rule(100);
+    const batch = (...calls: [string, string, Record<string, unknown>][]) => awsApiBatch(emulator.endpoint, calls.map(([service, operation, params]) => ({ service, region, operation, params })));
+    const createVpc: [string, string, Record<string, unknown>] = ["ec2", "create_vpc", { CidrBlock: "10.94.0.0/16", TagSpecifications: tags("check-vpc") }];
+    const createKey: [string, string, Record<string, unknown>] = ["kms", "create_key", { Description: "check key" }];
+    const [vpc, created] = batch(createVpc, createKey) as [{ Vpc: { VpcId: string } }, { KeyMetadata: { KeyId: string; Arn: string } }];
+    const vpcId = vpc.Vpc.VpcId;
+    const key = created.KeyMetadata;
+    const [acl] = batch(["ec2", "create_network_acl", { VpcId: vpcId, TagSpecifications: [{ ResourceType: "network-acl", Tags: [{ Key: "Name", Value: "check-acl" }] }] }]) as [{ NetworkAcl: { NetworkAclId: string } }];
+    const aclId = acl.NetworkAcl.NetworkAclId;
+    const rule = (RuleNumber: number): [string, string, Record<string, unknown>] => ["ec2", "create_network_acl_entry", { NetworkAclId: aclId, RuleNumber, Protocol: "6", RuleAction: "allow", Egress: false, CidrBlock: "10.94.1.0/24", PortRange: { From: 5432, To: 5432 } }];
+    batch(rule(100));
     const state = stateOf(vpcId, key.KeyId, key.Arn, aclId);
     expect(() => assertEmulatorHoldsState(emulator.endpoint, [state], "the check fixture", emulator.logFile)).not.toThrow();
 
-    const twinVpc = aws<{ Vpc: { VpcId: string } }>("ec2", "create_vpc", { CidrBlock: "10.94.0.0/16", TagSpecifications: tags("check-vpc") }).Vpc.VpcId;
-    const twinKey = aws<{ KeyMetadata: { KeyId: string } }>("kms", "create_key", { Description: "check key" }).KeyMetadata.KeyId;
-    rule(110);
+    const [twin, twinCreated] = batch(createVpc, createKey, rule(110)) as [{ Vpc: { VpcId: string } }, { KeyMetadata: { KeyId: string } }];
+    const twinVpc = twin.Vpc.VpcId;
+    const twinKey = twinCreated.KeyMetadata.KeyId;
     let message = "";
     try {
       assertEmulatorHoldsState(emulator.endpoint, [state], "the check fixture", emulator.logFile);

@@ -68,7 +68,7 @@ export async function startE2eWorkspace(name: string): Promise<E2eWorkspace> {
         const result = await terraform(stackDir, args);
         if (result.code === 0) {
           // A duplicate fails here, named with its cause, not later as a read-back assertion.
-          assertEmulatorHoldsState(emulator.endpoint, [(await ok(stackDir, ["show", "-json"])).stdout], stackDir, emulator.logFile);
+          assertEmulatorHoldsState(emulator.endpoint, [(await ok(stackDir, ["state", "pull"])).stdout], stackDir, emulator.logFile);
           return;
         }
         const retried = EMULATOR_RETRIED_CREATE.exec(result.stderr);

@@ -25,8 +25,8 @@ describe("the local emulator's port", () => {
 describe("the check that the emulator holds exactly what the state lists", () => {
   const region = "us-west-2";
   const arn = (kind: string, id: string) => `arn:aws:ec2:${region}:123456789012:${kind}/${id}`;
-  const resource = (address: string, values: Record<string, unknown>) => ({ address, mode: "managed", type: address.split(".")[0], values });
-  const show = (...resources: ReturnType<typeof resource>[]) => JSON.stringify({ values: { root_module: { resources } } });
+  const resource = (address: string, attributes: Record<string, unknown>) => ({ mode: "managed", type: address.split(".")[0], name: address.split(".")[1], instances: [{ attributes }] });
+  const show = (...resources: ReturnType<typeof resource>[]) => JSON.stringify({ version: 4, resources });
   const state = stateResources(
     show(
       resource("aws_vpc.vpc", { id: "vpc-1", arn: arn("vpc", "vpc-1"), tags: { Name: "pipeops-dev" } }),
@@ -39,7 +39,7 @@ describe("the check that the emulator holds exactly what the state lists", () =>
         egress: [{ rule_no: 100 }],
       }),
       resource("aws_kms_key.secrets", { id: "key-1", arn: `arn:aws:kms:${region}:123456789012:key/key-1`, description: "Encrypts the secrets of pipeops-dev" }),
-      { address: "data.aws_region.current", mode: "data", type: "aws_region", values: { id: region } },
+      { mode: "data", type: "aws_region", name: "current", instances: [{ attributes: { id: region } }] },
     ),
   );
   const calls = inventoryCalls(state);

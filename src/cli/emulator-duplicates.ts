@@ -62,10 +62,21 @@ type AnyRecord = Record<string, unknown>;
 const records = (value: unknown): AnyRecord[] => (Array.isArray(value) ? (value as AnyRecord[]) : []);
 const text = (value: unknown): string | undefined => (typeof value === "string" && value.length > 0 ? value : undefined);
 
-/** The managed resources of `terraform show -json` output (a cdktf stack has no child modules). */
-export function stateResources(showJson: string): StateResource[] {
-  const shown = JSON.parse(showJson) as { values?: { root_module?: { resources?: (StateResource & { mode: string })[] } } };
-  return (shown.values?.root_module?.resources ?? []).filter((r) => r.mode === "managed").map(({ address, type, values }) => ({ address, type, values }));
+/**
+ * The managed resources of a state as `terraform state pull` prints it (read without loading the
+ * provider, unlike `terraform show -json`).
+ */
+export function stateResources(stateJson: string): StateResource[] {
+  const state = JSON.parse(stateJson) as { resources?: { mode: string; type: string; name: string; instances?: { index_key?: string | number; attributes?: Record<string, unknown> }[] }[] };
+  return (state.resources ?? [])
+    .filter((resource) => resource.mode === "managed")
+    .flatMap(({ type, name, instances }) =>
+      (instances ?? []).map((instance) => ({
+        address: `${type}.${name}${instance.index_key === undefined ? "" : `[${JSON.stringify(instance.index_key)}]`}`,
+        type,
+        values: instance.attributes ?? {},
+      })),
+    );
 }
 
 /** Regions the state's objects live in, read from their ARNs (arn:aws:service:region:…). */

@@ -46,7 +46,7 @@ function localEnv(endpoint: string): NodeJS.ProcessEnv {
 const stackDirOf = (stack: string) => join(root, "cdktf.out", "stacks", stack);
 
 function terraformOutput(stackDir: string, args: string[], env: NodeJS.ProcessEnv): string {
-  const result = spawnSync("terraform", [...args, "-no-color"], { cwd: stackDir, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync("terraform", args, { cwd: stackDir, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`terraform ${args.join(" ")} failed in ${stackDir}:\n${result.stderr}`);
   return result.stdout;
 }
@@ -85,7 +85,7 @@ async function deploy(environments: string[]): Promise<void> {
     for (const stack of [names.bootstrap, names.core]) deployStack(stack);
   }
   timed("check: the emulator holds exactly what the states list (no duplicates)", () => {
-    const states = [...deployed].map((stack) => terraformOutput(stackDirOf(stack), ["show", "-json"], env));
+    const states = [...deployed].map((stack) => terraformOutput(stackDirOf(stack), ["state", "pull"], env));
     assertEmulatorHoldsState(emulator.endpoint, states, [...deployed].join(", "), checkout.logFile);
   });
   print(`\nOutputs (${outputsFile}):`);
@@ -105,7 +105,7 @@ async function recover(stack: string | undefined): Promise<void> {
     stackDir,
     accountId: EMULATOR_ACCOUNT_ID,
     terraform: (args) => {
-      const result = spawnSync("terraform", [...args, "-no-color"], { cwd: stackDir, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+      const result = spawnSync("terraform", args, { cwd: stackDir, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
       return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
     },
     awsIn: (region) => (service, operation, params) => awsApi(emulator.endpoint, service, region, operation, params),
