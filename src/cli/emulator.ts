@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 import { get as httpsGet } from "node:https";
 import { join } from "node:path";
+import { EMULATOR } from "../config/versions";
 
 /**
  * Starts and stops the local AWS emulator (moto's server application, served by
@@ -9,8 +10,7 @@ import { join } from "node:path";
  * loopback port. Used by `npm run local:up/down` and by the end-to-end test suite.
  */
 
-/** The moto release the project is built and tested against (README "Set-up"). */
-export const MOTO_VERSION = "5.2.1";
+const MOTO_VERSION = EMULATOR.moto.version;
 const EMULATOR_SERVER = join(__dirname, "emulator-server.py");
 
 export interface RunningEmulator {
