@@ -91,10 +91,11 @@ class OneRequestAtATime:
             started = time.monotonic()
             status, headers, content = self.call(environ)
             took = time.monotonic() - started
-        if invocation and status.startswith("2"):
-            self.answers[invocation] = (status, headers, content, f"{status.split(' ')[0]} to attempt {attempt} at {time.strftime('%H:%M:%S')}, {took:.2f} s in the emulator")
-            while len(self.answers) > REMEMBERED_ANSWERS:
-                self.answers.popitem(last=False)
+            # Remembered before the lock is released, so a retry can never run in between.
+            if invocation and status.startswith("2"):
+                self.answers[invocation] = (status, headers, content, f"{status.split(' ')[0]} to attempt {attempt} at {time.strftime('%H:%M:%S')}, {took:.2f} s in the emulator")
+                while len(self.answers) > REMEMBERED_ANSWERS:
+                    self.answers.popitem(last=False)
         start_response(status, headers)
         return [content]
 
