@@ -9,6 +9,7 @@ import { terraform as terraformSync, terraformAsync, type TerraformResult } from
 import { recoverStack } from "../../src/recovery/recover";
 import { awsApi } from "../../src/cli/aws-api";
 import { EMULATOR_ACCOUNT_ID } from "../../src/target";
+import { assertEmulatorHoldsState } from "../../src/cli/emulator-duplicates";
 
 /**
  * What a create the SDK retried against the emulator fails with: the object its first attempt made
@@ -26,7 +27,7 @@ export interface E2eWorkspace {
   /** Synthesizes the app for these environments into a new folder; returns the stacks folder. */
   synth(environments: readonly EnvironmentInput[]): string;
   terraform(stackDir: string, args: string[]): Promise<TerraformResult>;
-  /** init + apply -auto-approve; throws with Terraform's output on failure. */
+  /** init + apply -auto-approve, then the emulator must hold exactly what the state lists; throws with Terraform's output or the duplicates on failure. */
   apply(stackDir: string): Promise<void>;
   stop(): void;
 }
@@ -58,16 +59,18 @@ export async function startE2eWorkspace(name: string): Promise<E2eWorkspace> {
     terraform,
     async apply(stackDir) {
       await ok(stackDir, ["init", "-input=false"]);
-      // The emulator serves requests on threads; fewer concurrent calls keep its bookkeeping
-      // (e.g. network ACL associations) consistent.
-      const args = ["apply", "-auto-approve", "-input=false", "-parallelism=4"];
-      // Emulator quirk "creates are not idempotent": moto ignores ClientToken, so a create the SDK
-      // retried after a slow answer (the emulator starved on a loaded machine) fails on the object
-      // its first attempt made. Recovered as the README says for any partial apply (the code of
-      // npm run local:recover), then applied again — at most three times; every later assertion holds.
+      const args = ["apply", "-auto-approve", "-input=false"];
+      // The emulator answers a retried SDK invocation once (src/cli/emulator-server.py), so a
+      // create no longer runs twice. Fallback, should another cause appear: an apply that fails
+      // with "already exists" is recovered as the README says for any partial apply (the code of
+      // npm run local:recover), then applied again — at most three times, logged.
       for (let round = 0; ; round++) {
         const result = await terraform(stackDir, args);
-        if (result.code === 0) return;
+        if (result.code === 0) {
+          // A duplicate fails here, named with its cause, not later as a read-back assertion.
+          assertEmulatorHoldsState(emulator.endpoint, [(await ok(stackDir, ["state", "pull"])).stdout], stackDir, emulator.logFile);
+          return;
+        }
         const retried = EMULATOR_RETRIED_CREATE.exec(result.stderr);
         if (!retried || round === 3) {
           throw new Error(`terraform ${args.join(" ")} failed in ${stackDir}:\n${result.stderr}\n${result.stdout.slice(-3000)}\n(emulator log: ${emulator.logFile})`);

@@ -1,11 +1,17 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 import { get as httpsGet } from "node:https";
+import { join } from "node:path";
+import { EMULATOR } from "../config/versions";
 
 /**
- * Starts and stops the local AWS emulator (moto's `moto_server`) on a free loopback port.
- * Used by `npm run local:up/down` and by the end-to-end test suite.
+ * Starts and stops the local AWS emulator (moto's server application, served by
+ * `emulator-server.py`: one request at a time inside moto, SDK retries answered once) on a free
+ * loopback port. Used by `npm run local:up/down` and by the end-to-end test suite.
  */
+
+const MOTO_VERSION = EMULATOR.moto.version;
+const EMULATOR_SERVER = join(__dirname, "emulator-server.py");
 
 export interface RunningEmulator {
   readonly endpoint: string;
@@ -37,8 +43,10 @@ function listenOn(port: number): Promise<number> {
   });
 }
 
-export function emulatorBinaryAvailable(): boolean {
-  return spawnSync("moto_server", ["--help"], { stdio: "ignore" }).status === 0;
+/** The installed moto's version, or undefined when python3 cannot import moto's server. */
+function installedMotoVersion(): string | undefined {
+  const result = spawnSync("python3", ["-c", "import moto, moto.server; print(moto.__version__)"], { encoding: "utf8" });
+  return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
 /** GETs a path of the emulator (self-signed HTTPS on loopback) and returns the body. */
@@ -69,16 +77,18 @@ async function waitUntilServing(endpoint: string, timeoutMs: number): Promise<vo
   throw new Error(`the AWS emulator at ${endpoint} did not answer within ${timeoutMs} ms (${String(lastError)})`);
 }
 
-/** Starts moto_server detached on a free loopback port (`preferredPort` when free) and waits until it answers. */
+/** Starts the emulator detached on a free loopback port (`preferredPort` when free) and waits until it answers. */
 export async function startEmulator(options: { logFile?: number | "ignore"; timeoutMs?: number; preferredPort?: number } = {}): Promise<RunningEmulator> {
-  if (!emulatorBinaryAvailable()) {
-    throw new Error("moto_server was not found on PATH. Fix: install it with `pip install 'moto[server]==5.2.1'`.");
+  const installed = installedMotoVersion();
+  if (installed === undefined) {
+    throw new Error(`python3 cannot import moto's server. Fix: install it with \`pip install 'moto[server]==${MOTO_VERSION}'\`.`);
   }
+  if (installed !== MOTO_VERSION) console.warn(`moto ${installed} is installed; the emulator is built and tested with ${MOTO_VERSION} (pip install 'moto[server]==${MOTO_VERSION}').`);
   const port = await freeLoopbackPort(options.preferredPort);
   // HTTPS (a throw-away certificate): bucket policies that refuse plain HTTP hold on the emulator too.
   const endpoint = `https://127.0.0.1:${port}`;
   const output = options.logFile ?? "ignore";
-  const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port), "--ssl"], {
+  const child = spawn("python3", [EMULATOR_SERVER, "-H", "127.0.0.1", "-p", String(port)], {
     detached: true,
     stdio: ["ignore", output, output],
     // AWS managed IAM policies (AmazonEKSClusterPolicy, ReadOnlyAccess, …) exist only when loaded.
@@ -87,7 +97,7 @@ export async function startEmulator(options: { logFile?: number | "ignore"; time
     env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true", MOTO_ACM_VALIDATION_WAIT: "3" },
   });
   child.unref();
-  if (child.pid === undefined) throw new Error("could not start moto_server");
+  if (child.pid === undefined) throw new Error("could not start the AWS emulator (python3 emulator-server.py)");
   try {
     await waitUntilServing(endpoint, options.timeoutMs ?? 30_000);
   } catch (error) {

@@ -12,10 +12,12 @@ import { isRunning, startEmulator, stopEmulator, type RunningEmulator } from "./
 export class LocalCheckout {
   readonly stateFile: string;
   readonly portFile: string;
+  readonly logFile: string;
 
   constructor(readonly localDir: string) {
     this.stateFile = join(localDir, "emulator.json");
     this.portFile = join(localDir, "emulator-port");
+    this.logFile = join(localDir, "emulator.log");
   }
 
   running(): RunningEmulator | undefined {
@@ -38,7 +40,7 @@ export class LocalCheckout {
       return existing;
     }
     mkdirSync(this.localDir, { recursive: true });
-    const emulator = await startEmulator({ logFile: openSync(join(this.localDir, "emulator.log"), "a"), preferredPort: this.lastPort() });
+    const emulator = await startEmulator({ logFile: openSync(this.logFile, "a"), preferredPort: this.lastPort() });
     writeFileSync(this.stateFile, JSON.stringify(emulator, null, 2));
     writeFileSync(this.portFile, `${new URL(emulator.endpoint).port}\n`);
     log(`AWS emulator running at ${emulator.endpoint} (pid ${emulator.pid}); stop it with \`npm run local:down\``);

@@ -9,6 +9,7 @@ import { ensureTerraformCliConfig, terraformEnv } from "./terraform-cli-config";
 import { stackNames } from "../stacks/names";
 import { environmentOf } from "../plan-comment/ci-stacks";
 import { recoverStack } from "../recovery/recover";
+import { assertEmulatorHoldsState } from "./emulator-duplicates";
 
 /**
  * npm run local:up | local:down | local:deploy [env…] | local:recover <stack>
@@ -19,8 +20,8 @@ import { recoverStack } from "../recovery/recover";
  * deploy   start it if needed, then `cdktf deploy` each environment's bootstrap stack and its core
  *          stack against it (default: dev), each after the stacks it depends on (prod and dr: DR's
  *          bootstrap, zone and global stacks; no delegation check, the emulator has no public DNS),
- *          and print the outputs; a stack folder initialised for an earlier endpoint is
- *          re-initialised first
+ *          check that the emulator holds exactly what their states list (src/cli/emulator-duplicates.ts),
+ *          and print the outputs; a stack folder initialised for an earlier endpoint is re-initialised first
  * recover  after a killed deploy of <stack>: release its stale lock, push errored.tfstate, import
  *          what the killed apply created outside the state (src/recovery/recover.ts)
  */
@@ -44,11 +45,26 @@ function localEnv(endpoint: string): NodeJS.ProcessEnv {
 
 const stackDirOf = (stack: string) => join(root, "cdktf.out", "stacks", stack);
 
+function terraformOutput(stackDir: string, args: string[], env: NodeJS.ProcessEnv): string {
+  const result = spawnSync("terraform", args, { cwd: stackDir, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`terraform ${args.join(" ")} failed in ${stackDir}:\n${result.stderr}`);
+  return result.stdout;
+}
+
+/** Runs a step and prints how long it took (the README gives these figures). */
+function timed<T>(what: string, step: () => T): T {
+  const started = Date.now();
+  const result = step();
+  print(`${what}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return result;
+}
+
 async function deploy(environments: string[]): Promise<void> {
+  const started = Date.now();
   const emulator = await checkout.up(print);
   const env = localEnv(emulator.endpoint);
   const outputsFile = join(localDir, "outputs.json");
-  cdktf(["synth"], env);
+  timed("synth", () => cdktf(["synth"], env));
   const manifest = JSON.parse(readFileSync(join(root, "cdktf.out", "manifest.json"), "utf8")) as { stacks: Record<string, { dependencies?: string[] }> };
   const deployed = new Set<string>();
   const deployStack = (stack: string) => {
@@ -60,10 +76,9 @@ async function deploy(environments: string[]): Promise<void> {
       deployStack(dependency);
     }
     if (initForEndpoint(stackDirOf(stack), emulator.endpoint, env)) print(`${stack}: re-initialised for the emulator at ${emulator.endpoint}`);
-    // Four concurrent operations keep the emulator's threaded bookkeeping consistent. Its
-    // dependencies were deployed just above, so cdktf's check that they are in the same run (it
+    // Its dependencies were deployed just above, so cdktf's check that they are in the same run (it
     // refuses `deploy prod` without dr-global otherwise) is skipped.
-    cdktf(["deploy", stack, "--ignore-missing-stack-dependencies", "--auto-approve", "--skip-synth", "--skip-provider-lock", "--terraform-parallelism", "4", "--outputs-file", outputsFile], env);
+    timed(`deploy ${stack}`, () => cdktf(["deploy", stack, "--ignore-missing-stack-dependencies", "--auto-approve", "--skip-synth", "--skip-provider-lock", "--outputs-file", outputsFile], env));
     deployed.add(stack);
   };
   for (const environment of environments) {
@@ -71,8 +86,13 @@ async function deploy(environments: string[]): Promise<void> {
     // The bootstrap must exist before the core stack's `terraform init` can reach its bucket.
     for (const stack of [names.bootstrap, names.core]) deployStack(stack);
   }
-  console.log(`\nOutputs (${outputsFile}):`);
-  console.log(readFileSync(outputsFile, "utf8"));
+  timed("check: the emulator holds exactly what the states list (no duplicates)", () => {
+    const states = [...deployed].map((stack) => terraformOutput(stackDirOf(stack), ["state", "pull"], env));
+    assertEmulatorHoldsState(emulator.endpoint, states, [...deployed].join(", "), checkout.logFile);
+  });
+  print(`\nOutputs (${outputsFile}):`);
+  print(readFileSync(outputsFile, "utf8"));
+  print(`local:deploy of ${[...deployed].join(", ")}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 async function recover(stack: string | undefined): Promise<void> {
@@ -87,7 +107,7 @@ async function recover(stack: string | undefined): Promise<void> {
     stackDir,
     accountId: EMULATOR_ACCOUNT_ID,
     terraform: (args) => {
-      const result = spawnSync("terraform", [...args, "-no-color"], { cwd: stackDir, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+      const result = spawnSync("terraform", args, { cwd: stackDir, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
       return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
     },
     awsIn: (region) => (service, operation, params) => awsApi(emulator.endpoint, service, region, operation, params),

@@ -45,6 +45,19 @@ export const TERRAFORM = {
 } as const;
 
 /**
+ * The local AWS emulator (`pip install 'moto[server]==5.2.1'`). src/cli/emulator-server.py serves
+ * moto's own application (moto/moto_server/werkzeug_app.py), so a new moto release is checked
+ * there too: `moto_server` in moto/server.py runs werkzeug's `run_simple(..., threaded=True)`.
+ */
+export const EMULATOR = {
+  moto: {
+    version: "5.2.1",
+    reference: "moto 5.2.1 as installed on the build machines (moto.__version__; moto/server.py and moto/moto_server/werkzeug_app.py read there), served by werkzeug 3.1.8",
+    verifiedOn: "2026-12-07",
+  },
+} as const satisfies Record<string, Verification & { version: string }>;
+
+/**
  * Providers, fixed by the prebuilt cdktf bindings in package.json (each binding is generated for
  * exactly one provider version; `lib/provider/index.js` records it).
  */
