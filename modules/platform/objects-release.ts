@@ -94,10 +94,6 @@ export class ObjectsRelease extends Construct {
     this.release.dependsOn = [...known, ...dependencies.map((d) => dependable(d)).filter((address) => !known.includes(address))];
     return this;
   }
-
-  get size(): number {
-    return this.objects.length;
-  }
 }
 
 /** Where cdktf ships a stack's assets, relative to the stack's folder (TerraformAsset.path). */

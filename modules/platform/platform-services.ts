@@ -192,8 +192,6 @@ export class PlatformServices extends Construct {
   readonly capacity: Manifest[] = [];
   /** Namespace name → the namespace. */
   readonly namespaces: Record<string, NamespaceV1> = {};
-  /** Application namespace → its ResourceQuota. */
-  readonly resourceQuotas: Record<string, ResourceQuotaV1> = {};
   readonly offHours?: WorkloadsOffHours;
   private readonly objectsChart: TerraformAsset;
   /** Every namespace's NetworkPolicies, released together once all namespaces exist. */
@@ -385,7 +383,7 @@ export class PlatformServices extends Construct {
   private quotas(name: string, quota: ApplicationQuota): void {
     const dependsOn = [this.namespaces[name]!];
     const metadata = { name: "application", namespace: name };
-    this.resourceQuotas[name] = new ResourceQuotaV1(this, `app-${name}-quota`, { metadata, spec: { hard: { ...quota.hard } }, dependsOn });
+    new ResourceQuotaV1(this, `app-${name}-quota`, { metadata, spec: { hard: { ...quota.hard } }, dependsOn });
     new LimitRangeV1(this, `app-${name}-limits`, {
       metadata,
       dependsOn,
