@@ -1,208 +1,93 @@
-import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prod } from "../../environments";
 import { dr } from "../../dr/config";
 import { POSTGRES } from "../../src/config/versions";
-import type { EnvironmentInput } from "../../src/config/types";
+import { CORE_OUTPUT } from "../../src/stacks/core-outputs";
 import { stateBackendNames } from "../../src/stacks/state-location";
-import { validateEnvironments } from "../../src/config/validate";
 import { awsApi } from "../../src/cli/aws-api";
-import { RECOVERY_OBJECTIVES } from "../../src/config/recovery-objectives";
 import { startE2eWorkspace, type E2eWorkspace } from "../support/e2e-workspace";
-import { startDnsStandIn, type DnsStandIn } from "../support/dns-server";
+import { applyProdAndDrBackends, describeDb, makeReplicaGroupsInSourceRegion, prodConfig, promotedDr, prodWithoutSameRegionReplicas, StepClock } from "../support/prod-and-dr";
 
 /**
- * A fresh account's first deploy of prod and DR, in the deploy workflow's order, on the local
- * emulator, and the failover drill (`npm run dr:drill` runs this file): prod's and DR's backends,
- * the zone stack (zone, health check, its alarm and topic), the delegation check against a DNS
- * stand-in (refused, then passed once the parent delegates), the global stack (a certificate per
- * region), prod's core, the DR stack as a cross-region replica of prod's primary (its ARN read from
- * prod's state), prod's cost allocation tags last (the platform stacks, which the workflow runs
- * after each core stack, are left out: there is no Kubernetes API here), then the failover: the primary's health check made to fail, DR promoted with prod's
- * state unreachable, and what a failover depends on read back through the AWS APIs. Each step's
- * time and the total are printed at the end (README "DNS and failover" compares them with the RTO).
+ * The failover drill on the local emulator (`npm run dr:drill` runs it with fresh-account.test.ts):
+ * DR deployed as a cross-region replica of prod's running primary, the primary's health check made
+ * to fail, DR promoted with prod's state unreachable, and what a failover depends on read back
+ * through the AWS APIs. Each step's time is printed at the end (README "DNS and failover" compares
+ * them with the RTO).
  *
- * Emulator quirk "same-region read replica unreadable": moto gives a same-region replica its
- * source's DbiResourceId, so the AWS provider cannot read it back. Prod's two same-region replicas
- * are therefore left out of this run (readReplicas: 0); they are asserted in
- * __tests__/unit/core-stacks.test.ts. Nothing else of prod is changed.
+ * Prod as the drill finds it — its primary running in us-west-2 and prod's state naming it — and
+ * DR's certificate are made here through the AWS APIs, not by applying prod's core and the global
+ * stack: fresh-account.test.ts applies those, in the deploy workflow's order, on an emulator of its
+ * own at the same time. Applying them again here would put about three minutes of the provider's
+ * waiters (RDS's, ACM's, Route 53's) in front of the drill for nothing it checks.
  */
-const prodWithoutSameRegionReplicas: EnvironmentInput = { ...prod, database: { ...prod.database, readReplicas: 0 } };
-const promotedDr: EnvironmentInput = { ...dr, replication: { sourceEnvironment: "prod", promoted: true, promotion: { decidedBy: "e2e test", decidedOn: "2026-12-01", reason: "The failover rehearsal of the end-to-end suite, prod dark." } } };
-const [prodConfig] = validateEnvironments([prodWithoutSameRegionReplicas], () => []);
-
-type DbInstance = Record<string, unknown> & { DBInstanceArn: string; ReadReplicaSourceDBInstanceIdentifier?: string };
 let workspace: E2eWorkspace;
 let stacks: string;
-let publicDns: DnsStandIn;
-/** The zone's name servers, from the zone stack's output (what the operator hands the parent domain). */
-let nameServers: string[] = [];
-
-/** The README's delegation check, as written, against the emulator's Route 53 and the DNS stand-in. */
-function delegationCheck(zoneStackFile: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, AWS_ENDPOINT_URL: workspace.endpoint, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: "us-east-1" };
-  return new Promise((resolve) => {
-    execFile("npm", ["run", "-s", "dns:delegation", "--", zoneStackFile, "--resolver", publicDns.server], { env, cwd: process.cwd() }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-/** The drill's steps and their elapsed seconds, printed after the last test. */
-const drill: { step: string; seconds: number; failover: boolean }[] = [];
-async function timed<T>(step: string, failover: boolean, run: () => Promise<T> | T): Promise<T> {
-  const started = performance.now();
-  const result = await run();
-  drill.push({ step, seconds: (performance.now() - started) / 1000, failover });
-  return result;
-}
-function printDrill(): void {
-  if (drill.length === 0) return;
-  const line = ({ step, seconds }: { step: string; seconds: number }) => `  ${seconds.toFixed(1).padStart(7)} s  ${step}`;
-  const total = (rows: typeof drill) => rows.reduce((sum, row) => sum + row.seconds, 0);
-  const failover = drill.filter((row) => row.failover);
-  console.info(
-    [
-      "DR drill on the local emulator (elapsed per step):",
-      ...drill.map(line),
-      `  ${total(drill).toFixed(1).padStart(7)} s  total`,
-      `  ${total(failover).toFixed(1).padStart(7)} s  the failover itself (${failover.map((row) => row.step).join("; ")})`,
-      `  The seed's RTO is ${RECOVERY_OBJECTIVES.rtoMinutes.min}-${RECOVERY_OBJECTIVES.rtoMinutes.max} min; what the emulator cannot time is in README "DNS and failover".`,
-    ].join("\n"),
-  );
-}
-
-const describeDb = (region: string, identifier: string) =>
-  awsApi<{ DBInstances: DbInstance[] }>(workspace.endpoint, "rds", region, "describe_db_instances", { DBInstanceIdentifier: identifier }).DBInstances[0]!;
+const clock = new StepClock();
 
 beforeAll(async () => {
   workspace = await startE2eWorkspace("e2e-dr");
-  publicDns = await startDnsStandIn();
   stacks = workspace.synth([prodWithoutSameRegionReplicas, dr]);
 });
 
-afterAll(async () => {
-  printDrill();
-  await publicDns?.close();
+afterAll(() => {
+  clock.print("DR drill on the local emulator");
   workspace?.stop();
 });
 
-describe("DR replica of prod on the local emulator", () => {
+/** Prod's primary, as prod's core stack leaves it (class, Multi-AZ, backups, encryption), and prod's state naming it. */
+function standUpProdPrimary(): string {
+  const region = "us-west-2";
+  const vpc = awsApi<{ Vpc: { VpcId: string } }>(workspace.endpoint, "ec2", region, "create_vpc", { CidrBlock: "10.30.0.0/16" }).Vpc.VpcId;
+  const subnets = ["us-west-2a", "us-west-2b"].map((zone, i) =>
+    awsApi<{ Subnet: { SubnetId: string } }>(workspace.endpoint, "ec2", region, "create_subnet", { VpcId: vpc, CidrBlock: `10.30.${i}.0/24`, AvailabilityZone: zone }).Subnet.SubnetId,
+  );
+  awsApi(workspace.endpoint, "rds", region, "create_db_subnet_group", { DBSubnetGroupName: "pipeops-prod-database", DBSubnetGroupDescription: "prod's database subnets", SubnetIds: subnets });
+  const primary = awsApi<{ DBInstance: { DBInstanceArn: string } }>(workspace.endpoint, "rds", region, "create_db_instance", {
+    DBInstanceIdentifier: "pipeops-prod", Engine: "postgres", EngineVersion: POSTGRES.majorVersion, DBInstanceClass: "db.r6g.xlarge", AllocatedStorage: 100,
+    // dbadmin: the database module's default master user name, which the replica inherits.
+    MasterUsername: "dbadmin", ManageMasterUserPassword: true, StorageEncrypted: true, MultiAZ: true, BackupRetentionPeriod: 30, PubliclyAccessible: false,
+    DBSubnetGroupName: "pipeops-prod-database",
+  }).DBInstance.DBInstanceArn;
+  makeReplicaGroupsInSourceRegion(workspace, subnets);
+  const names = stateBackendNames(prodConfig!, workspace.target);
+  const state = {
+    version: 4, terraform_version: "1.11.4", serial: 1, lineage: "00000000-0000-4000-8000-000000000001",
+    outputs: { [CORE_OUTPUT.databaseArn]: { value: primary, type: "string" } }, resources: [], check_results: null,
+  };
+  awsApi(workspace.endpoint, "s3", region, "put_object", { Bucket: names.bucket, Key: "prod/terraform.tfstate", Body: JSON.stringify(state), ServerSideEncryption: "aws:kms", SSEKMSKeyId: names.kmsAliasArn });
+  return primary;
+}
+
+/** DR's certificate in us-east-1, as the global stack issues it (moto issues a request after MOTO_ACM_VALIDATION_WAIT). */
+async function issueDrCertificate(): Promise<void> {
+  const { CertificateArn } = awsApi<{ CertificateArn: string }>(workspace.endpoint, "acm", "us-east-1", "request_certificate", {
+    DomainName: "pipeops.example.com", SubjectAlternativeNames: ["pipeops.example.com", "*.pipeops.example.com"], ValidationMethod: "DNS",
+  });
+  const status = () => awsApi<{ Certificate: { Status: string } }>(workspace.endpoint, "acm", "us-east-1", "describe_certificate", { CertificateArn }).Certificate.Status;
+  for (let i = 0; i < 30 && status() !== "ISSUED"; i++) await new Promise((resolve) => setTimeout(resolve, 1000));
+  expect(status()).toBe("ISSUED");
+}
+
+describe("DR failover drill on the local emulator", () => {
   it("bootstraps prod's (us-west-2) and DR's (us-east-1) state backends", async () => {
-    // prod's bootstrap owns the account's GitHub OIDC provider, which DR's bootstrap looks up.
-    await timed("bootstrap prod's and DR's state backends", false, async () => {
-      await workspace.apply(join(stacks, "prod-bootstrap"));
-      await workspace.apply(join(stacks, "dr-bootstrap"));
-    });
+    await clock.timed("bootstrap prod's and DR's state backends", false, () => applyProdAndDrBackends(workspace, stacks));
   });
 
-  it("applies the zone stack into DR's backend: the zone, the primary's health check, its alarm and the alarm's topic, ending with the name servers", async () => {
-    await timed("apply dr-zone (zone, health check, its alarm and topic)", false, () => workspace.apply(join(stacks, "dr-zone")));
-    const zones = awsApi<{ HostedZones: { Id: string; Name: string }[] }>(workspace.endpoint, "route53", "us-east-1", "list_hosted_zones_by_name", { DNSName: "pipeops.example.com" }).HostedZones;
-    expect(zones.map((z) => z.Name)).toEqual(["pipeops.example.com."]);
-    const checks = awsApi<{ HealthChecks: { HealthCheckConfig: Record<string, unknown> }[] }>(workspace.endpoint, "route53", "us-east-1", "list_health_checks", {}).HealthChecks;
-    expect(checks.map((c) => c.HealthCheckConfig)).toEqual([expect.objectContaining({ Type: "HTTPS", FullyQualifiedDomainName: "prod.pipeops.example.com", ResourcePath: "/healthz", Port: 443, RequestInterval: 10, FailureThreshold: 3 })]);
-    // The alarm's topic exists once the alarm does: made in the same apply.
-    const [alarm] = awsApi<{ MetricAlarms: { AlarmActions: string[] }[] }>(workspace.endpoint, "cloudwatch", "us-east-1", "describe_alarms", { AlarmNamePrefix: "pipeops-prod-primary" }).MetricAlarms;
-    expect(alarm!.AlarmActions).toEqual(["arn:aws:sns:us-east-1:123456789012:pipeops-dr-dns-alerts"]);
-    expect(awsApi<{ Attributes: Record<string, string> }>(workspace.endpoint, "sns", "us-east-1", "get_topic_attributes", { TopicArn: alarm!.AlarmActions[0] }).Attributes.KmsMasterKeyId).toMatch(/^arn:aws:kms:us-east-1:/);
-    nameServers = JSON.parse((await workspace.terraform(join(stacks, "dr-zone"), ["output", "-json", "name_servers"])).stdout) as string[];
-    expect(nameServers.length).toBeGreaterThan(1);
-  });
-
-  it("refuses to go on while the parent domain does not delegate to the zone, then passes once it does (npm run dns:delegation, a real NS lookup)", async () => {
-    // Public DNS is a stand-in on loopback here (no network); Route 53 is the emulator's.
-    const check = () => delegationCheck(join(stacks, "dr-zone", "cdk.tf.json"));
-    const refused = await check();
-    expect(refused.code, refused.stderr).toBe(1);
-    expect(refused.stderr).toMatch(/pipeops\.example\.com is not delegated: public DNS has no NS records for it/);
-    for (const ns of nameServers) expect(refused.stderr).toContain(`pipeops.example.com. NS ${ns.replace(/\.$/, "")}.`);
-    // The operator creates those records at the parent domain.
-    publicDns.delegations.set("pipeops.example.com", nameServers);
-    const passed = await timed("check the delegation (npm run dns:delegation)", false, check);
-    expect(passed.code, passed.stderr).toBe(0);
-    expect(passed.stdout).toMatch(/pipeops\.example\.com is delegated to its Route 53 name servers/);
-  });
-
-  it("applies the global stack after the delegation: a certificate in each region, validated through the zone it looks up", async () => {
-    await timed("apply dr-global (two certificates)", false, () => workspace.apply(join(stacks, "dr-global")));
-    // Emulator: moto issues a certificate a few seconds after the request (MOTO_ACM_VALIDATION_WAIT), whether or not its validation record exists.
-    for (const region of ["us-west-2", "us-east-1"]) {
-      const certificates = awsApi<{ CertificateSummaryList: { DomainName: string; Status: string }[] }>(workspace.endpoint, "acm", region, "list_certificates", {}).CertificateSummaryList;
-      expect(certificates.map((c) => [c.DomainName, c.Status]), region).toEqual([["pipeops.example.com", "ISSUED"]]);
-    }
-  });
-
-  it("stops DR's plan with 'apply prod first' while prod's state does not exist yet (not the backend's 'Unable to find remote state')", async () => {
-    const dir = join(stacks, "dr");
-    expect((await workspace.terraform(dir, ["init", "-input=false"])).code).toBe(0);
-    const plan = await workspace.terraform(dir, ["plan", "-input=false"]);
-    expect(plan.code).not.toBe(0);
-    const errors = plan.stderr.replace(/\s+/g, " ");
-    expect(errors).toMatch(/prod's state has no db_instance_arn output\. Apply prod's core stack first: cdktf deploy prod/);
-    expect(errors).not.toMatch(/Unable to find remote state/);
-  });
-
-  it("stops DR's plan when a configured AZ maps to a zone ID EKS refuses (us-east-1e is use1-az3 on the emulator)", async () => {
-    const badZones: EnvironmentInput = { ...dr, network: { ...dr.network, availabilityZones: ["us-east-1a", "us-east-1e"] } };
-    const dir = join(workspace.synth([prodWithoutSameRegionReplicas, badZones]), "dr");
-    expect((await workspace.terraform(dir, ["init", "-input=false"])).code).toBe(0);
-    const plan = await workspace.terraform(dir, ["plan", "-input=false"]);
-    expect(plan.code).not.toBe(0);
-    expect(plan.stderr.replace(/\s+/g, " ")).toMatch(/Availability Zones us-east-1e are not available in this account or map to a zone ID that is excluded \(use1-az3, usw1-az2, cac1-az3\)\. Fix: choose Availability Zones among us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1f\./);
-  });
-
-  it("stops DR's plan with 'apply prod first' while prod's state has no database output", async () => {
-    // prod's state exists but carries no outputs yet (as after a first, partial apply).
-    const names = stateBackendNames(prodConfig!, workspace.target);
-    const emptyState = { version: 4, terraform_version: "1.11.4", serial: 1, lineage: "00000000-0000-4000-8000-000000000000", outputs: {}, resources: [], check_results: null };
-    awsApi(workspace.endpoint, "s3", "us-west-2", "put_object", {
-      Bucket: names.bucket, Key: "prod/terraform.tfstate", Body: JSON.stringify(emptyState), ServerSideEncryption: "aws:kms", SSEKMSKeyId: names.kmsAliasArn,
-    });
-    const dir = join(stacks, "dr");
-    expect((await workspace.terraform(dir, ["init", "-input=false"])).code).toBe(0);
-    const plan = await workspace.terraform(dir, ["plan", "-input=false"]);
-    expect(plan.code).not.toBe(0);
-    expect(plan.stderr.replace(/\s+/g, " ")).toMatch(/prod's state has no db_instance_arn output\. Apply prod's core stack first: cdktf deploy prod/);
-  });
-
-  it("applies prod's core stack", async () => {
-    await timed("apply prod's core stack", false, () => workspace.apply(join(stacks, "prod")));
-    expect(describeDb("us-west-2", "pipeops-prod")).toMatchObject({ DBInstanceClass: "db.r6g.xlarge", MultiAZ: true, BackupRetentionPeriod: 30 });
-  });
-
-  it("applies DR as a cross-region replica of the prod primary's ARN", async () => {
-    // Emulator quirk "cross-region replica groups looked up in the source region": moto resolves a
-    // new replica's DB subnet group and parameter group names in the source's region, so groups of
-    // the same names are made there first (test-side only; the DR stack is unchanged).
-    const prodSubnets = JSON.parse((await workspace.terraform(join(stacks, "prod"), ["output", "-json", "database_subnet_ids"])).stdout) as string[];
-    awsApi(workspace.endpoint, "rds", "us-west-2", "create_db_subnet_group", {
-      DBSubnetGroupName: "pipeops-dr-database", DBSubnetGroupDescription: "emulator quirk: DR replica subnet group looked up in us-west-2", SubnetIds: prodSubnets,
-    });
-    awsApi(workspace.endpoint, "rds", "us-west-2", "create_db_parameter_group", {
-      DBParameterGroupName: `pipeops-dr-${POSTGRES.parameterGroupFamily}`, DBParameterGroupFamily: POSTGRES.parameterGroupFamily, Description: "emulator quirk: DR replica parameter group looked up in us-west-2",
-    });
-    await timed("apply DR as a cross-region replica", false, () => workspace.apply(join(stacks, "dr")));
-    const primary = describeDb("us-west-2", "pipeops-prod");
-    const replica = describeDb("us-east-1", "pipeops-dr");
-    expect(replica.ReadReplicaSourceDBInstanceIdentifier).toBe(primary.DBInstanceArn);
+  it("applies DR as a cross-region replica of prod's running primary, and the zone stack with the primary's health check beside it", async () => {
+    const primary = standUpProdPrimary();
+    await issueDrCertificate();
+    await clock.timed("apply DR as a cross-region replica, and dr-zone beside it", false, () =>
+      Promise.all([workspace.apply(join(stacks, "dr")), workspace.apply(join(stacks, "dr-zone"))]),
+    );
+    const replica = describeDb(workspace, "us-east-1", "pipeops-dr");
+    expect(replica.ReadReplicaSourceDBInstanceIdentifier).toBe(primary);
     expect(replica).toMatchObject({ DBInstanceClass: "db.r6g.xlarge", MultiAZ: true, StorageEncrypted: true, PubliclyAccessible: false });
-    expect(String(replica.KmsKeyId)).toMatch(/^arn:aws:kms:us-east-1:/);
-  });
-
-  it("activates prod's cost allocation tags in their own stack, last, as an operator does a day after the first deploy", async () => {
-    // Emulator limitation "no cost allocation tags": moto has no UpdateCostAllocationTagsStatus, so
-    // the local target creates the activations zero times; what runs here is the stack's own apply,
-    // after every other stack and with nothing waiting on it (README "First deploy of an account").
-    await timed("apply prod-cost-tags (zero activations on the emulator)", false, () => workspace.apply(join(stacks, "prod-cost-tags")));
-    const state = JSON.parse((await workspace.terraform(join(stacks, "prod-cost-tags"), ["show", "-json"])).stdout) as { values?: { root_module?: { resources?: unknown[] } } };
-    expect(state.values?.root_module?.resources ?? []).toEqual([]);
   });
 
   it("fails the primary's health check, as a drill does (the emulator keeps reporting it healthy)", async () => {
     const [check] = awsApi<{ HealthChecks: { Id: string }[] }>(workspace.endpoint, "route53", "us-east-1", "list_health_checks", {}).HealthChecks;
-    await timed("invert the primary's health check (aws route53 update-health-check --inverted)", true, () =>
+    await clock.timed("invert the primary's health check (aws route53 update-health-check --inverted)", true, () =>
       awsApi(workspace.endpoint, "route53", "us-east-1", "update_health_check", { HealthCheckId: check!.Id, Inverted: true }),
     );
     const config = awsApi<{ HealthCheck: { HealthCheckConfig: { Inverted: boolean } } }>(workspace.endpoint, "route53", "us-east-1", "get_health_check", { HealthCheckId: check!.Id }).HealthCheck.HealthCheckConfig;
@@ -224,14 +109,14 @@ describe("DR replica of prod on the local emulator", () => {
       Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "RegionDark", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [`arn:aws:s3:::${prodBucket}`, `arn:aws:s3:::${prodBucket}/*`] }] }),
     });
     const promotedStacks = workspace.synth([prodWithoutSameRegionReplicas, promotedDr]);
-    await timed("promote DR (cdktf deploy dr with replication.promoted, prod dark)", true, () => workspace.apply(join(promotedStacks, "dr")));
+    await clock.timed("promote DR (cdktf deploy dr with replication.promoted, prod dark)", true, () => workspace.apply(join(promotedStacks, "dr")));
 
     // Emulator quirk "promotion not reported": moto's PromoteReadReplica flips an internal flag but
     // DescribeDBInstances keeps reporting ReadReplicaSourceDBInstanceIdentifier (and the source
     // keeps listing the replica). What the API does report of the standalone instance is checked:
     // its own RDS-managed master secret in us-east-1 (ModifyDBInstance after the promotion) and its
     // backups.
-    const standalone = describeDb("us-east-1", "pipeops-dr");
+    const standalone = describeDb(workspace, "us-east-1", "pipeops-dr");
     expect(standalone.BackupRetentionPeriod).toBe(30);
     const secret = standalone.MasterUserSecret as { SecretArn: string } | undefined;
     expect(secret?.SecretArn).toMatch(/^arn:aws:secretsmanager:us-east-1:/);
@@ -241,12 +126,12 @@ describe("DR replica of prod on the local emulator", () => {
   });
 
   it("reads back, in us-east-1 alone, what the failed-over region runs on: its certificate, its database, its alarms' topic", async () => {
-    await timed("read back DR's certificate, database and alert topic", true, async () => {
+    await clock.timed("read back DR's certificate, database and alert topic", true, async () => {
       const [certificate] = awsApi<{ CertificateSummaryList: { CertificateArn: string; Status: string }[] }>(workspace.endpoint, "acm", "us-east-1", "list_certificates", {}).CertificateSummaryList;
       expect(certificate?.Status).toBe("ISSUED");
       const output = await workspace.terraform(join(stacks, "dr"), ["output", "-json", "certificate_arn"]);
       expect(JSON.parse(output.stdout)).toBe(certificate!.CertificateArn);
-      expect(describeDb("us-east-1", "pipeops-dr")).toMatchObject({ DBInstanceStatus: "available", StorageEncrypted: true });
+      expect(describeDb(workspace, "us-east-1", "pipeops-dr")).toMatchObject({ DBInstanceStatus: "available", StorageEncrypted: true });
       const topic = awsApi<{ Attributes: Record<string, string> }>(workspace.endpoint, "sns", "us-east-1", "get_topic_attributes", { TopicArn: "arn:aws:sns:us-east-1:123456789012:pipeops-dr-alerts" }).Attributes;
       expect(topic.KmsMasterKeyId).toMatch(/^arn:aws:kms:us-east-1:/);
     });
