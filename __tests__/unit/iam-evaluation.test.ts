@@ -99,20 +99,35 @@ describe("deploy role: AdministratorAccess inside a boundary it cannot step arou
   });
 });
 
-describe.each([prod, dr, dev].map((env) => [env.name, env] as const))("%s plan role", (name, env) => {
-  const ci = ciPolicies(env);
-  const secret = (id: string) => `arn:aws:secretsmanager:${env.region}:${env.accountId}:secret:${id}`;
-  const core = synthStack(built, name);
+type Context = Record<string, string | string[]>;
+
+/** What the plan roles' cases share: the environment's CI policies, its secrets, keys and key policies. */
+function planRoleCase(env: Env) {
   const where = { accountId: env.accountId, region: env.region };
-  // KMS decides with the key policy too: the keys' own policies, as the core stack writes them.
-  const keyPolicies = { secrets: policyDocument(core, "secrets-key_policy", where), database: policyDocument(core, "database_key_policy", where) };
-  type Context = Record<string, string | string[]>;
+  const core = synthStack(built, env.name);
+  return {
+    ci: ciPolicies(env),
+    secret: (id: string) => `arn:aws:secretsmanager:${env.region}:${env.accountId}:secret:${id}`,
+    // KMS decides with the key policy too: the keys' own policies, as the core stack writes them.
+    keyPolicies: { secrets: policyDocument(core, "secrets-key_policy", where), database: policyDocument(core, "database_key_policy", where) },
+    key: `arn:aws:kms:${env.region}:${env.accountId}:key/0f0e0d0c-0000-4000-8000-000000000001`,
+    /** Reads the state and writes nothing but lock files, with the role's own policy. */
+    async expectStateAccess(decideOwn: (action: string, resource: string) => Promise<string>) {
+      const bucket = `arn:aws:s3:::pipeops-tfstate-${env.name}-${env.accountId}`;
+      expect(await decideOwn("s3:GetObject", `${bucket}/${env.name}/terraform.tfstate`)).toBe("Allowed");
+      expect(await decideOwn("s3:PutObject", `${bucket}/${env.name}/terraform.tfstate.tflock`)).toBe("Allowed");
+      expect(await decideOwn("s3:PutObject", `${bucket}/${env.name}/terraform.tfstate`)).toBe("ImplicitlyDenied");
+    },
+  };
+}
+
+describe.each([prod, dr, dev].map((env) => [env.name, env] as const))("%s plan role", (name, env) => {
+  const { ci, secret, keyPolicies, key, expectStateAccess } = planRoleCase(env);
   const asPlan = (action: string, resource: string, context?: Context, resourcePolicy?: IamPolicy) =>
     decide({ principal: ci.role(ci.names.plan), action, resource, context, resourcePolicy, identityPolicies: [ci.plan, EVERY_READ] }, env.accountId);
   const ownPolicyOnly = (action: string, resource: string, context?: Context, resourcePolicy?: IamPolicy) =>
     decide({ principal: ci.role(ci.names.plan), action, resource, context, resourcePolicy, identityPolicies: [ci.plan] }, env.accountId);
   const viaSecretsManager = (alias: string) => ({ "kms:ViaService": `secretsmanager.${env.region}.amazonaws.com`, "kms:ResourceAliases": [`alias/${alias}`] });
-  const key = `arn:aws:kms:${env.region}:${env.accountId}:key/0f0e0d0c-0000-4000-8000-000000000001`;
 
   it("refreshes the secrets Terraform writes: value and metadata, decrypted through Secrets Manager", async () => {
     for (const id of [`pipeops/${name}/grafana-admin-Ab12Cd`, `pipeops-${name}-master-20261201000000000000000001-Xy98Zw`]) {
@@ -136,23 +151,16 @@ describe.each([prod, dr, dev].map((env) => [env.name, env] as const))("%s plan r
   });
 
   it("reads the state and writes nothing but lock files", async () => {
-    const bucket = `arn:aws:s3:::pipeops-tfstate-${name}-${env.accountId}`;
-    expect(await ownPolicyOnly("s3:GetObject", `${bucket}/${name}/terraform.tfstate`)).toBe("Allowed");
-    expect(await ownPolicyOnly("s3:PutObject", `${bucket}/${name}/terraform.tfstate.tflock`)).toBe("Allowed");
-    expect(await ownPolicyOnly("s3:PutObject", `${bucket}/${name}/terraform.tfstate`)).toBe("ImplicitlyDenied");
+    await expectStateAccess((action, resource) => ownPolicyOnly(action, resource));
   });
 });
 
 describe.each([prod, dr, dev].map((env) => [env.name, env] as const))("%s pull-request plan role", (name, env) => {
-  const ci = ciPolicies(env);
-  const secret = (id: string) => `arn:aws:secretsmanager:${env.region}:${env.accountId}:secret:${id}`;
-  const core = synthStack(built, name);
-  const where = { accountId: env.accountId, region: env.region };
-  const keyPolicies = { secrets: policyDocument(core, "secrets-key_policy", where), database: policyDocument(core, "database_key_policy", where) };
+  const { ci, secret, keyPolicies, key, expectStateAccess } = planRoleCase(env);
+  const pullRequestRole = (identityPolicies: IamPolicy[]) => (action: string, resource: string, context?: Context, resourcePolicy?: IamPolicy) =>
+    decide({ principal: ci.role(ci.names.pullRequestPlan), action, resource, context, resourcePolicy, identityPolicies }, env.accountId);
   // The worst case: next to its own policy, a stand-in for ReadOnlyAccess that allows every read.
-  const asPullRequest = (action: string, resource: string, context?: Record<string, string | string[]>, resourcePolicy?: IamPolicy) =>
-    decide({ principal: ci.role(ci.names.pullRequestPlan), action, resource, context, resourcePolicy, identityPolicies: [ci.pullRequestPlan, EVERY_READ] }, env.accountId);
-  const key = `arn:aws:kms:${env.region}:${env.accountId}:key/0f0e0d0c-0000-4000-8000-000000000001`;
+  const asPullRequest = pullRequestRole([ci.pullRequestPlan, EVERY_READ]);
 
   it("cannot read any secret value: not Grafana's admin login, not the master login, not any other", async () => {
     for (const id of [`pipeops/${name}/grafana-admin-Ab12Cd`, `pipeops-${name}-master-20261201000000000000000001-Xy98Zw`, `pipeops/${name}/payments/api-key-Ab12Cd`, "someone-elses-secret-Ab12Cd"]) {
@@ -169,11 +177,8 @@ describe.each([prod, dr, dev].map((env) => [env.name, env] as const))("%s pull-r
   });
 
   it("still plans: reads the state, its key's metadata and the secrets' metadata, writes nothing but lock files", async () => {
-    const bucket = `arn:aws:s3:::pipeops-tfstate-${name}-${env.accountId}`;
-    const ownPolicyOnly = (action: string, resource: string) => decide({ principal: ci.role(ci.names.pullRequestPlan), action, resource, identityPolicies: [ci.pullRequestPlan] }, env.accountId);
-    expect(await ownPolicyOnly("s3:GetObject", `${bucket}/${name}/terraform.tfstate`)).toBe("Allowed");
-    expect(await ownPolicyOnly("s3:PutObject", `${bucket}/${name}/terraform.tfstate.tflock`)).toBe("Allowed");
-    expect(await ownPolicyOnly("s3:PutObject", `${bucket}/${name}/terraform.tfstate`)).toBe("ImplicitlyDenied");
+    const ownPolicyOnly = pullRequestRole([ci.pullRequestPlan]);
+    await expectStateAccess((action, resource) => ownPolicyOnly(action, resource));
     expect(await ownPolicyOnly("secretsmanager:DescribeSecret", secret(`pipeops/${name}/grafana-admin-Ab12Cd`))).toBe("Allowed");
   });
 });
