@@ -9,16 +9,19 @@ import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from
 
 /**
  * GitHub Actions' way into one environment's AWS account, without long-lived keys: the account's
- * GitHub OIDC identity provider and two roles that only workflows of this repository can assume.
+ * GitHub OIDC identity provider and three roles that only workflows of this repository can assume.
  *
  * - plan role: AWS `ReadOnlyAccess`, plus what a plan needs of the state backend (read the state,
  *   write and delete only `*.tflock` lock files, the lock table's items, the state key; decrypt the
  *   other state of the account), the refresh of the secrets Terraform writes (GetSecretValue and
  *   Decrypt through Secrets Manager on exactly those) and an explicit deny of every other secret
- *   value. Trusted for the branch that deploys the environment (the deploy workflow plans there),
- *   the default branch (scheduled drift detection) and pull requests — directly, or, where
- *   `pullRequestPlanEnvironment` is set (prod, DR), only for jobs in that GitHub environment, whose
- *   required reviewers approve each pull-request plan.
+ *   value. Trusted for the branch that deploys the environment (the deploy workflow plans there)
+ *   and the default branch (scheduled drift detection): code that was reviewed and merged.
+ * - pull-request plan role: the same state access and ReadOnlyAccess, but an explicit deny of every
+ *   secret value and of every decryption through Secrets Manager. Trusted for pull requests only,
+ *   so a pull request that edits a workflow gets a role that reads no secret, on every GitHub plan
+ *   (required reviewers, which could gate a job instead, exist on private repositories only with
+ *   GitHub Enterprise: docs/ci.md). Its plans run with `-refresh=false`.
  * - deploy role: `AdministratorAccess` bounded by a permissions boundary that keeps the role away
  *   from the CI identity itself, from long-lived IAM credentials and from destroying state
  *   backends, and that it cannot step around: it creates roles only with this same boundary,
@@ -26,7 +29,7 @@ import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from
  *   Trusted only for jobs that run in the environment's GitHub environment, which is where
  *   required reviewers gate it.
  *
- * Both are trusted with StringEquals on the token's `aud` and `sub` claims (GitHub's default claim
+ * All are trusted with StringEquals on the token's `aud` and `sub` claims (GitHub's default claim
  * format), never with wildcards. docs/ci.md says how the workflows use them.
  */
 
@@ -44,6 +47,7 @@ export const PLAN_SESSION_SECONDS = 60 * 60;
 
 export interface GithubRoleNames {
   readonly plan: string;
+  readonly pullRequestPlan: string;
   readonly deploy: string;
   readonly deployBoundary: string;
 }
@@ -57,14 +61,16 @@ export interface GithubOidcEnvironment {
 
 export function githubRoleNames(env: Pick<GithubOidcEnvironment, "project" | "name">): GithubRoleNames {
   const prefix = `${env.project}-${env.name}-github`;
-  return { plan: `${prefix}-plan`, deploy: `${prefix}-deploy`, deployBoundary: `${prefix}-deploy-boundary` };
+  return { plan: `${prefix}-plan`, pullRequestPlan: `${prefix}-pr-plan`, deploy: `${prefix}-deploy`, deployBoundary: `${prefix}-deploy-boundary` };
 }
 
 /** The `sub` claims each role accepts (GitHub's default claim format). */
-export function githubSubjects(repository: string, deployBranch: string, defaultBranch: string, environmentName: string, pullRequestPlanEnvironment?: string) {
-  const pullRequests = pullRequestPlanEnvironment ? `repo:${repository}:environment:${pullRequestPlanEnvironment}` : `repo:${repository}:pull_request`;
-  const plan = [pullRequests, ...new Set([deployBranch, defaultBranch].map((branch) => `repo:${repository}:ref:refs/heads/${branch}`))];
-  return { plan, deploy: [`repo:${repository}:environment:${environmentName}`] };
+export function githubSubjects(repository: string, deployBranch: string, defaultBranch: string, environmentName: string) {
+  return {
+    plan: [...new Set([deployBranch, defaultBranch].map((branch) => `repo:${repository}:ref:refs/heads/${branch}`))],
+    pullRequestPlan: [`repo:${repository}:pull_request`],
+    deploy: [`repo:${repository}:environment:${environmentName}`],
+  };
 }
 
 /** The secrets a core stack writes (name patterns) and the aliases of their keys: see src/stacks/names.ts. */
@@ -93,11 +99,6 @@ export interface GithubOidcProps {
   readonly defaultBranch: string;
   /** GitHub environment whose jobs may deploy; the environment's own name by default. */
   readonly environmentName?: string;
-  /**
-   * GitHub environment (with required reviewers) in which pull-request plans of this environment
-   * run; when set, the plan role trusts that environment's subject instead of every pull request.
-   */
-  readonly pullRequestPlanEnvironment?: string;
   /** Secrets whose values the environment's stacks write: the plan role refreshes them. */
   readonly managedSecrets: TerraformManagedSecrets;
   /**
@@ -110,15 +111,16 @@ export interface GithubOidcProps {
 export class GithubOidc extends Construct {
   readonly providerArn: string;
   readonly planRole: IamRole;
+  readonly pullRequestPlanRole: IamRole;
   readonly deployRole: IamRole;
   readonly deployBoundary: IamPolicy;
-  readonly subjects: { readonly plan: string[]; readonly deploy: string[] };
+  readonly subjects: ReturnType<typeof githubSubjects>;
 
   constructor(scope: Construct, id: string, props: GithubOidcProps) {
     super(scope, id);
     const { env, accountId, state } = props;
     const names = githubRoleNames(env);
-    const subjects = githubSubjects(props.repository, props.deployBranch, props.defaultBranch, props.environmentName ?? env.name, props.pullRequestPlanEnvironment);
+    const subjects = githubSubjects(props.repository, props.deployBranch, props.defaultBranch, props.environmentName ?? env.name);
     this.subjects = subjects;
 
     this.providerArn =
@@ -142,21 +144,34 @@ export class GithubOidc extends Construct {
         ],
       }).json;
 
-    // --- plan role ---------------------------------------------------------------------------
-    this.planRole = new IamRole(this, "plan-role", {
-      name: names.plan,
-      description: `GitHub Actions: terraform plan of ${env.project} ${env.name} (read-only, state locks)`,
-      assumeRolePolicy: trust("plan-trust", "GitHubActionsPlan", subjects.plan),
-      maxSessionDuration: PLAN_SESSION_SECONDS,
-    });
-    new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: READ_ONLY_ACCESS_POLICY_ARN });
-    new IamRolePolicy(this, "plan-state-access", {
-      name: "terraform-state-access",
-      role: this.planRole.id,
-      policy: new DataAwsIamPolicyDocument(this, "plan-state-access-document", {
-        statement: planRoleStatements(state, { accountId, statePrefix: env.stateBackend.bucketPrefix }, props.managedSecrets),
-      }).json,
-    });
+    // --- plan roles: the branches' (refreshes the secrets Terraform writes), pull requests' (no secret) ---
+    const project = { accountId, statePrefix: env.stateBackend.bucketPrefix };
+    const planRole = (id: "plan" | "pr-plan", name: string, description: string, sid: string, allowedSubjects: string[], statements: DataAwsIamPolicyDocumentStatement[]) => {
+      const role = new IamRole(this, `${id}-role`, { name, description, assumeRolePolicy: trust(`${id}-trust`, sid, allowedSubjects), maxSessionDuration: PLAN_SESSION_SECONDS });
+      new IamRolePolicyAttachment(this, `${id}-read-only`, { role: role.name, policyArn: READ_ONLY_ACCESS_POLICY_ARN });
+      new IamRolePolicy(this, `${id}-state-access`, {
+        name: "terraform-state-access",
+        role: role.id,
+        policy: new DataAwsIamPolicyDocument(this, `${id}-state-access-document`, { statement: statements }).json,
+      });
+      return role;
+    };
+    this.planRole = planRole(
+      "plan",
+      names.plan,
+      `GitHub Actions: terraform plan of ${env.project} ${env.name} from its branches (read-only, state locks)`,
+      "GitHubActionsPlan",
+      subjects.plan,
+      planRoleStatements(state, project, props.managedSecrets),
+    );
+    this.pullRequestPlanRole = planRole(
+      "pr-plan",
+      names.pullRequestPlan,
+      `GitHub Actions: terraform plan -refresh=false of ${env.project} ${env.name} for pull requests (read-only, no secret value)`,
+      "GitHubActionsPullRequestPlan",
+      subjects.pullRequestPlan,
+      pullRequestPlanRoleStatements(state, project),
+    );
 
     // --- deploy role -------------------------------------------------------------------------
     this.deployBoundary = new IamPolicy(this, "deploy-boundary", {
@@ -192,17 +207,12 @@ const managedSecretArns = (accountId: string, secrets: TerraformManagedSecrets) 
   secrets.namePatterns.map((pattern) => `arn:aws:secretsmanager:*:${accountId}:secret:${pattern}`);
 
 /**
- * The plan role's own policy, next to ReadOnlyAccess:
- *  - the state backend: read the state, write only lock files and lock items, use the state key;
- *    decrypt the other state of the account too (DR reads prod's outputs), through state keys only;
- *  - the refresh reads of the resources Terraform manages that ReadOnlyAccess may not cover
- *    (secret and key metadata);
- *  - GetSecretValue only on the secrets Terraform writes (the provider refreshes a secret version
- *    with it, write-only or not), decrypted only through Secrets Manager with their keys;
- *  - an explicit deny of every other secret value: application secrets stay unreadable.
+ * What both plan roles need next to ReadOnlyAccess: the state backend — read the state, write only
+ * lock files and lock items, use the state key; decrypt the other state of the account too (DR
+ * reads prod's outputs), through state keys only — and the metadata of secrets and keys that
+ * ReadOnlyAccess may not cover.
  */
-export function planRoleStatements(state: StateBackendArns, project: ProjectState, secrets: TerraformManagedSecrets): DataAwsIamPolicyDocumentStatement[] {
-  const refreshed = managedSecretArns(project.accountId, secrets);
+function stateStatements(state: StateBackendArns, project: ProjectState): DataAwsIamPolicyDocumentStatement[] {
   return [
     { sid: "ListStateBucket", effect: "Allow", actions: ["s3:ListBucket"], resources: [state.bucketArn] },
     { sid: "ReadState", effect: "Allow", actions: ["s3:GetObject"], resources: [`${state.bucketArn}/*`] },
@@ -231,25 +241,54 @@ export function planRoleStatements(state: StateBackendArns, project: ProjectStat
       ],
       resources: ["*"],
     },
+  ];
+}
+
+/** Secrets Manager decrypts a secret value with the caller's kms:Decrypt, `kms:ViaService` naming it. */
+const VIA_SECRETS_MANAGER = { test: "StringLike", variable: "kms:ViaService", values: ["secretsmanager.*.amazonaws.com"] };
+const SECRET_VALUE_ACTIONS = ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"];
+
+/**
+ * The branch plan role's own policy, next to ReadOnlyAccess: the state statements; GetSecretValue
+ * only on the secrets Terraform writes (the provider refreshes a secret version with it,
+ * write-only or not), decrypted only through Secrets Manager with their keys; an explicit deny of
+ * every other secret value: application secrets stay unreadable.
+ */
+export function planRoleStatements(state: StateBackendArns, project: ProjectState, secrets: TerraformManagedSecrets): DataAwsIamPolicyDocumentStatement[] {
+  const refreshed = managedSecretArns(project.accountId, secrets);
+  return [
+    ...stateStatements(state, project),
     { sid: "RefreshTerraformWrittenSecrets", effect: "Allow", actions: ["secretsmanager:GetSecretValue"], resources: refreshed },
     {
       sid: "DecryptThemThroughSecretsManager",
       effect: "Allow",
       actions: ["kms:Decrypt"],
       resources: [`arn:aws:kms:*:${project.accountId}:key/*`],
-      condition: [
-        { test: "StringLike", variable: "kms:ViaService", values: ["secretsmanager.*.amazonaws.com"] },
-        { test: "ForAnyValue:StringEquals", variable: "kms:ResourceAliases", values: secrets.keyAliases.map((alias) => `alias/${alias}`) },
-      ],
+      condition: [VIA_SECRETS_MANAGER, { test: "ForAnyValue:StringEquals", variable: "kms:ResourceAliases", values: secrets.keyAliases.map((alias) => `alias/${alias}`) }],
     },
-    { sid: "NoOtherSecretValues", effect: "Deny", actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"], notResources: refreshed },
+    { sid: "NoOtherSecretValues", effect: "Deny", actions: SECRET_VALUE_ACTIONS, notResources: refreshed },
+  ];
+}
+
+/**
+ * The pull-request plan role's own policy: the state statements and an explicit deny of every
+ * secret value and of every decryption through Secrets Manager, whatever ReadOnlyAccess allows.
+ * Its plans cannot refresh a secret version (the AWS provider reads it with GetSecretValue), so
+ * they run with `-refresh=false`.
+ */
+export function pullRequestPlanRoleStatements(state: StateBackendArns, project: ProjectState): DataAwsIamPolicyDocumentStatement[] {
+  return [
+    ...stateStatements(state, project),
+    { sid: "NoSecretValues", effect: "Deny", actions: SECRET_VALUE_ACTIONS, resources: ["*"] },
+    { sid: "NoDecryptionThroughSecretsManager", effect: "Deny", actions: ["kms:Decrypt"], resources: ["*"], condition: [VIA_SECRETS_MANAGER] },
   ];
 }
 
 /**
  * The deploy role's permissions boundary: everything the stacks need, except, for every environment
  * of the project in the account (two environments may share one, like DR and prod):
- *  - changing the CI identity: the GitHub roles, their boundaries, the GitHub OIDC provider;
+ *  - changing or passing the CI identity: the three GitHub roles, their boundaries, the GitHub
+ *    OIDC provider;
  *  - creating IAM users, access keys or console passwords (no long-lived credentials);
  *  - deleting or loosening a state backend: the buckets, lock tables and state keys (and their
  *    aliases), and the old versions of the state (the way back from a bad state).
@@ -258,6 +297,8 @@ export function deployBoundaryStatements(project: ProjectState & { readonly proj
   const { accountId, statePrefix } = project;
   const every = githubRoleNames({ project: project.project, name: "*" });
   const boundaryArn = `arn:aws:iam::${accountId}:policy/${githubRoleNames({ project: project.project, name: project.environment }).deployBoundary}`;
+  // Every CI role of the project in the account: the plan, pull-request plan and deploy roles.
+  const ciRoles = [every.plan, every.pullRequestPlan, every.deploy].map((name) => `arn:aws:iam::${accountId}:role/${name}`);
   return [
     { sid: "AllowWhatTheStacksManage", effect: "Allow", actions: ["*"], resources: ["*"] },
     {
@@ -278,7 +319,7 @@ export function deployBoundaryStatements(project: ProjectState & { readonly proj
       sid: "NeverPassTheCiRoles",
       effect: "Deny",
       actions: ["iam:PassRole"],
-      resources: [every.plan, every.deploy].map((name) => `arn:aws:iam::${accountId}:role/${name}`),
+      resources: ciRoles,
     },
     {
       sid: "NoChangesToTheCiRoles",
@@ -295,7 +336,7 @@ export function deployBoundaryStatements(project: ProjectState & { readonly proj
         "iam:UpdateRole",
         "iam:UpdateRoleDescription",
       ],
-      resources: [every.plan, every.deploy].map((name) => `arn:aws:iam::${accountId}:role/${name}`),
+      resources: ciRoles,
     },
     {
       sid: "NoChangesToTheBoundaries",

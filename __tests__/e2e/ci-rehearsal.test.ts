@@ -18,11 +18,13 @@ import { terraform, terraformTestEnv } from "../support/terraform";
  * emulator, of a small app named like the project's stacks (__tests__/support/ci-rehearsal-app.ts):
  * `dev` plans, `dev-platform` waits for dev's core state, `dev-global` fails.
  *
- * - a pull request: synth, the stack list, each plan job, the comment (from a successful plan, a
- *   failed plan's diagnostics, a waiting plan, no plan at all, a failed synth), Infracost's inputs;
+ * - a pull request: synth, the stack list (the platform stack left to the deploy), each plan job
+ *   (without refresh, as its role reads no secret value), the comment (from a successful plan, a
+ *   failed plan's diagnostics, no plan at all, a failed synth), Infracost's inputs;
  * - drift detection: every stack, its report and issue body, with the failed plans' errors;
  * - a deploy: the stacks in the order of their synthesized dependencies, each plan saved and the
- *   saved plan applied from its artifact, then its outputs.
+ *   saved plan applied from its artifact, then its outputs; then a pull request's plan of the applied
+ *   stack, which does not refresh, next to a drift plan, which does.
  *
  * What it cannot run here: GitHub's own actions (checkout, artifacts, github-script, AWS
  * credentials) and Infracost's API (a stand-in `infracost` records what it is given).
@@ -184,11 +186,16 @@ describe("a pull request, rehearsed", () => {
   let names = "";
   const results = new Map<string, ScriptResult>();
 
-  it("synth lists the stacks merging into develop would deploy, each after the stacks it reads", async () => {
+  let deferred = "";
+
+  it("synth lists the stacks merging into develop would deploy, each after the stacks it reads; the platform stack is planned at deploy", async () => {
     const { outputs, cdktfOut } = await synthJob("develop");
-    names = outputs.names!;
-    expect(names.split(",")).toEqual(["dev-global", "dev", "dev-platform"]);
-    expect(JSON.parse(outputs.approved!)).toEqual([]);
+    names = outputs.open_names!;
+    deferred = outputs.deferred!;
+    expect(names.split(",")).toEqual(["dev-global", "dev"]);
+    expect(deferred).toBe("dev-platform");
+    expect(outputs.names!.split(",")).toEqual(["dev-global", "dev", "dev-platform"]);
+    expect(planEnv("dev")).toMatchObject({ PLAN_REFRESH: "false" });
     // Each plan job of the matrix, with the composite action's own step env, then its upload.
     const jobs = await Promise.all((JSON.parse(outputs.open!) as { stack: string }[]).map(async ({ stack }) => ({ stack, ...(await planJob(cdktfOut, stack, planEnv(stack))) })));
     for (const { stack, job, result } of jobs) {
@@ -197,28 +204,25 @@ describe("a pull request, rehearsed", () => {
     }
   });
 
-  it("plans: the core stack plans, its platform stack passes as waiting for dev, a broken stack fails its check", () => {
+  it("plans: the core stack plans, a broken stack fails its check", () => {
     expect(results.get("dev")!.status, results.get("dev")!.log).toBe(0);
     expect(results.get("dev")!.outputs.changes).toBe("true");
-    const platform = results.get("dev-platform")!;
-    expect(platform.status, platform.log).toBe(0);
-    expect(platform.outputs.waiting).toBe("dev");
-    expect(platform.log).toContain("::notice title=dev-platform waits for dev::");
     expect(results.get("dev-global")!.status).not.toBe(0);
+    expect(results.has("dev-platform")).toBe(false);
   });
 
-  it("comments from exactly the uploaded files: the plan, the waiting stack and the failed stack's error", async () => {
+  it("comments from exactly the uploaded files: the plan and the failed stack's error, and names the platform stack planned at deploy", async () => {
     const job = runner("comment");
     job.download(artifacts, "plans");
-    // What the plan jobs uploaded: a plan and diagnostics beside it; only diagnostics where the plan failed or waits.
-    expect(readdirSync(join(job.dir, "plans")).sort()).toEqual(["dev-global.diagnostics.json", "dev-platform.diagnostics.json", "dev.diagnostics.json", "dev.json"]);
-    const result = await job.run("plan-comment.sh", { SYNTH_RESULT: "success", STACKS: names, BASE_REF: "develop", HEAD_SHA: "0123456789abcdef", RUN_URL: "https://github.com/pipeops/infrastructure/actions/runs/42" });
+    // What the plan jobs uploaded: a plan and diagnostics beside it; only diagnostics where the plan failed.
+    expect(readdirSync(join(job.dir, "plans")).sort()).toEqual(["dev-global.diagnostics.json", "dev.diagnostics.json", "dev.json"]);
+    const result = await job.run("plan-comment.sh", { SYNTH_RESULT: "success", STACKS: names, DEFERRED: deferred, BASE_REF: "develop", HEAD_SHA: "0123456789abcdef", RUN_URL: "https://github.com/pipeops/infrastructure/actions/runs/42" });
     expect(result.status, result.log).toBe(0);
     const comment = job.read("comment.md");
     expect(comment.split("\n", 1)[0]).toBe("<!-- pipeops:terraform-plan -->");
     expect(comment).toContain("### `dev`: 1 to add");
-    expect(comment).toContain("### `dev-platform`: waiting for dev");
-    expect(comment).toContain("dev's core state has no cluster outputs yet. Apply the core stack first: cdktf deploy dev");
+    expect(comment).toContain("> Not planned on pull requests: `dev-platform`.");
+    expect(comment).not.toContain("### `dev-platform`");
     expect(comment).toMatch(/> \[!WARNING\]\n> 1 stack has no plan: `dev-global`\./);
     expect(comment).toContain("### `dev-global`: no plan");
     expect(comment).toContain("pipeops-ci-rehearsal-nobody-made-this");
@@ -230,7 +234,7 @@ describe("a pull request, rehearsed", () => {
     mkdirSync(join(job.dir, "plans"));
     const result = await job.run("plan-comment.sh", { SYNTH_RESULT: "success", STACKS: names, BASE_REF: "develop", HEAD_SHA: "0123456789abcdef", RUN_URL: "https://github.com/x" });
     expect(result.status, result.log).toBe(0);
-    expect(job.read("comment.md")).toContain("3 stacks have no plan: `dev`, `dev-platform`, `dev-global`.");
+    expect(job.read("comment.md")).toContain("2 stacks have no plan: `dev`, `dev-global`.");
   });
 
   it("comments with the synth error, secrets removed, when synth failed", async () => {
@@ -286,8 +290,12 @@ describe("drift detection, rehearsed", () => {
 });
 
 describe("a deploy, rehearsed", () => {
+  /** The synth job's cdktf.out of the deploy, which the pull request's plan below reuses. */
+  let deployed = "";
+
   it("plans and applies dev, then dev-platform, in the order of their synthesized dependencies, from the saved plans, and saves their outputs", async () => {
     const { outputs, cdktfOut } = await synthJob("develop");
+    deployed = cdktfOut;
     const order = (JSON.parse(outputs.matrix!) as { stack: string }[]).map((s) => s.stack);
     expect(order.indexOf("dev")).toBeLessThan(order.indexOf("dev-platform"));
     const plan = stepsOf(".github/workflows/deploy-stack.yml", "plan");
@@ -310,5 +318,22 @@ describe("a deploy, rehearsed", () => {
     expect(saved.dev!.cluster_name).toBe("/pipeops/ci-rehearsal/dev");
     // The platform stack read dev's state, now applied: no longer waiting.
     expect(saved["dev-platform"]!.cluster_name).toBe("/pipeops/ci-rehearsal/dev");
+  });
+
+  it("after the apply, a pull request's plan does not refresh (its role reads no secret value); drift detection's does", async () => {
+    const { env } = rehearsalProps(emulator.endpoint);
+    // Someone deletes the applied log group outside Terraform.
+    awsApi(emulator.endpoint, "logs", env.region, "delete_log_group", { logGroupName: "/pipeops/ci-rehearsal/dev" });
+    const action = stepsOf(".github/actions/plan-pull-request/action.yml");
+    const detect = parse(readFileSync(join(WORKFLOWS, "drift.yml"), "utf8")).jobs.detect as { env: Record<string, string> };
+    // Side by side, as two workflows' jobs would run: the pull request's takes the lock, drift detection never does.
+    const [pullRequest, drift] = await Promise.all([
+      planJob(deployed, "dev", { ...(scriptStep(action, "plan-stack.sh").env ?? {}), STACK: "dev" }),
+      planJob(deployed, "dev", { ...detect.env, STACK: "dev" }),
+    ]);
+    expect(pullRequest.result.status, pullRequest.result.log).toBe(0);
+    expect(pullRequest.result.outputs.changes).toBe("false");
+    expect(drift.result.status, drift.result.log).toBe(0);
+    expect(drift.result.outputs.changes).toBe("true");
   });
 });

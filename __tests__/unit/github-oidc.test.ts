@@ -3,13 +3,13 @@ import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AWS, buildTestApp, resourcesOf, synthStack, type SynthesizedStack, sharedTestApp } from "../support/synth";
 import { GithubOidc, githubRoleNames } from "../../backend/github-oidc";
-import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES, GITHUB_PULL_REQUEST_PLAN_ENVIRONMENTS, GITHUB_REPOSITORY } from "../../src/config/github";
+import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES, GITHUB_REPOSITORY } from "../../src/config/github";
 import { prod, staging } from "../../environments";
 
 /**
  * GitHub Actions reaches AWS through OIDC only: per environment, the bootstrap stack's identity
- * provider, a read-only plan role and an environment-gated deploy role, each trusted for this
- * repository and nothing else.
+ * provider, a read-only plan role for its branches, a pull-request plan role that reads no secret
+ * value, and an environment-gated deploy role, each trusted for this repository and nothing else.
  */
 
 type Statement = {
@@ -77,25 +77,48 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-bootstrap
     }
   });
 
-  const gate = GITHUB_PULL_REQUEST_PLAN_ENVIRONMENTS[name];
-  it(gate ? `trusts the plan role for pull requests only in the approved ${gate} environment, the deploying and the default branch` : "trusts the plan role for pull requests, the deploying branch and the default branch only", () => {
-    const trust = documentOf(stack, roleNamed(stack, roles.plan).assume_role_policy);
+  const trustOf = (sid: string, subjects: string[]) => [
+    {
+      sid,
+      effect: "Allow",
+      actions: ["sts:AssumeRoleWithWebIdentity"],
+      principals: [{ type: "Federated", identifiers: [provider] }],
+      condition: [
+        { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] },
+        { test: "StringEquals", variable: "token.actions.githubusercontent.com:sub", values: subjects },
+      ],
+    },
+  ];
+
+  it("trusts the plan role for the deploying and the default branch only, never a pull request", () => {
     const expectedBranches = [...new Set([deployBranch, GITHUB_DEFAULT_BRANCH])];
-    const pullRequests = gate ? `repo:${repo}:environment:${gate}` : `repo:${repo}:pull_request`;
-    expect(trust).toEqual([
+    expect(documentOf(stack, roleNamed(stack, roles.plan).assume_role_policy)).toEqual(
+      trustOf("GitHubActionsPlan", expectedBranches.map((branch) => `repo:${repo}:ref:refs/heads/${branch}`)),
+    );
+  });
+
+  it("trusts the pull-request plan role for this repository's pull requests only", () => {
+    expect(documentOf(stack, roleNamed(stack, roles.pullRequestPlan).assume_role_policy)).toEqual(trustOf("GitHubActionsPullRequestPlan", [`repo:${repo}:pull_request`]));
+  });
+
+  it("gives the pull-request plan role ReadOnlyAccess and the plan role's state access, and denies it every secret value", () => {
+    const attachments = resourcesOf(stack, "aws_iam_role_policy_attachment").filter(([, body]) => String(body.role).includes("_pr-plan-role"));
+    expect(attachments.map(([, body]) => body.policy_arn)).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+    const policy = (role: string) => documentOf(stack, policyReferenceOf(stack, "aws_iam_role_policy", (body) => String(body.role).startsWith(`\${aws_iam_role.${role}`)));
+    const planRoleId = resourcesOf(stack, "aws_iam_role").find(([, body]) => body.name === roles.plan)![0];
+    const prRoleId = resourcesOf(stack, "aws_iam_role").find(([, body]) => body.name === roles.pullRequestPlan)![0];
+    const pullRequest = policy(prRoleId);
+    // The same state and metadata statements as the plan role (one helper writes both).
+    expect(pullRequest.slice(0, 7)).toEqual(policy(planRoleId).slice(0, 7));
+    expect(pullRequest.filter((st) => st.effect === "Allow").flatMap((st) => st.actions!)).not.toContain("secretsmanager:GetSecretValue");
+    expect(pullRequest.filter((st) => st.effect === "Deny")).toEqual([
+      { sid: "NoSecretValues", effect: "Deny", actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"], resources: ["*"] },
       {
-        sid: "GitHubActionsPlan",
-        effect: "Allow",
-        actions: ["sts:AssumeRoleWithWebIdentity"],
-        principals: [{ type: "Federated", identifiers: [provider] }],
-        condition: [
-          { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] },
-          {
-            test: "StringEquals",
-            variable: "token.actions.githubusercontent.com:sub",
-            values: [pullRequests, ...expectedBranches.map((branch) => `repo:${repo}:ref:refs/heads/${branch}`)],
-          },
-        ],
+        sid: "NoDecryptionThroughSecretsManager",
+        effect: "Deny",
+        actions: ["kms:Decrypt"],
+        resources: ["*"],
+        condition: [{ test: "StringLike", variable: "kms:ViaService", values: ["secretsmanager.*.amazonaws.com"] }],
       },
     ]);
   });
@@ -116,12 +139,12 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-bootstrap
   });
 
   it("gives the plan role ReadOnlyAccess and nothing else managed", () => {
-    const attachments = resourcesOf(stack, "aws_iam_role_policy_attachment").filter(([, body]) => String(body.role).includes("plan-role"));
+    const attachments = resourcesOf(stack, "aws_iam_role_policy_attachment").filter(([, body]) => String(body.role).includes("_plan-role"));
     expect(attachments.map(([, body]) => body.policy_arn)).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
   });
 
   it("lets the plan role read the state and write nothing but lock files and lock items", () => {
-    const statements = documentOf(stack, policyReferenceOf(stack, "aws_iam_role_policy", (body) => String(body.role).includes("plan-role")));
+    const statements = documentOf(stack, policyReferenceOf(stack, "aws_iam_role_policy", (body) => String(body.role).includes("_plan-role")));
     const bucket = `${referenceTo(stack, "aws_s3_bucket", `pipeops-tfstate-${name}-${env.accountId}`)}.arn}`;
     const table = `${referenceTo(stack, "aws_dynamodb_table")}.arn}`;
     const key = `${referenceTo(stack, "aws_kms_key")}.arn}`;
@@ -152,10 +175,10 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-bootstrap
     expect(attachments.map(([, body]) => body.policy_arn)).toEqual(["arn:aws:iam::aws:policy/AdministratorAccess"]);
 
     const denies = documentOf(stack, boundary[1].policy).filter((s) => s.effect === "Deny");
-    const denied = (action: string, resource: string) => denies.some((s) => s.actions!.includes(action) && s.resources!.some((pattern) => matchesIamPattern(pattern, resource)));
+    const denied = (action: string, resource: string) => denies.some((s) => s.actions!.includes(action) && (s.resources ?? []).some((pattern) => matchesIamPattern(pattern, resource)));
     const account = env.accountId;
-    for (const role of [roles.plan, roles.deploy]) {
-      for (const action of ["iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:AttachRolePolicy", "iam:PutRolePolicy"]) {
+    for (const role of [roles.plan, roles.pullRequestPlan, roles.deploy]) {
+      for (const action of ["iam:PassRole", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:AttachRolePolicy", "iam:PutRolePolicy"]) {
         expect(denied(action, `arn:aws:iam::${account}:role/${role}`), `${action} on ${role}`).toBe(true);
       }
     }
@@ -179,6 +202,7 @@ describe.each(environments.map((env) => [env.name, env] as const))("%s-bootstrap
 
   it("keeps plan sessions short and lets deploy sessions outlast a long apply", () => {
     expect(roleNamed(stack, roles.plan).max_session_duration).toBe(3600);
+    expect(roleNamed(stack, roles.pullRequestPlan).max_session_duration).toBe(3600);
     expect(roleNamed(stack, roles.deploy).max_session_duration).toBe(10800);
   });
 });
@@ -196,7 +220,7 @@ describe("no long-lived credentials", () => {
   it("no trust condition uses a wildcard or StringLike", () => {
     for (const env of environments) {
       const stack = synthStack(built, `${env.name}-bootstrap`);
-      for (const role of [githubRoleNames(env).plan, githubRoleNames(env).deploy]) {
+      for (const role of [githubRoleNames(env).plan, githubRoleNames(env).pullRequestPlan, githubRoleNames(env).deploy]) {
         for (const statement of documentOf(stack, roleNamed(stack, role).assume_role_policy)) {
           for (const condition of statement.condition ?? []) {
             expect(condition.test).toBe("StringEquals");
@@ -245,8 +269,45 @@ describe("an account shared by two environments", () => {
     expect(json.resource.aws_iam_openid_connect_provider).toBeUndefined();
     expect(Object.values(json.data.aws_iam_openid_connect_provider!)[0]!.url).toBe("https://token.actions.githubusercontent.com");
     expect(oidc.subjects).toEqual({
-      plan: [`repo:${GITHUB_REPOSITORY}:pull_request`, `repo:${GITHUB_REPOSITORY}:ref:refs/heads/main`],
+      plan: [`repo:${GITHUB_REPOSITORY}:ref:refs/heads/main`],
+      pullRequestPlan: [`repo:${GITHUB_REPOSITORY}:pull_request`],
       deploy: [`repo:${GITHUB_REPOSITORY}:environment:dr`],
     });
+  });
+});
+
+describe("cluster access of the CI plan roles (the core stacks' EKS access entries)", () => {
+  /**
+   * EKS access policies whose rules allow reading Kubernetes Secrets: AmazonEKSClusterAdminPolicy
+   * (`*`), AmazonEKSAdminPolicy, AmazonEKSEditPolicy (`secrets` get/list/watch),
+   * AmazonEKSAdminViewPolicy (`*` get/list/watch, "this includes Kubernetes Secrets") and
+   * AmazonEKSSecretReaderPolicy. AmazonEKSViewPolicy has no Secrets rule. EKS user guide,
+   * access-policy-permissions (awsdocs/amazon-eks-user-guide
+   * latest/ug/manage-access/k8s-access/access-policy-reference.adoc at 145543a9), read 2026-12-08.
+   */
+  const READS_SECRETS = ["AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSAdminViewPolicy", "AmazonEKSSecretReaderPolicy"];
+
+  /** Access policy names per role name, from the role lookups the access entries name. */
+  function accessPoliciesByRole(stack: SynthesizedStack): Map<string, string[]> {
+    const roleNames = Object.fromEntries(Object.entries(stack.json.data?.aws_iam_role ?? {}).map(([id, body]) => [`\${data.aws_iam_role.${id}.arn}`, String(body.name)]));
+    const byRole = new Map<string, string[]>();
+    for (const [, association] of resourcesOf(stack, "aws_eks_access_policy_association")) {
+      const role = roleNames[String(association.principal_arn)];
+      if (role) byRole.set(role, [...(byRole.get(role) ?? []), String(association.policy_arn).split("/").pop()!]);
+    }
+    return byRole;
+  }
+
+  it.each(environments.map((env) => [env.name, env] as const))("%s: the pull-request plan role gets no access policy that reads Secrets (none at all); the branch plan role views the cluster", (name, env) => {
+    const byRole = accessPoliciesByRole(synthStack(built, name));
+    const roles = githubRoleNames(env);
+    expect((byRole.get(roles.pullRequestPlan) ?? []).filter((policy) => READS_SECRETS.includes(policy))).toEqual([]);
+    expect(byRole.has(roles.pullRequestPlan)).toBe(false);
+    expect(byRole.get(roles.plan)).toEqual(["AmazonEKSAdminViewPolicy"]);
+  });
+
+  it("finds a Secrets-reading policy on the pull-request plan role when one is given (the check's own fixture)", () => {
+    const fixture = { json: { data: { aws_iam_role: { pr: { name: "pipeops-dev-github-pr-plan" } } }, resource: { aws_eks_access_policy_association: { a: { principal_arn: "${data.aws_iam_role.pr.arn}", policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy" } } } } } as unknown as SynthesizedStack;
+    expect(accessPoliciesByRole(fixture).get("pipeops-dev-github-pr-plan")).toEqual(["AmazonEKSAdminViewPolicy"]);
   });
 });

@@ -23,21 +23,15 @@ describe("stacks CI plans", () => {
     expect(stacks.some((s) => s.stack.endsWith("-bootstrap"))).toBe(false);
   });
 
-  it("carry the environment, its region, its deploying branch and its plan-role secret", () => {
+  it("carry the environment, its region, its deploying branch and its plan roles' secrets", () => {
     const dev = ciStacks(outdir).find((s) => s.stack === "dev-platform");
-    expect(dev).toEqual({ stack: "dev-platform", environment: "dev", layer: "platform", region: "us-west-2", branch: "develop", plan_role_secret: "AWS_PLAN_ROLE_ARN_DEV", plan_environment: "" });
+    expect(dev).toEqual({ stack: "dev-platform", environment: "dev", layer: "platform", region: "us-west-2", branch: "develop", plan_role_secret: "AWS_PLAN_ROLE_ARN_DEV", pr_plan_role_secret: "AWS_PR_PLAN_ROLE_ARN_DEV", pr_plan: false });
   });
 
-  it("name the approval environment of prod's and DR's pull-request plans", () => {
-    const gated = ciStacks(outdir).filter((s) => s.plan_environment !== "");
-    expect(gated.map((s) => [s.stack, s.plan_environment])).toEqual([
-      ["dr-zone", "dr-plan"],
-      ["dr-global", "dr-plan"],
-      ["prod", "prod-plan"],
-      ["prod-platform", "prod-plan"],
-      ["dr", "dr-plan"],
-      ["dr-platform", "dr-plan"],
-    ]);
+  it("are planned on pull requests, with the pull-request plan role, except the platform stacks (their plans read the cluster's Secrets)", () => {
+    const stacks = ciStacks(outdir);
+    expect(stacks.filter((s) => !s.pr_plan).map((s) => s.stack)).toEqual(["dev-platform", "staging-platform", "prod-platform", "dr-platform"]);
+    for (const s of stacks) expect(s.pr_plan_role_secret, s.stack).toBe(`AWS_PR_PLAN_ROLE_ARN_${s.environment.toUpperCase()}`);
   });
 
   it("for a pull request, are the stacks its base branch deploys", () => {
@@ -56,8 +50,8 @@ describe("stacks CI plans", () => {
       writeFileSync(join(out, "stacks", name, "cdk.tf.json"), JSON.stringify({ provider: { aws: [{ region, alias: "other" }, { region }] } }));
     }
     expect(ciStacks(out)).toEqual([
-      { stack: "dr", environment: "dr", layer: "core", region: "us-east-1", branch: "main", plan_role_secret: "AWS_PLAN_ROLE_ARN_DR", plan_environment: "dr-plan" },
-      { stack: "dr-platform", environment: "dr", layer: "platform", region: "us-east-1", branch: "main", plan_role_secret: "AWS_PLAN_ROLE_ARN_DR", plan_environment: "dr-plan" },
+      { stack: "dr", environment: "dr", layer: "core", region: "us-east-1", branch: "main", plan_role_secret: "AWS_PLAN_ROLE_ARN_DR", pr_plan_role_secret: "AWS_PR_PLAN_ROLE_ARN_DR", pr_plan: true },
+      { stack: "dr-platform", environment: "dr", layer: "platform", region: "us-east-1", branch: "main", plan_role_secret: "AWS_PLAN_ROLE_ARN_DR", pr_plan_role_secret: "AWS_PR_PLAN_ROLE_ARN_DR", pr_plan: false },
     ]);
   });
 

@@ -320,6 +320,13 @@ describe("npm run plan:comment", () => {
     expect(summaryRow(comment, "dev-platform")).toContain("no plan");
   });
 
+  it("names the stacks pull requests do not plan (--deferred), and only when given", () => {
+    const comment = runCommand([`dev=${fixtureFile("no-op")}`, "--expect", "dev", "--deferred", "dev-platform"]);
+    expect(comment).toContain("> [!NOTE]\n> Not planned on pull requests: `dev-platform`. A pull-request plan reads no secret value");
+    expect(comment).toContain("The deploy workflow plans it after the merge");
+    expect(runCommand([`dev=${fixtureFile("no-op")}`, "--expect", "dev", "--deferred", ""])).not.toContain("Not planned on pull requests");
+  });
+
   it("shows Infracost's monthly total and change per environment next to its budget, with --infracost", () => {
     const withBudget = (limit: string) => {
       const plan = fixture("no-op") as TerraformPlan & { resource_changes: ResourceChange[] };

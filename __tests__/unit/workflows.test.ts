@@ -153,35 +153,39 @@ describe("pull-request workflow", () => {
     expect(text).toMatch(/concurrency:\n {2}group: pull-request-\$\{\{ github\.event\.pull_request\.number \}\}\n {2}cancel-in-progress: true/);
   });
 
-  it("has the test, synth, plan, plan-approved, comment, trivy, gitleaks and infracost jobs", () => {
-    expect([...jobs.keys()]).toEqual(["test", "mark-stale", "synth", "plan", "plan-approved", "comment", "trivy", "gitleaks", "infracost"]);
+  it("has the test, synth, plan, comment, trivy, gitleaks and infracost jobs", () => {
+    expect([...jobs.keys()]).toEqual(["test", "mark-stale", "synth", "plan", "comment", "trivy", "gitleaks", "infracost"]);
     const test = jobs.get("test")!.lines.join("\n");
     for (const command of ["npm ci", "npm run typecheck", "npm test"]) expect(test).toContain(`- run: ${command}`);
     expect(jobs.get("synth")!.lines.join("\n")).toContain("run: bash .github/workflows/scripts/synth.sh");
     expect(readScript("synth.sh")).toContain('${SYNTH_COMMAND:-npx cdktf synth} 2>&1 | tee "$log"');
   });
 
-  it("plans each stack in a matrix with the read-only role, prod and DR only in their approval environments, and comments from all plans", () => {
-    const open = jobs.get("plan")!;
-    const approved = jobs.get("plan-approved")!;
-    expect(open.lines.join("\n")).toContain("include: ${{ fromJSON(needs.synth.outputs.stacks) }}");
-    expect(approved.lines.join("\n")).toContain("include: ${{ fromJSON(needs.synth.outputs.approved_stacks) }}");
-    expect(keyOf(open, "environment")).toBeUndefined();
-    expect(keyOf(approved, "environment")).toBe("${{ matrix.plan_environment }}");
+  it("plans each stack in a matrix with the pull-request plan role, without refresh and without any approval environment, and comments from all plans", () => {
+    const plan = jobs.get("plan")!;
+    expect(plan.lines.join("\n")).toContain("include: ${{ fromJSON(needs.synth.outputs.stacks) }}");
     expect(jobs.get("synth")!.lines.join("\n")).toContain('run: bash .github/workflows/scripts/list-stacks.sh "$BASE_REF"');
-    expect(readScript("list-stacks.sh")).toContain(`approved=$(jq -c 'map(select(.plan_environment != ""))'`);
-    for (const job of [open, approved]) {
-      const steps = job.lines.join("\n");
-      expect(steps).toContain("uses: ./.github/actions/plan-pull-request");
-      expect(steps).toContain("role-to-assume: ${{ secrets[matrix.plan_role_secret] }}");
-      expect(keyOf(job, "if")).toContain("github.event.pull_request.head.repo.full_name == github.repository");
-    }
+    expect(readScript("list-stacks.sh")).toContain(`open=$(jq -c 'map(select(.pr_plan))'`);
+    const steps = plan.lines.join("\n");
+    expect(steps).toContain("uses: ./.github/actions/plan-pull-request");
+    expect(steps).toContain("role-to-assume: ${{ secrets[matrix.pr_plan_role_secret] }}");
+    expect(keyOf(plan, "if")).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+    // Nothing of the pull request waits for, or relies on, an environment's required reviewers.
+    for (const job of jobs.values()) expect(keyOf(job, "environment"), job.id).toBeUndefined();
+    expect(text).not.toMatch(/secrets\[matrix\.plan_role_secret\]|AWS_PLAN_ROLE_ARN_/);
+    const planStep = (parse(readAction("plan-pull-request")) as { runs: { steps: { run?: string; env?: Record<string, string> }[] } }).runs.steps.find((st) => st.run?.includes("plan-stack.sh"));
+    expect(planStep?.env).toMatchObject({ PLAN_REFRESH: "false" });
+    expect(readScript("plan-stack.sh")).toContain('if [ "${PLAN_REFRESH:-true}" = "false" ]; then refresh=(-refresh=false); fi');
+    // The platform stacks, which pull requests do not plan, are named in the comment.
+    expect(blockOf(jobs.get("synth")!, "outputs")).toEqual(["stacks: ${{ steps.stacks.outputs.open }}", "names: ${{ steps.stacks.outputs.open_names }}", "deferred: ${{ steps.stacks.outputs.deferred }}"]);
+    expect(jobs.get("comment")!.lines.join("\n")).toContain("DEFERRED: ${{ needs.synth.outputs.deferred }}");
+    expect(readScript("plan-comment.sh")).toContain('--deferred "${DEFERRED:-}"');
     const action = readAction("plan-pull-request");
     expect(action).toContain("role-to-assume: ${{ inputs.role-to-assume }}");
     expect(action).toContain("run: bash .github/workflows/scripts/plan-stack.sh");
     const comment = jobs.get("comment")!.lines.join("\n");
     // After Infracost, whose per-stack JSON gives the comment each environment's monthly figures when it ran.
-    expect(keyOf(jobs.get("comment")!, "needs")).toBe("[synth, plan, plan-approved, infracost]");
+    expect(keyOf(jobs.get("comment")!, "needs")).toBe("[synth, plan, infracost]");
     expect(comment).toContain("run: bash .github/workflows/scripts/plan-comment.sh");
     expect(readScript("plan-comment.sh")).toContain("costs=(--infracost infracost)");
     expect(jobs.get("infracost")!.lines.join("\n")).toMatch(/name: infracost\n\s+path: infracost\/\*\.json/);
@@ -422,12 +426,23 @@ describe("CI hardening", () => {
     }
   });
 
-  it("pull-request code never runs on the runner that applies: pull requests and drift plan on PLAN_RUNNER, deploys on DEPLOY_RUNNER", () => {
+  it("pull-request code never runs on a self-hosted runner: drift plans on PLAN_RUNNER, deploys on DEPLOY_RUNNER, pull requests on GitHub's", () => {
     const runnersOf = (name: string) => new Set(Object.values(workflow(name).jobs).flatMap((job) => [...String(job["runs-on"] ?? "").matchAll(/vars\.([A-Z0-9_]+)/g)].map((m) => m[1]!)));
     const deploy = runnersOf("deploy-stack.yml");
     expect([...deploy]).toEqual(["DEPLOY_RUNNER"]);
     for (const name of files.filter((f) => f !== "deploy-stack.yml")) for (const runner of runnersOf(name)) expect(deploy.has(runner), `${name} runs on ${runner}`).toBe(false);
-    expect([...runnersOf("pull-request.yml")]).toEqual(["PLAN_RUNNER"]);
+    expect([...runnersOf("pull-request.yml")]).toEqual([]);
+    expect([...runnersOf("drift.yml")]).toEqual(["PLAN_RUNNER"]);
+  });
+
+  it.each(onPullRequest)("%s: on a pull request, assumes only a pull-request plan role (it reads no secret value)", (name) => {
+    for (const [id, job] of Object.entries(workflow(name).jobs)) {
+      for (const step of (job.steps ?? []).filter((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") || s.uses === "./.github/actions/plan-pull-request")) {
+        const role = String(step.with?.["role-to-assume"]);
+        const onPullRequests = name === "pull-request.yml" ? role : /github\.event_name == 'pull_request' && ([^|]+) \|\|/.exec(role)?.[1];
+        expect(onPullRequests, `${name}: ${id}`).toMatch(/^\$\{\{ secrets\[matrix\.pr_plan_role_secret\] \}\}$|^secrets\.AWS_PR_PLAN_ROLE_ARN_[A-Z]+$/);
+      }
+    }
   });
 
   it.each([...files, ...localActions.map((a) => `../actions/${a}/action.yml`)])("%s: run blocks only call commands, the logic is in the scripts the test suite runs", (name) => {

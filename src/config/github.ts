@@ -23,12 +23,7 @@ export const GITHUB_DEPLOY_BRANCHES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Environments whose pull-request plans need a maintainer's approval first: those plans run in
- * the named GitHub environment (give it required reviewers), and the environment's plan role
- * trusts only that environment's subject for pull requests, so a pull request that edits a
- * workflow cannot read prod's or DR's state. Environments not listed plan every pull request.
+ * The environments a reviewer reads first in a plan comment (src/plan-comment/ci-stacks.ts), in
+ * this order: production, then its standby region.
  */
-export const GITHUB_PULL_REQUEST_PLAN_ENVIRONMENTS: Readonly<Record<string, string>> = {
-  prod: "prod-plan",
-  dr: "dr-plan",
-};
+export const PRODUCTION_ENVIRONMENTS: readonly string[] = ["prod", "dr"];

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES, GITHUB_PULL_REQUEST_PLAN_ENVIRONMENTS } from "../config/github";
+import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES, PRODUCTION_ENVIRONMENTS } from "../config/github";
 import { costTagsStackName, globalStackName, stackNames, zoneStackName, type StackLayer } from "../stacks/names";
 
 /**
@@ -11,8 +11,9 @@ import { costTagsStackName, globalStackName, stackNames, zoneStackName, type Sta
  *
  * prints a JSON array with one entry per stack of `cdktf.out/manifest.json` (bootstrap stacks
  * left out: an operator applies those, see docs/ci.md), each with its environment, region,
- * deploying branch and the name of the secret holding its plan role's ARN. With --branch, only the
- * stacks that branch deploys (pull requests plan what merging would deploy).
+ * deploying branch, the names of the secrets holding its plan roles' ARNs, and whether pull requests
+ * plan it. With --branch, only the stacks that branch deploys (pull requests plan what merging
+ * would deploy).
  */
 
 export interface CiStack {
@@ -22,13 +23,18 @@ export interface CiStack {
   readonly region: string;
   /** The branch whose pushes deploy this stack. */
   readonly branch: string;
-  /** Repository secret holding the ARN of the environment's plan role. */
+  /** Repository secret holding the ARN of the environment's plan role (deploys and drift detection). */
   readonly plan_role_secret: string;
+  /** Repository secret holding the ARN of the environment's pull-request plan role, which reads no secret value. */
+  readonly pr_plan_role_secret: string;
   /**
-   * GitHub environment (with required reviewers) pull-request plans of this stack run in, the only
-   * pull-request subject its plan role trusts; "" when any pull request may plan it.
+   * Whether pull requests plan the stack. A platform stack's plan needs to read the cluster:
+   * Helm's release Secrets when it refreshes, the CustomResourceDefinitions (kubernetes_manifest)
+   * even without refresh, and no EKS access policy grants the second without Secrets (docs/ci.md).
+   * So the pull-request plan role has no cluster access, and the deploy workflow plans these
+   * stacks after the merge, before their apply (prod's and DR's wait for approval there).
    */
-  readonly plan_environment: string;
+  readonly pr_plan: boolean;
 }
 
 interface Manifest {
@@ -55,9 +61,16 @@ export function environmentOf(stack: string): { environment: string; layer: Stac
   return undefined;
 }
 
+const secretSuffixOf = (environment: string) => environment.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+
 /** The secret name of an environment's plan role ARN, e.g. AWS_PLAN_ROLE_ARN_DEV. */
 export function planRoleSecretOf(environment: string): string {
-  return `AWS_PLAN_ROLE_ARN_${environment.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+  return `AWS_PLAN_ROLE_ARN_${secretSuffixOf(environment)}`;
+}
+
+/** The secret name of an environment's pull-request plan role ARN, e.g. AWS_PR_PLAN_ROLE_ARN_DEV. */
+export function pullRequestPlanRoleSecretOf(environment: string): string {
+  return `AWS_PR_PLAN_ROLE_ARN_${secretSuffixOf(environment)}`;
 }
 
 export function deployBranchOf(environment: string): string {
@@ -87,7 +100,8 @@ export function ciStacks(outdir: string, branch?: string): CiStack[] {
       region,
       branch: deployBranchOf(owner.environment),
       plan_role_secret: planRoleSecretOf(owner.environment),
-      plan_environment: GITHUB_PULL_REQUEST_PLAN_ENVIRONMENTS[owner.environment] ?? "",
+      pr_plan_role_secret: pullRequestPlanRoleSecretOf(owner.environment),
+      pr_plan: owner.layer !== "platform",
     };
     if (branch === undefined || entry.branch === branch) result.push(entry);
   }
@@ -121,14 +135,14 @@ function afterTheirDependencies(stacks: readonly CiStack[], dependenciesOf: (sta
 }
 
 /**
- * The order a reviewer reads stacks in, most important first: the production environments (those
- * whose plans need an approval: prod, then DR), then the others against the promotion order
+ * The order a reviewer reads stacks in, most important first: the production environments (prod,
+ * then DR), then the others against the promotion order
  * (staging before dev); core before platform. Stacks outside the naming convention come last.
  */
 export function reviewRank(stack: string): number {
   const owner = environmentOf(stack);
   if (!owner) return Number.MAX_SAFE_INTEGER;
-  const production = Object.keys(GITHUB_PULL_REQUEST_PLAN_ENVIRONMENTS);
+  const production = PRODUCTION_ENVIRONMENTS;
   const promotion = Object.keys(GITHUB_DEPLOY_BRANCHES).filter((environment) => !production.includes(environment)).reverse();
   const place = production.includes(owner.environment)
     ? production.indexOf(owner.environment)

@@ -28,6 +28,7 @@ import { waitingFor } from "./waiting";
  *   --run-url <url>       link to the workflow run
  *   --expect <a,b,…>      stacks that should have a plan; those without one are reported as failed,
  *                         with the errors of their diagnostics file when there is one
+ *   --deferred <a,b,…>    stacks pull requests do not plan (the platform stacks): named in a note
  *   --plans-dir <dir>     the plans' folder: without plan files, every <stack>.json in it is a plan;
  *                         diagnostics of stacks without a plan are read there (default: the plans' folder)
  *   --refresh-only        the plans are `terraform plan -refresh-only` plans (drift detection)
@@ -51,6 +52,7 @@ export interface CommandOptions {
   readonly commit?: string;
   readonly runUrl?: string;
   readonly expect: string[];
+  readonly deferred: string[];
   readonly maxLength?: number;
   readonly redact: boolean;
   readonly refreshOnly: boolean;
@@ -96,7 +98,8 @@ export function parseArguments(argv: readonly string[]): CommandOptions {
     marker: values.marker,
     commit: values.commit,
     runUrl: values["run-url"],
-    expect: (values.expect ?? "").split(/[\s,]+/).filter(Boolean),
+    expect: listOf(values.expect),
+    deferred: listOf(values.deferred),
     maxLength,
     redact,
     refreshOnly: values["refresh-only"] ?? false,
@@ -107,6 +110,8 @@ export function parseArguments(argv: readonly string[]): CommandOptions {
     infracostDir: values.infracost,
   };
 }
+
+const listOf = (value: string | undefined) => (value ?? "").split(/[\s,]+/).filter(Boolean);
 
 function parseCommandLine(argv: readonly string[]) {
   return parseArgs({
@@ -120,6 +125,7 @@ function parseCommandLine(argv: readonly string[]) {
       commit: { type: "string" },
       "run-url": { type: "string" },
       expect: { type: "string" },
+      deferred: { type: "string" },
       "max-length": { type: "string" },
       redact: { type: "boolean" },
       "refresh-only": { type: "boolean" },
@@ -234,6 +240,7 @@ export function runCommand(argv: readonly string[]): string {
   const plans = options.plans.map(({ stack, file }) => ({ stack, file, plan: readPlan(file) }));
   const comment = renderComment(stackEntries({ ...options, plans }), {
     costs: options.infracostDir !== undefined ? costsOf(plans, options.infracostDir) : undefined,
+    deferred: options.deferred,
     title: options.title,
     marker: options.marker,
     commit: options.commit,

@@ -45,6 +45,8 @@ export interface RenderOptions {
   readonly attributes?: AttributeDiffOptions;
   /** Infracost's monthly figures per environment, when the Infracost job priced the plans. */
   readonly costs?: readonly EnvironmentCost[];
+  /** Stacks pull requests do not plan (the platform stacks, docs/ci.md): named in a note. */
+  readonly deferred?: readonly string[];
 }
 
 const DEFAULT_MAX_LENGTH = GITHUB_COMMENT_LIMIT - 536;
@@ -205,6 +207,13 @@ function header(entries: readonly StackEntry[], options: RenderOptions): string 
   if (waiting.length > 0) {
     const waits = waiting.map((e) => `${code(e.stack)} waits for ${e.waiting.environment} (${code(e.waiting.stack)} has not been applied)`);
     lines.push(`> [!NOTE]\n> ${waits.join("; ")}. ${waiting.length === 1 ? "It plans" : "They plan"} once the deploy workflow has applied what ${waiting.length === 1 ? "it reads" : "they read"}; this is not a failure.`, "");
+  }
+  const deferred = options.deferred ?? [];
+  if (deferred.length > 0) {
+    lines.push(
+      `> [!NOTE]\n> Not planned on pull requests: ${deferred.map(code).join(", ")}. A pull-request plan reads no secret value, and a platform stack's plan reads the cluster, where Helm keeps its releases as Secrets. The deploy workflow plans ${deferred.length === 1 ? "it" : "them"} after the merge and shows the plan before the apply (prod's and DR's wait for approval there).`,
+      "",
+    );
   }
   if (entries.length === 0) lines.push("No stack is deployed from this branch, so there is nothing to plan.", "", "");
   else lines.push(summaryTable(entries), "", "");

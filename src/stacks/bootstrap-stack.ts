@@ -3,7 +3,7 @@ import type { Construct } from "constructs";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import { bootstrapLocalStatePath } from "../target";
-import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES, GITHUB_PULL_REQUEST_PLAN_ENVIRONMENTS, GITHUB_REPOSITORY } from "../config/github";
+import { GITHUB_DEFAULT_BRANCH, GITHUB_DEPLOY_BRANCHES, GITHUB_REPOSITORY } from "../config/github";
 import { terraformManagedSecrets } from "./names";
 import { CustomerManagedKey } from "../../modules/kms/customer-managed-key";
 import { SecureBucket } from "../../modules/storage/secure-bucket";
@@ -91,7 +91,6 @@ export class BootstrapStack extends EnvironmentStack {
       repository: GITHUB_REPOSITORY,
       deployBranch: GITHUB_DEPLOY_BRANCHES[env.name] ?? GITHUB_DEFAULT_BRANCH,
       defaultBranch: GITHUB_DEFAULT_BRANCH,
-      pullRequestPlanEnvironment: GITHUB_PULL_REQUEST_PLAN_ENVIRONMENTS[env.name],
       managedSecrets: terraformManagedSecrets(env),
     });
 

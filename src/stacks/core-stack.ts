@@ -290,7 +290,8 @@ function clusterAdminsOf(env: EnvironmentConfig) {
     createAdminRole: true,
     existingRoleNames: [githubRoleNames(env).deploy, ...byKind("role")],
     existingUserNames: byKind("user"),
-    // The CI plan role reads the cluster to plan the platform stack.
+    // The CI plan role reads the cluster to plan the platform stack (deploys, drift). The
+    // pull-request plan role gets no access entry: a platform plan reads Helm's release Secrets.
     viewerRoleNames: [githubRoleNames(env).plan],
   };
 }

@@ -2,7 +2,7 @@
 # Plans one synthesized stack for the workflows in this folder (run from the repository root,
 # after `cdktf synth`, `npm ci` and AWS credentials):
 #
-#   STACK=<stack> [PLAN_LOCK=false] [PLAN_WAITING_PASSES=true] bash .github/workflows/scripts/plan-stack.sh
+#   STACK=<stack> [PLAN_LOCK=false] [PLAN_REFRESH=false] [PLAN_WAITING_PASSES=true] bash .github/workflows/scripts/plan-stack.sh
 #
 # terraform init; plan -detailed-exitcode -out=tfplan (in the stack's folder); the JSON plan, with
 # its sensitive values replaced, at $RUNNER_TEMP/plans/<stack>.json, and the warnings and errors
@@ -12,6 +12,9 @@
 # $RUNNER_TEMP/plans/<stack>.changes holds true or false once the plan ran (drift detection reads it).
 # Step outputs: changes=true|false and exitcode=0|2 (a failed plan fails the step).
 # PLAN_LOCK=false plans without taking the state lock (drift detection never blocks a deploy).
+# PLAN_REFRESH=false plans without refreshing (pull requests: their role reads no secret value, and
+# the AWS provider refreshes a secret version with GetSecretValue); the plan compares the
+# configuration with the state as the last apply or refresh left it.
 # PLAN_WAITING_PASSES=true (pull requests): a plan that failed only because a stack it reads has not
 # been applied yet (the platform stack before its core stack, DR before prod; see
 # src/plan-comment/waiting.ts) passes, with the step output waiting=<environment> and a notice; the
@@ -30,6 +33,8 @@ fi
 
 lock=(-lock-timeout=15m)
 if [ "${PLAN_LOCK:-true}" = "false" ]; then lock=(-lock=false); fi
+refresh=()
+if [ "${PLAN_REFRESH:-true}" = "false" ]; then refresh=(-refresh=false); fi
 
 mkdir -p "$plans"
 events="$RUNNER_TEMP/plan-$stack.jsonl"
@@ -40,7 +45,7 @@ terraform -chdir="$dir" init -input=false -no-color > "$RUNNER_TEMP/init-$stack.
 code=$?
 if [ "$code" -eq 0 ]; then
   # Machine-readable UI: every warning and error arrives as a typed diagnostic.
-  terraform -chdir="$dir" plan -input=false -json "${lock[@]}" -detailed-exitcode -out=tfplan > "$events"
+  terraform -chdir="$dir" plan -input=false -json "${lock[@]}" "${refresh[@]}" -detailed-exitcode -out=tfplan > "$events"
   code=$?
 fi
 set -e
