@@ -9,9 +9,8 @@ import { RECOVERY_OBJECTIVES } from "../../src/config/recovery-objectives";
 import type { E2eWorkspace } from "./e2e-workspace";
 
 /**
- * What the two end-to-end files of prod and DR share: the first deploy of a fresh account
- * (fresh-account.test.ts) and the failover drill (dr-failover.test.ts), each on its own emulator,
- * side by side.
+ * Prod and DR on the emulator, for the DR drill (dr-failover.test.ts): the environments as it
+ * deploys them, DR's promotion, the backends' bootstrap, and the clock that times its steps.
  *
  * Emulator quirk "same-region read replica unreadable": moto gives a same-region replica its
  * source's DbiResourceId, so the AWS provider cannot read it back. Prod's two same-region replicas
