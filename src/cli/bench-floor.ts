@@ -1,7 +1,6 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { App, TerraformDataSource, TerraformResource, TerraformStack, type TerraformResourceConfig } from "cdktf";
-import type { Construct } from "constructs";
 
 /**
  * The floor of `npm run bench`: what cdktf itself costs to synthesize an app the size of ours.
@@ -43,31 +42,11 @@ export function floorSpecOf(outdir: string): FloorStack[] {
 /** Terraform's meta-arguments: cdktf writes them from the construct's own settings, so the floor sets them as overrides. */
 const META_ARGUMENTS = new Set(["depends_on", "provider", "lifecycle", "count", "for_each", "provisioner", "connection"]);
 
-function attributesOf(element: TerraformResource | TerraformDataSource, body: Record<string, unknown>): Record<string, unknown> {
+/** A resource or data source that synthesizes `body` as it is, as generated provider classes synthesize their attributes. */
+function plain(element: TerraformResource | TerraformDataSource, body: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(body)) if (META_ARGUMENTS.has(key)) element.addOverride(key, value);
-  return Object.fromEntries(Object.entries(body).filter(([key]) => !META_ARGUMENTS.has(key)));
-}
-
-class PlainResource extends TerraformResource {
-  private readonly attributes: Record<string, unknown>;
-  constructor(scope: Construct, id: string, type: string, body: Record<string, unknown>) {
-    super(scope, id, { terraformResourceType: type } as TerraformResourceConfig);
-    this.attributes = attributesOf(this, body);
-  }
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    return this.attributes;
-  }
-}
-
-class PlainDataSource extends TerraformDataSource {
-  private readonly attributes: Record<string, unknown>;
-  constructor(scope: Construct, id: string, type: string, body: Record<string, unknown>) {
-    super(scope, id, { terraformResourceType: type } as TerraformResourceConfig);
-    this.attributes = attributesOf(this, body);
-  }
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    return this.attributes;
-  }
+  const attributes = Object.fromEntries(Object.entries(body).filter(([key]) => !META_ARGUMENTS.has(key)));
+  Object.assign(element, { synthesizeAttributes: () => attributes });
 }
 
 /** The floor app of a spec; app.synth() writes it. */
@@ -76,10 +55,10 @@ export function buildFloorApp(stacks: readonly FloorStack[], outdir: string): Ap
   for (const spec of stacks) {
     const stack = new TerraformStack(app, spec.name);
     for (const [type, byName] of Object.entries(spec.resource)) {
-      for (const [name, attributes] of Object.entries(byName)) new PlainResource(stack, name, type, attributes);
+      for (const [name, body] of Object.entries(byName)) plain(new TerraformResource(stack, name, { terraformResourceType: type } as TerraformResourceConfig), body);
     }
     for (const [type, byName] of Object.entries(spec.data)) {
-      for (const [name, attributes] of Object.entries(byName)) new PlainDataSource(stack, name, type, attributes);
+      for (const [name, body] of Object.entries(byName)) plain(new TerraformDataSource(stack, name, { terraformResourceType: type } as TerraformResourceConfig), body);
     }
   }
   return app;
