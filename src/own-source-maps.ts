@@ -7,6 +7,9 @@ import { sep } from "node:path";
  * stack frame inside a dependency can name its original TypeScript line. The project's errors
  * keep their mapped TypeScript lines; a frame inside node_modules shows the JavaScript that ran.
  * Imported first by main.ts; does nothing where source maps are off (vitest, plain node).
+ * Node itself made this an option later — `module.setSourceMapsSupport(true, { nodeModules: false })`,
+ * Node 22.14 and 23.7 (nodejs/node#56639, "Skipping source maps in node_modules improves the
+ * general performance"; docs read 2026-12-08) — which Node 20 has not; on Node 22 use it instead.
  */
 const INSTALLED = Symbol.for("pipeops.ownSourceMaps");
 const NODE_MODULES = `${sep}node_modules${sep}`;
