@@ -35,6 +35,20 @@ export function sharedTestApp(target: DeploymentTarget = AWS): ReturnType<typeof
   return built;
 }
 
+const managedDevApps = new Map<string, ReturnType<typeof buildTestApp>>();
+
+/**
+ * dev alone on EKS managed node groups instead of Auto Mode, for one target: the variant several
+ * files check, built once per worker. Never change it.
+ */
+export function managedNodeGroupsDev(target: DeploymentTarget = AWS): ReturnType<typeof buildTestApp> {
+  const key = JSON.stringify(target);
+  let built = managedDevApps.get(key);
+  const dev = ENVIRONMENTS.find((env) => env.name === "dev")!;
+  if (!built) managedDevApps.set(key, (built = buildTestApp(target, [{ ...structuredClone(dev), eks: { ...dev.eks, computeMode: "managed-node-groups" } }])));
+  return built;
+}
+
 const sharedResolutions = new WeakMap<object, readonly ResolvedStack[]>();
 
 /**
