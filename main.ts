@@ -3,6 +3,8 @@
  * cdktf app. `cdktf synth` runs this file (cdktf.json); everything else receives what it needs from
  * here: main.ts → src/app (stacks per environment) → src/stacks → backend/, dr/, modules/.
  */
+// First: the dependencies imported below are compiled without decoding their source maps.
+import "./src/own-source-maps";
 import { join } from "node:path";
 import { dev, prod, staging } from "./environments";
 import { dr } from "./dr/config";

@@ -38,7 +38,8 @@ module.exports = defineConfig({
     // One temp folder per run, removed at the end: tests leave nothing in the system temp folder.
     globalSetup: ["__tests__/support/temp-root.ts"],
     projects: [
-      { extends: true, test: { name: "unit", include: ["__tests__/unit/**/*.test.ts"], testTimeout: 60_000, isolate: false } },
+      // Worker threads, not child processes: measured paired on the two-core machine, the same suite in less CPU time.
+      { extends: true, test: { name: "unit", include: ["__tests__/unit/**/*.test.ts"], testTimeout: 60_000, isolate: false, pool: "threads" } },
       { extends: true, test: { name: "validate", include: ["__tests__/validate/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 600_000 } },
       { extends: true, test: { name: "e2e", include: ["__tests__/e2e/**/*.test.ts"], testTimeout: 1_800_000, hookTimeout: 1_800_000 } },
     ],

@@ -10,6 +10,7 @@ import { GlobalStack } from "./stacks/global-stack";
 import { ZoneStack } from "./stacks/zone-stack";
 import { CostTagsStack } from "./stacks/cost-tags-stack";
 import { enableGuardrails, environmentContext, type Guardrails, type Waiver } from "./guardrails";
+import { capCreationStacks } from "./guardrails/cdktf-internals";
 
 export interface BuildAppOptions {
   readonly environments: readonly EnvironmentInput[];
@@ -42,6 +43,8 @@ export interface BuiltApp {
  */
 export function buildApp(options: BuildAppOptions): BuiltApp {
   const environments = validateEnvironments(options.environments, (env) => Object.values(stackNames(env.name)), options.target);
+  // cdktf records a full, source-mapped stack trace for every token it creates; keep a few plain frames.
+  capCreationStacks();
   const app = new App({ outdir: options.outdir });
   const projectEnvironments = options.projectEnvironmentNames ?? environments.map((env) => env.name);
   // The standbys of DNS failover pairs (DR) each have a global stack as well.

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing, type TerraformStack } from "cdktf";
 import { buildApp } from "../../src/app";
+import { resolveStacks, type GuardrailReport, type ResolvedStack } from "../../src/guardrails";
 import type { EnvironmentInput } from "../../src/config/types";
 import type { DeploymentTarget } from "../../src/target";
 import { ENVIRONMENTS, PROJECT_ENVIRONMENT_NAMES, REPLICA_WIRING, WAIVERS } from "../../main";
@@ -34,13 +35,50 @@ export function sharedTestApp(target: DeploymentTarget = AWS): ReturnType<typeof
   return built;
 }
 
+const managedDevApps = new Map<string, ReturnType<typeof buildTestApp>>();
+
+/**
+ * dev alone on EKS managed node groups instead of Auto Mode, for one target: the variant several
+ * files check, built once per worker. Never change it.
+ */
+export function managedNodeGroupsDev(target: DeploymentTarget = AWS): ReturnType<typeof buildTestApp> {
+  const key = JSON.stringify(target);
+  let built = managedDevApps.get(key);
+  const dev = ENVIRONMENTS.find((env) => env.name === "dev")!;
+  if (!built) managedDevApps.set(key, (built = buildTestApp(target, [{ ...structuredClone(dev), eks: { ...dev.eks, computeMode: "managed-node-groups" } }])));
+  return built;
+}
+
+const sharedResolutions = new WeakMap<object, readonly ResolvedStack[]>();
+
+/**
+ * A shared app's stacks resolved once per worker, as its synth resolves them (resolveStacks), for
+ * every reader: synthStack, the guardrails report and the written app. Undefined for other apps.
+ */
+function sharedResolution(built: ReturnType<typeof buildTestApp>): readonly ResolvedStack[] | undefined {
+  if (![...sharedApps.values()].includes(built)) return undefined;
+  let resolved = sharedResolutions.get(built.app);
+  if (!resolved) sharedResolutions.set(built.app, (resolved = resolveStacks(built.app)));
+  return resolved;
+}
+
+const sharedReports = new WeakMap<object, GuardrailReport>();
+
+/** The guardrails report of the shared app of a target (its guardrails' check()), once per worker. */
+export function sharedReport(target: DeploymentTarget = AWS): GuardrailReport {
+  const built = sharedTestApp(target);
+  let report = sharedReports.get(built.app);
+  if (!report) sharedReports.set(built.app, (report = built.guardrails.check(sharedResolution(built))));
+  return report;
+}
+
 const written = new WeakSet<object>();
 
-/** The shared app of a target written to its output folder (cdktf synth), once per worker; returns that folder. */
+/** The shared app of a target written to its output folder (its guarded app.synth()), once per worker; returns that folder. */
 export function writtenSharedApp(target: DeploymentTarget = AWS): string {
   const built = sharedTestApp(target);
   if (!written.has(built.app)) {
-    built.app.synth();
+    built.guardrails.synth(sharedResolution(built));
     written.add(built.app);
   }
   return built.app.outdir;
@@ -66,14 +104,33 @@ export interface TerraformJson {
   output?: Record<string, { value: unknown; sensitive?: boolean; description?: string }>;
 }
 
+/** Keys sorted and cdktf's metadata (`//`) left out, as cdktf's Testing.synth renders a stack. */
+function withoutMetadata(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutMetadata);
+  if (value === null || typeof value !== "object") return value;
+  const keys = Object.keys(value).filter((key) => key !== "//").sort();
+  return Object.fromEntries(keys.map((key) => [key, withoutMetadata((value as Record<string, unknown>)[key])]));
+}
+
+/** A stack's JSON as Testing.synth renders it. */
+export function testingText(json: object): string {
+  return JSON.stringify(withoutMetadata(json), null, 2);
+}
+
 const synthesized = new WeakMap<object, Map<string, string>>();
 
-/** Synthesizes one stack of an app, once per app and stack; each call gets its own parsed copy. */
+/**
+ * Synthesizes one stack of an app, once per app and stack (Testing.synth; a shared app's from its
+ * one resolution of every stack); each call gets its own parsed copy.
+ */
 export function synthStack(built: ReturnType<typeof buildTestApp>, name: string): SynthesizedStack {
   let texts = synthesized.get(built.app);
   if (!texts) synthesized.set(built.app, (texts = new Map()));
   let text = texts.get(name);
-  if (text === undefined) texts.set(name, (text = Testing.synth(stackOf(built, name))));
+  if (text === undefined) {
+    const resolved = sharedResolution(built)?.find(({ stack }) => stack.node.id === name);
+    texts.set(name, (text = resolved ? testingText(resolved.json) : Testing.synth(stackOf(built, name))));
+  }
   return { text, json: JSON.parse(text) as TerraformJson };
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { TerraformStack } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { buildApp } from "../../src/app";
 import { dev, prod } from "../../environments";
@@ -9,7 +9,7 @@ import { waivers } from "../../environments/waivers";
 import { PROJECT_ENVIRONMENT_NAMES } from "../../main";
 import { GuardrailError, Guardrails, REPORT_FILE_NAME, RULE_IDS, environmentContext, type GuardrailReport, type Waiver } from "../../src/guardrails";
 import { TRIVY_IGNORE_FILE_NAME } from "../../src/guardrails/trivy-ignores";
-import { AWS, LOCAL, buildTestApp, sharedTestApp, stackOf, tempDir } from "../support/synth";
+import { AWS, LOCAL, buildTestApp, sharedReport, sharedTestApp, stackOf, tempDir, testingText } from "../support/synth";
 
 const describeViolation = (v: GuardrailReport["violations"][number]) => `${v.stack}: ${v.resource} ${v.rule}: ${v.message}`;
 
@@ -18,7 +18,7 @@ describe.each([
   ["local emulator", LOCAL],
 ])("every real stack of every environment, %s target", (_, target) => {
   const built = sharedTestApp(target);
-  const report = built.guardrails.check();
+  const report = sharedReport(target);
   const stackNames = built.app.node.children.filter((child) => TerraformStack.isStack(child)).map((stack) => stack.node.id);
 
   it("passes every rule with zero violations", () => {
@@ -45,7 +45,7 @@ describe.each([
 
 describe("recorded waivers of the bootstrap access-log bucket", () => {
   const built = sharedTestApp(AWS);
-  const report = built.guardrails.check();
+  const report = sharedReport(AWS);
 
   it.each(built.environments.map((env) => env.name))("%s: exempts only the log target from AWS-0089 and AWS-0132, with its reason in the report", (name) => {
     const waived = report.waived.filter((w) => w.stack === `${name}-bootstrap`);
@@ -75,6 +75,11 @@ describe("synth with guardrails", () => {
     expect(devWaivers.length).toBeGreaterThan(0);
     expect(devWaivers.every((w) => w.status === "applied" && w.reason.length > 0)).toBe(true);
     for (const stack of report.stacks) expect(existsSync(join(outdir, "stacks", stack.stack, "cdk.tf.json"))).toBe(true);
+    // cdktf wrote the JSON the guardrails resolved and checked (not resolved a second time): the same
+    // as resolving the stack afresh; and each stack has its own methods back.
+    const core = stackOf(built, "dev");
+    expect(Object.hasOwn(core, "toTerraform") || Object.hasOwn(core, "prepareStack")).toBe(false);
+    expect(JSON.parse(testingText(JSON.parse(readFileSync(join(outdir, "stacks", "dev", "cdk.tf.json"), "utf8"))))).toEqual(JSON.parse(Testing.synth(core)));
     // And the applied waivers as Trivy's ignore file, next to the report (trivy-ignores.test.ts checks its content).
     expect(readFileSync(join(outdir, TRIVY_IGNORE_FILE_NAME), "utf8")).toContain("  - id: AWS-0089\n    paths:\n      - \"dev-bootstrap/cdk.tf.json\"");
 
@@ -174,7 +179,7 @@ describe("waivers against the real app", () => {
 
 describe("the Kubernetes-layer rules on every platform stack", () => {
   const built = sharedTestApp(AWS);
-  const report = built.guardrails.check();
+  const report = sharedReport(AWS);
   const platformStacks = built.environments.map((env) => `${env.name}-platform`);
 
   it.each(["PIPEOPS-0008", "PIPEOPS-0009", "PIPEOPS-0010"])("%s inspects the NodeClass and NodePools of every platform stack and finds nothing", (id) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildTestApp, manifestsOf as manifests, resourcesOf, sharedTestApp, synthStack, AWS, type SynthesizedStack } from "../support/synth";
+import { buildTestApp, managedNodeGroupsDev, manifestsOf as manifests, resourcesOf, sharedTestApp, synthStack, AWS, type SynthesizedStack } from "../support/synth";
 import { isObjectsRelease, objectsOfRelease } from "../../modules/platform/objects-release";
 import { decide, policyDocument } from "../support/iam-policies";
 import { ConfigError } from "../../src/config/validate";
@@ -189,7 +189,7 @@ const appsPlatform = () => synthStack(appsApp(), "dev-platform");
 
 describe("network policies are enforced by the cluster", () => {
   it("turns the VPC CNI's network policy agent on in a managed-node-group cluster", () => {
-    const managed = buildTestApp(AWS, [{ ...structuredClone(dev), eks: { ...dev.eks, computeMode: "managed-node-groups" } }]);
+    const managed = managedNodeGroupsDev(AWS);
     const addon = resourcesOf(synthStack(managed, "dev"), "aws_eks_addon").map(([, a]) => a as Body).find((a) => a.addon_name === "vpc-cni")!;
     expect(JSON.parse(addon.configuration_values)).toEqual({ enableNetworkPolicy: "true" });
   });

@@ -18,7 +18,7 @@ import { PLATFORM_SERVICE_ACCOUNTS } from "../../modules/eks/platform-roles";
 import { CHART_SOURCES, PROVIDERS } from "../../src/config/versions";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { AWS, buildTestApp, writtenSharedApp, objectsOf, resourcesOf, synthStack, tempDir, type SynthesizedStack, sharedTestApp } from "../support/synth";
+import { AWS, buildTestApp, managedNodeGroupsDev, writtenSharedApp, objectsOf, resourcesOf, synthStack, tempDir, type SynthesizedStack, sharedTestApp } from "../support/synth";
 import { isObjectsRelease } from "../../modules/platform/objects-release";
 
 type Body = Record<string, any>;
@@ -376,7 +376,7 @@ function devPlatform(env: EnvironmentInput): SynthesizedStack {
 const managedNodeGroups = (_platform: Platform, env: EnvironmentInput) => ({ eks: { ...env.eks, computeMode: "managed-node-groups" as const } });
 
 describe("dev-platform on managed node groups (the compute mode's option)", () => {
-  const stack = devPlatform(devWith(managedNodeGroups));
+  const stack = synthStack(managedNodeGroupsDev(AWS), "dev-platform");
 
   it("installs aws-load-balancer-controller from its repository at the catalog's exact version into kube-system", () => {
     const release = releaseOf(stack, "aws-load-balancer-controller");

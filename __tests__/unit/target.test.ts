@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AWS, LOCAL, buildTestApp, synthStack, sharedTestApp } from "../support/synth";
-import { dev } from "../../environments";
+import { AWS, LOCAL, managedNodeGroupsDev, synthStack, sharedTestApp } from "../support/synth";
 import { assertLoopbackEndpoint, deploymentTargetFromEnv } from "../../src/target";
 
 describe("deployment target switch", () => {
@@ -107,8 +106,7 @@ describe("emulator quirks: resources and attributes moto cannot serve", () => {
     expect(lifecycles(LOCAL, "aws_eks_cluster")).toEqual([["access_config", "upgrade_policy", "compute_config", "storage_config"]]);
     // dev runs Auto Mode, with no node group or launch template: those are checked on a managed-node-group dev.
     expect(lifecycles(AWS, "aws_eks_node_group")).toEqual([]);
-    const managedApps = new Map<typeof AWS, ReturnType<typeof buildTestApp>>();
-    const managedApp = (target: typeof AWS) => managedApps.get(target) ?? managedApps.set(target, buildTestApp(target, [{ ...structuredClone(dev), eks: { ...dev.eks, computeMode: "managed-node-groups" } }])).get(target)!;
+    const managedApp = (target: typeof AWS) => managedNodeGroupsDev(target);
     const managed = (target: typeof AWS, type: string) =>
       Object.values(synthStack(managedApp(target), "dev").json.resource?.[type] ?? {}).map((r) => (r.lifecycle as { ignore_changes?: string[] } | undefined)?.ignore_changes ?? []);
     expect(managed(AWS, "aws_eks_node_group")).toEqual([["scaling_config[0].desired_size"]]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { trivyIgnoreFile } from "../../src/guardrails/trivy-ignores";
 import type { WaiverRecord } from "../../src/guardrails/report";
-import { AWS, sharedTestApp } from "../support/synth";
+import { AWS, sharedReport } from "../support/synth";
 import { WAIVERS } from "../../main";
 
 interface TrivyIgnoreEntry {
@@ -24,7 +24,7 @@ const record = (patch: Partial<WaiverRecord>): WaiverRecord => ({
 
 describe("guardrail waivers exported as Trivy's ignore file", () => {
   it("has one entry per applied waiver of the shipped app", () => {
-    const file = parse(trivyIgnoreFile(sharedTestApp(AWS).guardrails.check().waivers)) as { misconfigurations: TrivyIgnoreEntry[] };
+    const file = parse(trivyIgnoreFile(sharedReport(AWS).waivers)) as { misconfigurations: TrivyIgnoreEntry[] };
     expect(file.misconfigurations).toHaveLength(WAIVERS.length);
     for (const waiver of WAIVERS) {
       expect(file.misconfigurations).toContainEqual({ id: waiver.rule, paths: [`${waiver.stack}/cdk.tf.json`], statement: `${waiver.resource}: ${waiver.reason}` });

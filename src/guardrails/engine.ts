@@ -51,6 +51,29 @@ export function resolveStacks(app: App): { stack: TerraformStack; json: Terrafor
   });
 }
 
+export type ResolvedStack = ReturnType<typeof resolveStacks>[number];
+
+/**
+ * Runs `synth` (cdktf's own app.synth) with every stack answering with the JSON the guardrails
+ * resolved and checked, instead of preparing and resolving every stack a second time (that was
+ * half of the app's synth time): the file cdktf writes is exactly the JSON that passed. Nothing
+ * changes the app in between — synth's own second run of the (idempotent) aspects adds nothing.
+ * Each stack's own methods are back when synth returns.
+ */
+function synthResolved(resolved: readonly ResolvedStack[], synth: () => void): void {
+  for (const { stack, json } of resolved) {
+    Object.assign(stack, { prepareStack: () => undefined, toTerraform: () => json });
+  }
+  try {
+    synth();
+  } finally {
+    for (const { stack } of resolved) {
+      delete (stack as Partial<Pick<TerraformStack, "prepareStack" | "toTerraform">>).prepareStack;
+      delete (stack as Partial<Pick<TerraformStack, "prepareStack" | "toTerraform">>).toTerraform;
+    }
+  }
+}
+
 export class Guardrails {
   readonly waivers: readonly Waiver[];
   readonly rules: readonly Rule[];
@@ -58,6 +81,8 @@ export class Guardrails {
   lastReport?: GuardrailReport;
   /** Where the latest report was written. */
   lastReportPath?: string;
+  /** cdktf's own app.synth, once guardSynth() put the guardrails in front of it. */
+  private cdktfSynth?: () => void;
 
   constructor(
     readonly app: App,
@@ -71,10 +96,14 @@ export class Guardrails {
     return this.options.now?.() ?? new Date();
   }
 
-  /** Runs every rule on every stack and applies the waivers; writes nothing, throws nothing. */
-  check(): GuardrailReport {
+  /**
+   * Runs every rule on every stack and applies the waivers; writes nothing, throws nothing.
+   * `resolved`: the app's stacks as resolveStacks() gave them, when the caller has them already
+   * for the app as it is now.
+   */
+  check(resolved: readonly ResolvedStack[] = resolveStacks(this.app)): GuardrailReport {
     const started = performance.now();
-    const views = resolveStacks(this.app).map(
+    const views = resolved.map(
       ({ stack, json }) => new StackView(stack.node.id, this.options.contextOf(stack), json, taggableAddresses(stack)),
     );
     views.forEach((view) => view.withProject(views));
@@ -191,8 +220,8 @@ export class Guardrails {
    * check(), then refuse on any violation or stale waiver: the report goes to the failure folder
    * and a GuardrailError names every problem. Nothing is written to the output folder.
    */
-  enforce(): GuardrailReport {
-    const report = this.check();
+  enforce(resolved: readonly ResolvedStack[] = resolveStacks(this.app)): GuardrailReport {
+    const report = this.check(resolved);
     if (report.outcome === "failed") {
       const stamp = report.generatedAt.replace(/[:.]/g, "-");
       const path = join(this.options.failureReportDir ?? join(tmpdir(), "pipeops-guardrails"), `guardrails-report-${stamp}-${process.pid}.json`);
@@ -201,6 +230,24 @@ export class Guardrails {
       throw new GuardrailError("violations", formatFailure(report, path), path);
     }
     return report;
+  }
+
+  /** Puts these guardrails in front of `app.synth()` (see enableGuardrails). */
+  guardSynth(): this {
+    this.cdktfSynth = this.app.synth.bind(this.app);
+    this.app.synth = () => this.synth();
+    return this;
+  }
+
+  /**
+   * What `app.synth()` runs once guarded: enforce() on every stack, then cdktf's synth writing
+   * exactly the JSON that passed, then the report. `resolved` as for check().
+   */
+  synth(resolved: readonly ResolvedStack[] = resolveStacks(this.app)): void {
+    if (!this.cdktfSynth) throw new Error("guardrails: synth() needs guardSynth() (enableGuardrails) first.");
+    this.enforce(resolved);
+    synthResolved(resolved, this.cdktfSynth);
+    this.writeReport();
   }
 
   /** Writes the latest report, and the waivers as Trivy's ignore file, into the app's output folder. */
@@ -228,12 +275,5 @@ export class Guardrails {
  * Waivers are checked right away, so a bad waiver stops the build before any stack exists.
  */
 export function enableGuardrails(app: App, options: GuardrailOptions): Guardrails {
-  const guardrails = new Guardrails(app, options);
-  const synth = app.synth.bind(app);
-  app.synth = () => {
-    guardrails.enforce();
-    synth();
-    guardrails.writeReport();
-  };
-  return guardrails;
+  return new Guardrails(app, options).guardSynth();
 }

@@ -11,7 +11,7 @@ import { EnvironmentStack } from "../stacks/environment-stack";
 import type { StackContext } from "./stack-view";
 
 export { RULE_CATALOG, RULE_IDS, isRuleId, type RuleId, type RuleInfo, type RuleScope, type Severity } from "./catalog";
-export { enableGuardrails, Guardrails, resolveStacks, type GuardrailOptions } from "./engine";
+export { enableGuardrails, Guardrails, resolveStacks, type GuardrailOptions, type ResolvedStack } from "./engine";
 export { GuardrailError } from "./errors";
 export { REPORT_FILE_NAME, type GuardrailReport, type FindingRecord, type WaiverRecord } from "./report";
 export { ALL_RULES, type Finding, type Rule } from "./rules";
