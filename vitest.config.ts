@@ -10,7 +10,8 @@ const { BaseSequencer } = require("vitest/node") as typeof import("vitest/node")
  * them. (Without a timing cache, vitest orders files by size, which put the longest last once
  * another end-to-end file grew.)
  */
-const LONGEST_FIRST = ["__tests__/e2e/dr-failover.test.ts", "__tests__/e2e/dev-core.test.ts", "__tests__/e2e/state-backend.test.ts", "__tests__/e2e/ci-rehearsal.test.ts"];
+const CRITICAL_PATH = "__tests__/e2e/dr-failover.test.ts";
+const LONGEST_FIRST = [CRITICAL_PATH, "__tests__/e2e/dev-core.test.ts", "__tests__/e2e/state-backend.test.ts", "__tests__/e2e/ci-rehearsal.test.ts"];
 
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -34,7 +35,9 @@ module.exports = defineConfig({
     // CPU-bound (README "Tests": where CI's time goes). Each end-to-end file has its own emulator.
     maxWorkers: 3,
     sequence: { sequencer: LongestFirst },
-    setupFiles: ["__tests__/support/creation-stacks.ts", "__tests__/support/cdktf-matchers.ts"],
+    setupFiles: ["__tests__/support/creation-stacks.ts", "__tests__/support/cdktf-matchers.ts", "__tests__/support/critical-path-first.ts"],
+    // The drill runs at normal CPU priority, every other file below it (critical-path-first.ts).
+    provide: { criticalPath: CRITICAL_PATH },
     // One temp folder per run, removed at the end: tests leave nothing in the system temp folder.
     globalSetup: ["__tests__/support/temp-root.ts"],
     projects: [

@@ -1,0 +1,21 @@
+import { setPriority } from "node:os";
+import { beforeAll, expect, inject } from "vitest";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The test file the run's length depends on (vitest.config.ts). */
+    criticalPath: string;
+  }
+}
+
+/**
+ * The run is as long as its critical path, the DR drill: a chain of applies that cannot overlap
+ * (README "Where CI's time goes"). Every other file has time to spare, so its worker — and the
+ * Terraform, provider and emulator processes it starts, which inherit the setting — runs at a
+ * lower CPU priority (nice 10): on two shared cores the drill's processes are served first.
+ */
+beforeAll(() => {
+  const file = expect.getState().testPath;
+  if (!file) throw new Error("critical-path-first: vitest named no test file");
+  if (!file.endsWith(inject("criticalPath"))) setPriority(10);
+});
