@@ -12,9 +12,11 @@ declare module "vitest" {
  * The run is as long as its critical path, the DR drill: a chain of applies that cannot overlap
  * (README "Where CI's time goes"). Every other file has time to spare, so its worker — and the
  * Terraform, provider and emulator processes it starts, which inherit the setting — runs at a
- * lower CPU priority (nice 10): on two shared cores the drill's processes are served first.
+ * lower CPU priority: on two shared cores the drill's processes are served first.
+ *
+ * Nice 5, not more: with an unrelated CPU-bound process beside the run, nice 10 starved every other
+ * file behind it (a fresh-clone CI run took 1194 s; two workers without priorities had taken 1133 s).
  */
-/** nice 5: the drill first on a quiet machine, without starving the rest behind an unrelated CPU-bound process (nice 10 did: 1194 s). */
 const LOWER_PRIORITY = 5;
 
 beforeAll(() => {
